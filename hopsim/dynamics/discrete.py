@@ -1,0 +1,237 @@
+"""Zero-temperature dynamics of the discrete network over a batch of cues.
+
+Update rule: ``s_i <- +1 if sum_j W_ij s_j >= theta_i else -1`` (tie rule in the network).
+
+``sync``
+    All neurons at once from the previous state: one matrix product per sweep.
+``async``
+    One neuron at a time, in a fresh random order each sweep (each cue draws its
+    own order from its own random stream).
+``sequential``
+    One neuron at a time in the fixed order 0, 1, ..., N-1.
+
+The asynchronous rules keep the raw local fields ``J s`` of every cue and, when
+neuron i flips, add ``2 s_i J[:, i]`` to them, so a sweep without flips costs O(N)
+per cue. Each trial ends as
+
+``fixed_point``
+    a sweep leaves the state unchanged (``sweeps`` counts the sweeps that changed it),
+``cycle``
+    the state after sweep t equals the state after sweep t - L for some
+    2 <= L <= ``CYCLE_WINDOW`` (synchronous 2-cycles are the usual case),
+``max_sweeps``
+    neither happened within ``max_sweeps`` sweeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hopsim.network import Network
+
+UPDATE_RULES = ("sync", "async", "sequential")
+OUTCOMES = ("fixed_point", "cycle", "max_sweeps")
+FIXED_POINT, CYCLE, MAX_SWEEPS = 0, 1, 2
+CYCLE_WINDOW = 8
+ENGINES = ("auto", "numpy", "numba")
+
+
+@dataclass
+class Trajectories:
+    """What a batch of trials did.
+
+    Attributes
+    ----------
+    final : numpy.ndarray
+        (B, N) int8 final states.
+    sweeps : numpy.ndarray
+        (B,) sweeps until the end (fixed point reached, cycle closed, or max_sweeps).
+    outcome : numpy.ndarray
+        (B,) int8 codes: 0 fixed_point, 1 cycle, 2 max_sweeps (see ``OUTCOMES``).
+    cycle_length : numpy.ndarray
+        (B,) length of the detected cycle, 0 when there is none.
+    energy : numpy.ndarray
+        (B, max_sweeps + 1) energy after each sweep (index 0: the cue), NaN after the end.
+    states : numpy.ndarray or None
+        (B, max_sweeps + 1, N) int8 state after each sweep when recorded; entries after
+        the end repeat the final state.
+    """
+
+    final: np.ndarray
+    sweeps: np.ndarray
+    outcome: np.ndarray
+    cycle_length: np.ndarray
+    energy: np.ndarray
+    states: np.ndarray | None = None
+
+
+def sweep_orders(update: str, N: int, rngs: Sequence[np.random.Generator] | None) -> np.ndarray:
+    """Visiting orders for one sweep of each trial: (B, N) int64."""
+    if update == "sequential":
+        return np.broadcast_to(np.arange(N, dtype=np.int64), (len(rngs) if rngs else 1, N))
+    return np.stack([rng.permutation(N) for rng in rngs]).astype(np.int64)
+
+
+def _async_sweep_numpy(
+    net: Network, S: np.ndarray, H: np.ndarray, rows: np.ndarray, orders: np.ndarray
+) -> np.ndarray:
+    """One asynchronous sweep of trials ``rows`` in place; return which trials changed."""
+    thr = net.raw_thresholds
+    changed = np.zeros(rows.size, dtype=bool)
+    for k in range(net.N):
+        i = orders[:, k]
+        h = H[rows, i]
+        old = S[rows, i]
+        new = np.where(h >= thr[i], 1, -1).astype(np.int8)
+        if net.tie == "keep":
+            new = np.where(h == thr[i], old, new).astype(np.int8)
+        flip = new != old
+        if not flip.any():
+            continue
+        fr, fi, fn = rows[flip], i[flip], new[flip].astype(np.float64)
+        S[fr, fi] = new[flip]
+        H[fr] += 2.0 * fn[:, None] * _columns(net, fi)
+        changed |= flip
+    return changed
+
+
+def _columns(net: Network, neurons: np.ndarray) -> np.ndarray:
+    """Rows ``J[:, i].T`` for each neuron i, shape (len(neurons), N), float64."""
+    if net.J is not None:
+        return net.J[:, neurons].T.astype(np.float64)
+    xi = net.patterns.astype(np.float64)
+    cols = xi[:, neurons].T @ xi
+    cols[np.arange(neurons.size), neurons] -= net.n_patterns
+    return cols
+
+
+def run(
+    net: Network,
+    cues: np.ndarray,
+    update: str,
+    max_sweeps: int,
+    rngs: Sequence[np.random.Generator] | None = None,
+    record_states: bool = False,
+    engine: str = "auto",
+) -> Trajectories:
+    """Run the dynamics from a batch of cues until every trial has ended.
+
+    Parameters
+    ----------
+    net : Network
+    cues : numpy.ndarray
+        (B, N) +/-1 starting states.
+    update : {"sync", "async", "sequential"}
+    max_sweeps : int
+        Upper bound on sweeps per trial.
+    rngs : sequence of numpy.random.Generator, optional
+        One per cue; required for ``async`` (each sweep's order comes from its cue's
+        stream, so results do not depend on the batch size).
+    record_states : bool
+        Keep the state after every sweep (memory B x (max_sweeps + 1) x N bytes).
+    engine : {"auto", "numpy", "numba"}
+        Implementation of the asynchronous sweep; ``auto`` uses numba when available.
+        Both give identical results.
+    """
+    if update not in UPDATE_RULES:
+        raise ValueError(f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}")
+    S = np.array(cues, dtype=np.int8, copy=True)
+    B, N = S.shape
+    if update == "async" and (rngs is None or len(rngs) != B):
+        raise ValueError("async updates need one random generator per cue")
+    sweep_fn = _select_sweep(net, engine) if update != "sync" else None
+
+    H = net.raw_fields(S)
+    energy = np.full((B, max_sweeps + 1), np.nan)
+    energy[:, 0] = net.energy_from_raw(S, H)
+    states = None
+    if record_states:
+        states = np.empty((B, max_sweeps + 1, N), dtype=np.int8)
+        states[:, 0] = S
+    sweeps = np.full(B, max_sweeps, dtype=np.int32)
+    outcome = np.full(B, MAX_SWEEPS, dtype=np.int8)
+    cycle_length = np.zeros(B, dtype=np.int32)
+    history = np.empty((CYCLE_WINDOW, B, N), dtype=np.int8)  # history[t % W] = state after t
+    history[0] = S
+    active = np.ones(B, dtype=bool)
+
+    for t in range(1, max_sweeps + 1):
+        rows = np.flatnonzero(active)
+        if rows.size == 0:
+            break
+        if update == "sync":
+            new = net.threshold_update(H[rows], S[rows])
+            changed = np.any(new != S[rows], axis=1)
+            S[rows] = new
+            H[rows] = net.raw_fields(new)
+        else:
+            orders = sweep_orders(update, N, [rngs[r] for r in rows] if rngs else None)
+            if update == "sequential":
+                orders = np.ascontiguousarray(np.broadcast_to(orders[0], (rows.size, N)))
+            changed = sweep_fn(net, S, H, rows, orders)
+
+        ended_fixed = rows[~changed]
+        sweeps[ended_fixed] = t - 1
+        outcome[ended_fixed] = FIXED_POINT
+        moving = rows[changed]
+        energy[moving, t] = net.energy_from_raw(S[moving], H[moving])
+        for lag in range(2, min(t, CYCLE_WINDOW) + 1):
+            if moving.size == 0:
+                break
+            back = history[(t - lag) % CYCLE_WINDOW, moving]
+            closed = np.all(S[moving] == back, axis=1)
+            if closed.any():
+                done = moving[closed]
+                sweeps[done], outcome[done], cycle_length[done] = t, CYCLE, lag
+                moving = moving[~closed]
+        history[t % CYCLE_WINDOW] = S
+        if states is not None:
+            states[:, t] = S
+        active[rows] = False
+        active[moving] = True
+    return Trajectories(S, sweeps, outcome, cycle_length, energy, states)
+
+
+def _select_sweep(net: Network, engine: str):
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
+    if engine in ("auto", "numba"):
+        try:
+            from hopsim.kernels import discrete as kernels
+        except ImportError:
+            if engine == "numba":
+                raise
+        else:
+            return kernels.async_sweep
+    return _async_sweep_numpy
+
+
+def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Relation of each final state to memory.
+
+    Returns
+    -------
+    index : numpy.ndarray
+        (B,) index of the stored pattern the state equals or is the inverse of; -1 if none.
+    relation : numpy.ndarray
+        (B,) int8: 0 the pattern itself, 1 its inverse, 2 spurious (neither).
+    """
+    B = final.shape[0]
+    index = np.full(B, -1, dtype=np.int32)
+    relation = np.full(B, 2, dtype=np.int8)
+    if patterns.shape[0] == 0:
+        return index, relation
+    dots = final.astype(np.int64) @ patterns.astype(np.int64).T  # (B, P)
+    N = final.shape[1]
+    for code, target in ((1, -N), (0, N)):  # exact match wins over inverse on ties
+        hit = dots == target
+        found = hit.any(axis=1)
+        index[found] = hit[found].argmax(axis=1)
+        relation[found] = code
+    return index, relation
+
+
+RELATIONS = ("pattern", "inverse", "spurious")

@@ -1,0 +1,1 @@
+"""numba kernels only: the hot loops, pure functions over arrays (``cache=True``)."""

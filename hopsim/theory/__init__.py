@@ -1,0 +1,1 @@
+"""Closed forms to overlay on figures and to test simulations against."""
