@@ -121,3 +121,144 @@ def newest_result(root: str | os.PathLike = "runs", experiment: str | None = Non
     if not found:
         raise DatasetError(f"{base}: no {RESULT_NAME} found (run hopsim first)")
     return found[-1]
+
+
+# ----------------------------------------------------------------------------- multirun merge
+
+#: Dimension names for swept config keys; other keys use their last component.
+SWEEP_DIM_NAMES = {
+    "corruption.level": "noise",
+    "corruption.kind": "corruption",
+    "dynamics.update": "update",
+}
+
+
+def sweep_dim_name(key: str) -> str:
+    """Dataset dimension for a swept config key, e.g. ``network.N`` -> ``N``."""
+    key = key.lstrip("+~").split("@", 1)[0]
+    return SWEEP_DIM_NAMES.get(key, key.replace("/", ".").rsplit(".", 1)[-1])
+
+
+def parse_sweep(overrides: list[str]) -> dict[str, list]:
+    """Swept keys and their values, in order, from multirun override strings."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    swept = {}
+    for ov in OverridesParser.create().parse_overrides(list(overrides)):
+        if ov.is_sweep_override():
+            key = ov.get_key_element().lstrip("+~")
+            if key.startswith("hydra"):
+                continue
+            swept[key] = [_plain(v) for v in ov.sweep_iterator()]
+    return swept
+
+
+def _plain(value):
+    from omegaconf import OmegaConf
+
+    try:
+        return OmegaConf.to_container(value) if hasattr(value, "_metadata") else value
+    except Exception:  # noqa: BLE001
+        return value
+
+
+def job_values(job_dir: Path, keys: list[str]) -> tuple | None:
+    """The values a job ran with for the swept keys (from its .hydra/overrides.yaml)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    path = job_dir / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        return None
+    found = {}
+    for ov in OverridesParser.create().parse_overrides(list(OmegaConf.load(path))):
+        found[ov.get_key_element().lstrip("+~")] = ov.value()
+    if any(k not in found for k in keys):
+        return None
+    return tuple(found[k] for k in keys)
+
+
+def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.Dataset, list]:
+    """Merge the job datasets of a multirun into one dataset.
+
+    Every swept key becomes a dimension (see :func:`sweep_dim_name`). Cells of the
+    sweep grid whose job failed, was interrupted or never ran are NaN and listed,
+    as ``key=value`` strings, in the attr ``failed_jobs`` (``; ``-separated).
+
+    Returns
+    -------
+    (xarray.Dataset, list)
+        The merged dataset and the list of failed cells.
+    """
+    import itertools
+
+    import pandas as pd
+
+    sweep_dir = Path(sweep_dir)
+    swept = parse_sweep(overrides)
+    keys = list(swept)
+    dims = [sweep_dim_name(k) for k in keys]
+    grid = list(itertools.product(*swept.values()))
+    loaded: dict[tuple, xr.Dataset] = {}
+    for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        values = job_values(job_dir, keys)
+        if values is None or not (job_dir / RESULT_NAME).exists():
+            continue
+        try:
+            loaded[values] = load_dataset(job_dir / RESULT_NAME)
+        except DatasetError:
+            continue
+    failed = [
+        ", ".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
+        for cell in grid
+        if cell not in loaded
+    ]
+    if not loaded:
+        raise DatasetError(f"{sweep_dir}: no job produced a readable {RESULT_NAME}")
+    cells = [cell for cell in grid if cell in loaded]
+    parts = []
+    for cell in cells:
+        ds = loaded[cell].drop_vars([d for d in dims if d in loaded[cell].variables])
+        parts.append(ds)
+    first = loaded[cells[0]]
+    merged = xr.concat(
+        parts,
+        dim="job",
+        coords="different",
+        compat="equals",
+        join="outer",
+        combine_attrs="drop_conflicts",
+        data_vars="all",
+    )
+    if keys:
+        index = pd.MultiIndex.from_tuples(cells, names=dims)
+        merged = merged.assign_coords(xr.Coordinates.from_pandas_multiindex(index, "job"))
+        merged = merged.unstack("job").reindex(
+            {d: list(v) for d, v in zip(dims, swept.values(), strict=True)}
+        )
+        for d in dims:
+            if d in first.variables:
+                merged[d].attrs.update(first[d].attrs)
+            else:
+                merged[d].attrs.update(long_name=d, units="1")
+        merged = merged.transpose(*dims, ...)
+    else:
+        merged = merged.isel(job=0, drop=True)
+    for name in merged.variables:  # ints that gained NaN must not keep an int encoding
+        merged[name].encoding = {}
+    merged.attrs.update(
+        {k: first.attrs[k] for k in ("experiment", "hopsim_version") if k in first.attrs}
+    )
+    merged.attrs.update(
+        sweep=" ".join(overrides),
+        swept_keys=" ".join(keys),
+        jobs=len(grid),
+        failed_jobs="; ".join(failed),
+        n_failed=len(failed),
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
+    for key in ("config", "overrides", "wall_time_s"):
+        merged.attrs.pop(key, None)
+    merged.attrs["config"] = first.attrs.get("config", "")
+    merged.attrs["seed"] = first.attrs.get("seed", -1)
+    return merged, failed

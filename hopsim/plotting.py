@@ -55,11 +55,7 @@ def open_from_cli(experiment: str, description: str, argv: list[str] | None = No
     parser.add_argument("--runs", default="runs", help="root of the runs tree (default: runs)")
     args = parser.parse_args(argv)
     try:
-        path = (
-            resolve_result_path(args.path)
-            if args.path
-            else newest_result(args.runs, experiment)
-        )
+        path = resolve_result_path(args.path) if args.path else newest_result(args.runs, experiment)
         ds = load_dataset(path)
     except DatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)

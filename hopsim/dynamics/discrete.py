@@ -137,7 +137,9 @@ def run(
         Both give identical results.
     """
     if update not in UPDATE_RULES:
-        raise ValueError(f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}")
+        raise ValueError(
+            f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}"
+        )
     S = np.array(cues, dtype=np.int8, copy=True)
     B, N = S.shape
     if update == "async" and (rngs is None or len(rngs) != B):
