@@ -8,7 +8,10 @@ directly, ``scale = 1`` and ``J = W``.
 Two storage modes give the same fields:
 
 ``dense``
-    ``J`` as an (N, N) matrix (float32 for Hebbian integers, exact below 2**24).
+    ``J`` as an (N, N) float32 matrix (Hebbian integers are exact below 2**24).
+``compact``
+    ``J`` as int8 (P <= 127) or int16 (P <= 32767): 4x or 2x less memory; products go
+    through float32 BLAS a block of rows at a time.
 ``lowrank``
     Only the patterns: raw fields ``J s = xi^T (xi s) - P s``, O(NP) per state
     instead of O(N^2), and memory O(NP). Used when W would not fit in memory.
@@ -17,12 +20,14 @@ Two storage modes give the same fields:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from hopsim.learning import hebb_integer
 
-MODES = ("auto", "dense", "lowrank")
+MODES = ("auto", "dense", "compact", "lowrank")
+_BLOCK_ROWS = 2048
 TIE_RULES = ("plus", "keep")
 
 
@@ -77,7 +82,7 @@ class Network:
         theta : float or numpy.ndarray
             One threshold for all neurons or one per neuron (N,).
         tie : {"plus", "keep"}
-        mode : {"dense", "lowrank"}
+        mode : {"dense", "compact", "lowrank"}
             Storage; see the module docstring (``auto`` is resolved by the caller with
             :func:`choose_mode`).
         """
@@ -87,9 +92,12 @@ class Network:
         raw = theta_vec * N  # theta / (1/N), computed without rounding 1/N first
         if mode == "dense":
             return cls(N, 1.0 / N, theta_vec, raw, tie, J=hebb_integer(patterns), patterns=patterns)
+        if mode == "compact":
+            J = hebb_integer(patterns, compact_dtype(P))
+            return cls(N, 1.0 / N, theta_vec, raw, tie, J=J, patterns=patterns)
         if mode == "lowrank":
             return cls(N, 1.0 / N, theta_vec, raw, tie, J=None, patterns=patterns)
-        raise ValueError(f"network.mode={mode!r} is not allowed: expected 'dense' or 'lowrank'")
+        raise ValueError(f"network.mode={mode!r} is not allowed: expected one of {MODES[1:]}")
 
     @classmethod
     def from_couplings(
@@ -105,8 +113,27 @@ class Network:
     # ------------------------------------------------------------------ queries
     @property
     def mode(self) -> str:
-        """``dense`` or ``lowrank``."""
-        return "dense" if self.J is not None else "lowrank"
+        """``dense``, ``compact`` or ``lowrank``."""
+        if self.J is None:
+            return "lowrank"
+        return "dense" if self.J.dtype.kind == "f" else "compact"
+
+    @cached_property
+    def columns(self) -> np.ndarray:
+        """Matrix whose row i is column i of J (J itself when symmetric, as Hebbian J is)."""
+        if self.patterns is not None or np.array_equal(self.J, self.J.T):
+            return self.J
+        return np.ascontiguousarray(self.J.T)
+
+    @cached_property
+    def patterns_t(self) -> np.ndarray:
+        """Transposed patterns (N, P) int8, contiguous (low-rank kernels)."""
+        return np.ascontiguousarray(self.patterns.T)
+
+    def overlaps_raw(self, states: np.ndarray) -> np.ndarray:
+        """Raw overlaps ``xi s`` (B, P) float64 of states with the stored patterns."""
+        S32 = np.atleast_2d(states).astype(np.float32)  # exact: |xi s| <= N < 2**24
+        return (S32 @ self.patterns.T.astype(np.float32)).astype(np.float64)
 
     @property
     def n_patterns(self) -> int:
@@ -122,11 +149,19 @@ class Network:
     def raw_fields(self, states: np.ndarray) -> np.ndarray:
         """Raw local fields ``J s`` for states (B, N); float64 (B, N)."""
         S = np.atleast_2d(states)
-        if self.J is not None:
-            dtype = np.float32 if self.J.dtype == np.float32 else np.float64
-            return (S.astype(dtype) @ self.J.T).astype(np.float64)
-        xi = self.patterns.astype(np.float64)
-        return (S @ xi.T) @ xi - self.n_patterns * S
+        if self.J is None:
+            M = self.overlaps_raw(S).astype(np.float64)
+            return M @ self.patterns.astype(np.float64) - self.n_patterns * S
+        if self.J.dtype == np.float64:
+            return S.astype(np.float64) @ self.J.T
+        S32 = S.astype(np.float32)
+        if self.J.dtype == np.float32:
+            return (S32 @ self.J.T).astype(np.float64)
+        out = np.empty(S.shape, dtype=np.float64)  # compact: float32 BLAS a block at a time
+        for start in range(0, self.N, _BLOCK_ROWS):
+            block = self.J[start : start + _BLOCK_ROWS].astype(np.float32)
+            out[:, start : start + _BLOCK_ROWS] = S32 @ block.T
+        return out
 
     def fields(self, states: np.ndarray) -> np.ndarray:
         """Local fields ``h = W s`` (B, N)."""
@@ -161,25 +196,40 @@ def _threshold_vector(theta: float | np.ndarray, N: int) -> np.ndarray:
     return theta.copy()
 
 
-def dense_bytes(N: int) -> int:
-    """Memory of the dense float32 coupling matrix."""
-    return 4 * N * N
+def compact_dtype(P: int):
+    """Smallest integer dtype that holds Hebbian couplings of P patterns (|J_ij| <= P)."""
+    if P <= 127:
+        return np.int8
+    if P <= 32767:
+        return np.int16
+    return np.float32
+
+
+def coupling_bytes(N: int, P: int, mode: str) -> int:
+    """Memory of the coupling storage in a mode."""
+    if mode == "dense":
+        return 4 * N * N
+    if mode == "compact":
+        return np.dtype(compact_dtype(P)).itemsize * N * N
+    return N * P
 
 
 def choose_mode(N: int, P: int, requested: str = "auto", free_bytes: int | None = None) -> str:
-    """Resolve ``network.mode``: dense when W fits in a quarter of free memory, else lowrank.
+    """Resolve ``network.mode``: the fastest storage that fits in a quarter of free memory.
 
-    Dense storage takes 4 N^2 bytes but lets an asynchronous sweep without flips cost
-    O(N) per cue (incremental fields); low-rank takes N P bytes and costs O(N P) per
-    sweep. So dense is preferred whenever it fits.
+    Dense float32 (4 N^2 bytes) is fastest: BLAS products, and an asynchronous sweep
+    without flips costs O(N) per cue. Compact int8/int16 takes 1 or 2 bytes per entry
+    at a small cost per product. Low-rank (N P bytes) costs O(N P) per sweep but
+    always fits.
     """
-    if requested in ("dense", "lowrank"):
+    if requested != "auto":
         return requested
     if free_bytes is None:
         free_bytes = available_memory()
-    if dense_bytes(N) > free_bytes // 4:
-        return "lowrank"
-    return "dense"
+    for mode in ("dense", "compact"):
+        if coupling_bytes(N, P, mode) <= free_bytes // 4:
+            return mode
+    return "lowrank"
 
 
 def available_memory() -> int:

@@ -68,44 +68,107 @@ class Trajectories:
     states: np.ndarray | None = None
 
 
-def sweep_orders(update: str, N: int, rngs: Sequence[np.random.Generator] | None) -> np.ndarray:
-    """Visiting orders for one sweep of each trial: (B, N) int64."""
-    if update == "sequential":
-        return np.broadcast_to(np.arange(N, dtype=np.int64), (len(rngs) if rngs else 1, N))
-    return np.stack([rng.permutation(N) for rng in rngs]).astype(np.int64)
+class _DenseFields:
+    """Cache of raw fields ``H = J s`` (B, N) for dense and compact storage."""
+
+    def __init__(self, net: Network, S: np.ndarray, use_numba: bool) -> None:
+        self.net, self.S, self.use_numba = net, S, use_numba
+        self.H = net.raw_fields(S)
+
+    def raw_fields(self, rows: np.ndarray) -> np.ndarray:
+        return self.H[rows]
+
+    def refresh(self, rows: np.ndarray) -> None:
+        self.H[rows] = self.net.raw_fields(self.S[rows])
+
+    def energy(self, rows: np.ndarray) -> np.ndarray:
+        return self.net.energy_from_raw(self.S[rows], self.H[rows])
+
+    def sweep(self, rows: np.ndarray, orders: np.ndarray) -> np.ndarray:
+        net, S, H = self.net, self.S, self.H
+        changed = np.zeros(rows.size, dtype=bool)
+        keep = net.tie == "keep"
+        if self.use_numba:
+            from hopsim.kernels.discrete import async_sweep_dense
+
+            async_sweep_dense(net.columns, net.raw_thresholds, keep, S, H, rows, orders, changed)
+            return changed
+        thr, C = net.raw_thresholds, net.columns
+        for k in range(net.N):
+            i = orders[:, k]
+            h = H[rows, i]
+            old = S[rows, i]
+            new = np.where(h >= thr[i], 1, -1).astype(np.int8)
+            if keep:
+                new = np.where(h == thr[i], old, new).astype(np.int8)
+            flip = new != old
+            if flip.any():
+                fr, fi, fn = rows[flip], i[flip], new[flip]
+                S[fr, fi] = fn
+                H[fr] += 2.0 * fn[:, None].astype(np.float64) * C[fi].astype(np.float64)
+                changed |= flip
+        return changed
 
 
-def _async_sweep_numpy(
-    net: Network, S: np.ndarray, H: np.ndarray, rows: np.ndarray, orders: np.ndarray
-) -> np.ndarray:
-    """One asynchronous sweep of trials ``rows`` in place; return which trials changed."""
-    thr = net.raw_thresholds
-    changed = np.zeros(rows.size, dtype=bool)
-    for k in range(net.N):
-        i = orders[:, k]
-        h = H[rows, i]
-        old = S[rows, i]
-        new = np.where(h >= thr[i], 1, -1).astype(np.int8)
-        if net.tie == "keep":
-            new = np.where(h == thr[i], old, new).astype(np.int8)
-        flip = new != old
-        if not flip.any():
-            continue
-        fr, fi, fn = rows[flip], i[flip], new[flip].astype(np.float64)
-        S[fr, fi] = new[flip]
-        H[fr] += 2.0 * fn[:, None] * _columns(net, fi)
-        changed |= flip
-    return changed
+class _LowRankFields:
+    """Cache of raw overlaps ``M = xi s`` (B, P) for low-rank storage: O(N P) memory."""
+
+    def __init__(self, net: Network, S: np.ndarray, use_numba: bool) -> None:
+        self.net, self.S, self.use_numba = net, S, use_numba
+        self.M = net.overlaps_raw(S)
+
+    def raw_fields(self, rows: np.ndarray) -> np.ndarray:
+        xi = self.net.patterns.astype(np.float64)
+        return self.M[rows] @ xi - self.net.n_patterns * self.S[rows]
+
+    def refresh(self, rows: np.ndarray) -> None:
+        self.M[rows] = self.net.overlaps_raw(self.S[rows])
+
+    def energy(self, rows: np.ndarray) -> np.ndarray:
+        # s^T J s = |xi s|^2 - P N for J = xi^T xi - P I
+        net, S = self.net, self.S[rows].astype(np.float64)
+        quad = np.einsum("bm,bm->b", self.M[rows], self.M[rows]) - net.n_patterns * net.N
+        return -0.5 * net.scale * quad + S @ net.thresholds
+
+    def sweep(self, rows: np.ndarray, orders: np.ndarray) -> np.ndarray:
+        net, S, M = self.net, self.S, self.M
+        changed = np.zeros(rows.size, dtype=bool)
+        keep = net.tie == "keep"
+        XT, P = net.patterns_t, net.n_patterns
+        if self.use_numba:
+            from hopsim.kernels.discrete import async_sweep_lowrank
+
+            async_sweep_lowrank(XT, net.raw_thresholds, keep, S, M, rows, orders, changed)
+            return changed
+        thr, XTf = net.raw_thresholds, XT.astype(np.float64)
+        for k in range(net.N):
+            i = orders[:, k]
+            old = S[rows, i]
+            h = np.einsum("bm,bm->b", XTf[i], M[rows]) - P * old
+            new = np.where(h >= thr[i], 1, -1).astype(np.int8)
+            if keep:
+                new = np.where(h == thr[i], old, new).astype(np.int8)
+            flip = new != old
+            if flip.any():
+                fr, fi, fn = rows[flip], i[flip], new[flip]
+                S[fr, fi] = fn
+                M[fr] += 2.0 * fn[:, None].astype(np.float64) * XTf[fi]
+                changed |= flip
+        return changed
 
 
-def _columns(net: Network, neurons: np.ndarray) -> np.ndarray:
-    """Rows ``J[:, i].T`` for each neuron i, shape (len(neurons), N), float64."""
-    if net.J is not None:
-        return net.J[:, neurons].T.astype(np.float64)
-    xi = net.patterns.astype(np.float64)
-    cols = xi[:, neurons].T @ xi
-    cols[np.arange(neurons.size), neurons] -= net.n_patterns
-    return cols
+def _use_numba(engine: str) -> bool:
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
+    if engine == "numpy":
+        return False
+    try:
+        import hopsim.kernels.discrete  # noqa: F401
+    except ImportError:
+        if engine == "numba":
+            raise
+        return False
+    return True
 
 
 def run(
@@ -133,8 +196,8 @@ def run(
     record_states : bool
         Keep the state after every sweep (memory B x (max_sweeps + 1) x N bytes).
     engine : {"auto", "numpy", "numba"}
-        Implementation of the asynchronous sweep; ``auto`` uses numba when available.
-        Both give identical results.
+        Implementation of the asynchronous sweep; ``auto`` uses the numba kernels when
+        numba imports. Both give identical results.
     """
     if update not in UPDATE_RULES:
         raise ValueError(
@@ -144,11 +207,12 @@ def run(
     B, N = S.shape
     if update == "async" and (rngs is None or len(rngs) != B):
         raise ValueError("async updates need one random generator per cue")
-    sweep_fn = _select_sweep(net, engine) if update != "sync" else None
+    cache_type = _LowRankFields if net.mode == "lowrank" else _DenseFields
+    fields = cache_type(net, S, _use_numba(engine) and update != "sync")
+    everyone = np.arange(B)
 
-    H = net.raw_fields(S)
     energy = np.full((B, max_sweeps + 1), np.nan)
-    energy[:, 0] = net.energy_from_raw(S, H)
+    energy[:, 0] = fields.energy(everyone)
     states = None
     if record_states:
         states = np.empty((B, max_sweeps + 1, N), dtype=np.int8)
@@ -159,27 +223,29 @@ def run(
     history = np.empty((CYCLE_WINDOW, B, N), dtype=np.int8)  # history[t % W] = state after t
     history[0] = S
     active = np.ones(B, dtype=bool)
+    sequential = np.arange(N, dtype=np.int64)
 
     for t in range(1, max_sweeps + 1):
         rows = np.flatnonzero(active)
         if rows.size == 0:
             break
         if update == "sync":
-            new = net.threshold_update(H[rows], S[rows])
+            new = net.threshold_update(fields.raw_fields(rows), S[rows])
             changed = np.any(new != S[rows], axis=1)
             S[rows] = new
-            H[rows] = net.raw_fields(new)
+            fields.refresh(rows)
         else:
-            orders = sweep_orders(update, N, [rngs[r] for r in rows] if rngs else None)
             if update == "sequential":
-                orders = np.ascontiguousarray(np.broadcast_to(orders[0], (rows.size, N)))
-            changed = sweep_fn(net, S, H, rows, orders)
+                orders = np.ascontiguousarray(np.broadcast_to(sequential, (rows.size, N)))
+            else:
+                orders = np.stack([rngs[r].permutation(N) for r in rows])
+            changed = fields.sweep(rows, orders)
 
         ended_fixed = rows[~changed]
         sweeps[ended_fixed] = t - 1
         outcome[ended_fixed] = FIXED_POINT
         moving = rows[changed]
-        energy[moving, t] = net.energy_from_raw(S[moving], H[moving])
+        energy[moving, t] = fields.energy(moving)
         for lag in range(2, min(t, CYCLE_WINDOW) + 1):
             if moving.size == 0:
                 break
@@ -195,20 +261,6 @@ def run(
         active[rows] = False
         active[moving] = True
     return Trajectories(S, sweeps, outcome, cycle_length, energy, states)
-
-
-def _select_sweep(net: Network, engine: str):
-    if engine not in ENGINES:
-        raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
-    if engine in ("auto", "numba"):
-        try:
-            from hopsim.kernels import discrete as kernels
-        except ImportError:
-            if engine == "numba":
-                raise
-        else:
-            return kernels.async_sweep
-    return _async_sweep_numpy
 
 
 def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

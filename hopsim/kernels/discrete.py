@@ -1,0 +1,117 @@
+"""numba kernels for zero-temperature asynchronous sweeps over a batch of cues.
+
+Pure functions over arrays, compiled once and cached on disk (``cache=True``).
+Each cue (a row of ``S``) is independent, so the loop over cues runs in parallel
+(``prange``); within a cue neurons are visited in the given order.
+
+Arithmetic is the same as the numpy reference in :mod:`hopsim.dynamics.discrete`
+(float64 fields, integer-valued for Hebbian couplings), so both give identical states.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, parallel=True)
+def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed):  # pragma: no cover - numba
+    """One asynchronous sweep with incremental local fields.
+
+    Parameters
+    ----------
+    C : (N, N) array
+        ``C[i]`` is column i of the raw couplings J (J itself when symmetric); any
+        numeric dtype (float32, float64, int16, int8).
+    thr : (N,) float64
+        Raw thresholds.
+    keep : bool
+        Tie rule: keep the old value when the field equals the threshold.
+    S : (B, N) int8
+        States, updated in place.
+    H : (B, N) float64
+        Raw fields ``J s`` of every cue, updated in place: a flip of neuron i adds
+        ``2 s_i C[i]`` to the cue's fields.
+    rows : (R,) int64
+        Cues to sweep.
+    orders : (R, N) int64
+        Visiting order of each swept cue.
+    changed : (R,) bool
+        Set to True for cues in which some neuron flipped.
+    """
+    N = S.shape[1]
+    for r in prange(rows.size):
+        b = rows[r]
+        Hb = H[b]
+        Sb = S[b]
+        for k in range(N):
+            i = orders[r, k]
+            h = Hb[i]
+            old = Sb[i]
+            new = 1 if h >= thr[i] else -1
+            if keep and h == thr[i]:
+                new = old
+            if new != old:
+                Sb[i] = new
+                d = 2.0 * new
+                Ci = C[i]
+                for j in range(N):
+                    Hb[j] += d * Ci[j]
+                changed[r] = True
+
+
+@njit(cache=True, parallel=True)
+def async_sweep_lowrank(XT, thr, keep, S, M, rows, orders, changed):  # pragma: no cover
+    """One asynchronous sweep of a Hebbian network held as its patterns.
+
+    The raw field of neuron i is ``sum_mu xi_mu,i M_mu - P s_i`` with overlaps
+    ``M = xi s`` (integers), O(P) per visit; a flip of neuron i adds ``2 s_i xi[:, i]``
+    to ``M``, also O(P). Memory is O(N P) instead of O(N^2).
+
+    Parameters
+    ----------
+    XT : (N, P) int8
+        Transposed patterns (row i holds neuron i's entry of every pattern).
+    thr, keep, S, rows, orders, changed
+        As in :func:`async_sweep_dense`.
+    M : (B, P) float64
+        Raw overlaps ``xi s`` of every cue, updated in place.
+    """
+    N, P = XT.shape
+    for r in prange(rows.size):
+        b = rows[r]
+        Mb = M[b]
+        Sb = S[b]
+        for k in range(N):
+            i = orders[r, k]
+            Xi = XT[i]
+            h = 0.0
+            for mu in range(P):
+                h += Xi[mu] * Mb[mu]
+            h -= P * Sb[i]
+            old = Sb[i]
+            new = 1 if h >= thr[i] else -1
+            if keep and h == thr[i]:
+                new = old
+            if new != old:
+                Sb[i] = new
+                d = 2.0 * new
+                for mu in range(P):
+                    Mb[mu] += d * Xi[mu]
+                changed[r] = True
+
+
+def warm_up() -> None:
+    """Compile (or load from cache) both kernels on tiny inputs."""
+    S = np.ones((1, 2), np.int8)
+    rows = np.zeros(1, np.int64)
+    orders = np.zeros((1, 2), np.int64)
+    orders[0, 1] = 1
+    changed = np.zeros(1, np.bool_)
+    thr = np.zeros(2)
+    async_sweep_dense(
+        np.zeros((2, 2), np.float32), thr, False, S, np.zeros((1, 2)), rows, orders, changed
+    )
+    async_sweep_lowrank(
+        np.ones((2, 1), np.int8), thr, False, S, np.zeros((1, 1)), rows, orders, changed
+    )
