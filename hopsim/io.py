@@ -218,8 +218,10 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
     cells = [cell for cell in grid if cell in loaded]
     parts = []
     for cell in cells:
-        ds = loaded[cell].drop_vars([d for d in dims if d in loaded[cell].variables])
-        parts.append(ds)
+        ds = loaded[cell]
+        # a swept key the experiment already writes as a dim (a list of one value) is squeezed
+        ds = ds.squeeze([d for d in dims if d in ds.dims and ds.sizes[d] == 1])
+        parts.append(ds.drop_vars([d for d in dims if d in ds.variables]))
     first = loaded[cells[0]]
     merged = xr.concat(
         parts,

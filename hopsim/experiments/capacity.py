@@ -1,0 +1,203 @@
+"""The ``capacity`` experiment: retrieval against load alpha = P/N for several N.
+
+For every N and alpha, P = round(alpha N) random patterns are stored (one network per
+(N, alpha)); trial t cues pattern ``t mod P`` at every corruption level, runs to
+convergence and records the final overlap m, the bit-error fraction, the outcome, the
+sweeps, and the one-step error of the cued pattern (the fraction of its bits that one
+update of the stored pattern itself flips).
+
+Dataset: dims ``N``, ``alpha``, ``noise``, ``trial``; variables ``overlap``, ``bit_error``,
+``one_step_error``, ``outcome``, ``sweeps``, ``relation``, ``cued_pattern``; coordinate
+``P`` over (N, alpha).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
+from hopsim.dynamics import discrete
+from hopsim.learning import LEARNING_RULES
+from hopsim.network import MODES, TIE_RULES, Network, choose_mode
+from hopsim.patterns import CORRUPTIONS, corrupt_one, random_patterns
+from hopsim.rng import SeedTree
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the capacity experiment reads."""
+    get_list(cfg, "network.N", kind="int", lo=1)
+    if get(cfg, "patterns.alpha", None) is None:
+        raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
+    get_list(cfg, "patterns.alpha", lo=0.0)
+    get_list(cfg, "corruption.level", lo=0.0, hi=1.0)
+    get_choice(cfg, "corruption.kind", CORRUPTIONS)
+    bias = get_float(cfg, "patterns.bias", lo=-1.0, hi=1.0)
+    if abs(bias) >= 1:
+        raise ConfigError("patterns.bias", bias, "a number in (-1, 1)")
+    if get(cfg, "patterns.explicit", None) is not None:
+        raise ConfigError(
+            "patterns.explicit",
+            get(cfg, "patterns.explicit"),
+            "null (capacity stores random patterns)",
+        )
+    get_float(cfg, "network.theta")
+    get_choice(cfg, "network.tie", TIE_RULES)
+    get_choice(cfg, "network.learning", LEARNING_RULES)
+    get_choice(cfg, "network.mode", MODES)
+    get_choice(cfg, "dynamics.update", discrete.UPDATE_RULES)
+    get_int(cfg, "dynamics.max_sweeps", lo=1)
+    get_int(cfg, "dynamics.batch_size", lo=1)
+    get_int(cfg, "trials", lo=1)
+
+
+def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Run every (N, alpha) point; see the module docstring for the dataset."""
+    Ns = get_list(cfg, "network.N", kind="int")
+    alphas = get_list(cfg, "patterns.alpha")
+    levels = get_list(cfg, "corruption.level")
+    kind, theta = str(cfg.corruption.kind), float(cfg.network.theta)
+    update = str(get(cfg, "dynamics.update"))
+    max_sweeps, batch = int(cfg.dynamics.max_sweeps), int(cfg.dynamics.batch_size)
+    trials, bias, tie = int(cfg.trials), float(cfg.patterns.bias), str(cfg.network.tie)
+
+    shape = (len(Ns), len(alphas), len(levels), trials)
+    out = {
+        name: np.full(shape, np.nan)
+        for name in ("overlap", "bit_error", "outcome", "sweeps", "relation")
+    }
+    one_step = np.full(shape[:2] + (trials,), np.nan)
+    cued = np.full(shape[:2] + (trials,), -1, dtype=np.int32)
+    P_grid = np.zeros(shape[:2], dtype=np.int64)
+    modes = []
+    points = [(i, j) for i in range(len(Ns)) for j in range(len(alphas))]
+    work = np.array([Ns[i] ** 2 * max(1.0, alphas[j] * 10) for i, j in points])
+    bar = tqdm(
+        total=float(work.sum()),
+        desc="capacity",
+        disable=not progress,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]",
+    )
+    for (i, j), cost in zip(points, work, strict=True):
+        N, alpha = Ns[i], alphas[j]
+        P = int(round(alpha * N))
+        P_grid[i, j] = P
+        bar.set_description_str(f"capacity N={N} alpha={alpha:.3f}")
+        if P == 0:
+            bar.update(cost)
+            continue
+        xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
+        mode = choose_mode(N, P, str(cfg.network.mode))
+        modes.append(mode)
+        net = Network.hebbian(xi, theta, tie, mode=mode)
+        targets_idx = np.arange(trials) % P
+        cued[i, j] = targets_idx
+        # one-step error: one synchronous update of the stored pattern itself
+        pats = xi[targets_idx]
+        first = net.threshold_update(net.raw_fields(pats), pats)
+        one_step[i, j] = np.mean(first != pats, axis=1)
+        cells = [(k, t) for k in range(len(levels)) for t in range(trials)]
+        for start in range(0, len(cells), batch):
+            chunk = cells[start : start + batch]
+            targets = xi[[targets_idx[t] for _, t in chunk]]
+            cues = np.stack(
+                [  # level 0: the stored pattern itself, whatever the kind
+                    corrupt_one(
+                        target, kind, levels[k], seeds.generator("cue", N, P, kind, levels[k], t)
+                    )
+                    if levels[k] > 0
+                    else target
+                    for target, (k, t) in zip(targets, chunk, strict=True)
+                ]
+            )
+            dyn_rngs = [seeds.generator("dynamics", N, P, update, levels[k], t) for k, t in chunk]
+            traj = discrete.run(net, cues, update, max_sweeps, dyn_rngs)
+            m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
+            _, relation = discrete.recall_relation(traj.final, xi)
+            ks = np.array([k for k, _ in chunk])
+            ts = np.array([t for _, t in chunk])
+            out["overlap"][i, j, ks, ts] = m
+            out["bit_error"][i, j, ks, ts] = np.mean(traj.final != targets, axis=1)
+            out["outcome"][i, j, ks, ts] = traj.outcome
+            out["sweeps"][i, j, ks, ts] = traj.sweeps
+            out["relation"][i, j, ks, ts] = relation
+        bar.update(cost)
+    bar.close()
+    return _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes)
+
+
+ATTRS = {
+    "overlap": ("final overlap m with the cued pattern", "1"),
+    "bit_error": ("fraction of wrong bits after convergence", "1"),
+    "one_step_error": ("fraction of a stored pattern's bits flipped by one update", "1"),
+    "sweeps": ("sweeps until the end of the trial", "sweep"),
+    "cued_pattern": ("index of the cued pattern", "1"),
+}
+
+
+def _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes) -> xr.Dataset:
+    dims = ("N", "alpha", "noise", "trial")
+    ds = xr.Dataset(
+        {name: (dims, array) for name, array in out.items()},
+        coords={"N": Ns, "alpha": alphas, "noise": levels, "trial": np.arange(trials)},
+    )
+    ds["one_step_error"] = (("N", "alpha", "trial"), one_step)
+    ds["cued_pattern"] = (("N", "alpha", "trial"), cued)
+    ds = ds.assign_coords(P=(("N", "alpha"), P_grid))
+    for name, (long_name, units) in ATTRS.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds["outcome"].attrs.update(
+        long_name="how the trial ended",
+        units="1",
+        flag_values=np.arange(len(discrete.OUTCOMES), dtype=np.int8),
+        flag_meanings=" ".join(discrete.OUTCOMES),
+    )
+    ds["relation"].attrs.update(
+        long_name="final state's relation to memory",
+        units="1",
+        flag_values=np.arange(len(discrete.RELATIONS), dtype=np.int8),
+        flag_meanings=" ".join(discrete.RELATIONS),
+    )
+    coord_attrs = {
+        "N": ("number of neurons", "1"),
+        "alpha": ("load P/N", "1"),
+        "noise": ("corruption level of the cue", "1"),
+        "trial": ("trial", "1"),
+        "P": ("stored patterns round(alpha N)", "1"),
+    }
+    for name, (long_name, units) in coord_attrs.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds = ds.assign_coords(
+        update=str(get(cfg, "dynamics.update")),
+        corruption=str(cfg.corruption.kind),
+        theta=float(cfg.network.theta),
+    )
+    ds["update"].attrs.update(long_name="update rule", units="")
+    ds["corruption"].attrs.update(long_name="corruption kind", units="")
+    ds["theta"].attrs.update(long_name="threshold", units="1")
+    ds.attrs["network_modes"] = " ".join(sorted(set(modes)))
+    return ds
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: sizes, loads, mean overlap near alpha = 0.1 and 0.2, the N=200 check."""
+    from hopsim.theory.capacity import ags_critical
+
+    m0 = ds.overlap.sel(noise=ds.noise.values[0]).mean("trial")
+    parts = []
+    for N in ds.N.values:
+        row = m0.sel(N=N)
+        good = row.alpha.values[(row > 0.9).values]
+        last = f"{good.max():.3f}" if good.size else "none"
+        parts.append(f"N={int(N)}: m>0.9 up to alpha={last}")
+    alpha_c, _ = ags_critical()
+    return (
+        f"capacity: N={list(map(int, ds.N.values))}, {ds.sizes['alpha']} loads "
+        f"{float(ds.alpha.min()):.3f}..{float(ds.alpha.max()):.3f}, noise levels "
+        f"{list(map(float, ds.noise.values))}, {ds.sizes['trial']} trials, "
+        f"update={ds['update'].item()}. Mean final overlap from noise {float(ds.noise[0]):g}: "
+        + "; ".join(parts)
+        + f" (AGS theory alpha_c={alpha_c:.4f}). Figure: python analysis/capacity.py RUN_DIR."
+    )
