@@ -23,6 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 from hopsim import experiments
 from hopsim.config import ConfigError, get_choice, get_int, to_yaml
 from hopsim.io import RESULT_NAME, provenance_attrs, save_dataset
+from hopsim.parallel import configure_threads, threads_for_job
 from hopsim.rng import SeedTree
 
 CONFIG_MODULE = "hopsim.conf"
@@ -32,11 +33,13 @@ _NO_PREFLIGHT = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-comple
 
 
 def validate_common(cfg: DictConfig) -> None:
-    """Keys every experiment has: seed, progress, resume."""
+    """Keys every experiment has: seed, progress, resume, threads."""
     get_int(cfg, "seed", lo=0)
     get_choice(cfg, "progress", ["auto", "on", "off"])
     if not isinstance(cfg.get("resume"), bool):
         raise ConfigError("resume", cfg.get("resume"), "true or false")
+    if cfg.get("threads") != "auto":
+        get_int(cfg, "threads", lo=1)
 
 
 def validate(cfg: DictConfig) -> None:
@@ -54,14 +57,27 @@ def _show_progress(cfg: DictConfig) -> bool:
     return not multirun and sys.stderr.isatty()
 
 
+#: Keys that change how a job runs but not what it computes.
+RUN_ONLY_KEYS = ("resume", "progress", "threads")
+
+
+def identity_yaml(config_yaml: str) -> str:
+    """The resolved config without run-only keys: what resume compares."""
+    cfg = OmegaConf.create(config_yaml)
+    for key in RUN_ONLY_KEYS:
+        cfg.pop(key, None)
+    return OmegaConf.to_yaml(cfg)
+
+
 def _same_config(path: Path, config_yaml: str) -> bool:
-    """Does the result at ``path`` come from the same resolved config?"""
+    """Does the result at ``path`` come from the same resolved config (run-only keys aside)?"""
     from hopsim.io import DatasetError, load_dataset
 
     try:
-        return load_dataset(path).attrs.get("config") == config_yaml
+        stored = load_dataset(path).attrs.get("config", "")
     except DatasetError:
         return False
+    return identity_yaml(stored) == identity_yaml(config_yaml)
 
 
 def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
@@ -73,6 +89,10 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     if cfg.resume and result_path.exists() and _same_config(result_path, config_yaml):
         print(f"hopsim: {result_path} exists with the same config; skipped (resume=true)")
         return result_path
+    launcher = None
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        launcher = HydraConfig.get().launcher
+    configure_threads(threads_for_job(cfg.threads, launcher))
     started = time.perf_counter()
     ds = module.run(cfg, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))

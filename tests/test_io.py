@@ -70,3 +70,47 @@ def test_joblib_launcher_gives_the_same_merged_dataset(hopsim_cmd, tmp_path):
     assert joblib.returncode == 0, joblib.stderr
     b = load_dataset(tmp_path / "jl" / "result.nc")
     xr.testing.assert_equal(a, b)
+
+
+def test_submitit_local_launcher_gives_the_same_merged_dataset(hopsim_cmd, tmp_path):
+    sweep = ("network.N=40,50", "trials=2", "patterns.P=3")
+    basic = hopsim_cmd(*sweep, multirun=True)
+    assert basic.returncode == 0, basic.stderr
+    local = hopsim_cmd(
+        *sweep, "hydra/launcher=submitit_local", f"hydra.sweep.dir={tmp_path / 'sl'}", multirun=True
+    )
+    assert local.returncode == 0, local.stderr
+    xr.testing.assert_equal(load_dataset(tmp_path / "sweep"), load_dataset(tmp_path / "sl"))
+
+
+def test_resume_skips_finished_jobs_and_redoes_missing_ones(hopsim_cmd, tmp_path):
+    sweep = ("network.N=40,50,60", "trials=2", "patterns.P=3")
+    first = hopsim_cmd(*sweep, multirun=True)
+    assert first.returncode == 0, first.stderr
+    before = load_dataset(tmp_path / "sweep")
+    kept = (tmp_path / "sweep" / "0" / "result.nc").stat().st_mtime_ns
+    (tmp_path / "sweep" / "1" / "result.nc").unlink()  # as if interrupted
+    again = hopsim_cmd(*sweep, "resume=true", "progress=off", multirun=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("skipped (resume=true)") == 2
+    assert (tmp_path / "sweep" / "1" / "result.nc").exists()
+    assert (tmp_path / "sweep" / "0" / "result.nc").stat().st_mtime_ns == kept
+    xr.testing.assert_equal(before, load_dataset(tmp_path / "sweep"))
+    # a different config in the same directory is recomputed, not skipped
+    changed = hopsim_cmd(
+        "network.N=40,50,60", "trials=3", "patterns.P=3", "resume=true", multirun=True
+    )
+    assert changed.returncode == 0 and "skipped" not in changed.stdout
+
+
+def test_thread_counts_follow_the_launcher():
+    from omegaconf import OmegaConf
+
+    from hopsim.parallel import parallel_jobs, threads_for_job
+
+    joblib = OmegaConf.create({"_target_": "hydra_plugins.JoblibLauncher", "n_jobs": -1})
+    assert parallel_jobs(joblib, 2) == 2 and parallel_jobs(None, 2) == 1
+    local = OmegaConf.create({"_target_": "x.LocalLauncher submitit", "cpus_per_task": 1})
+    assert parallel_jobs(local, 4) == 4
+    assert threads_for_job(3, joblib) == 3
+    assert threads_for_job("auto", None) >= 1
