@@ -25,12 +25,20 @@ def _setup(N=300, P=30, level=0.3, B=24, seed=0):
 def test_numba_equals_numpy_reference(mode, update, tie):
     xi, cues, seeds = _setup()
     reference = discrete.run(
-        Network.hebbian(xi, 0.0, tie, mode="dense"), cues, update, 60,
-        seeds.generators(["d"], range(len(cues))), engine="numpy",
+        Network.hebbian(xi, 0.0, tie, mode="dense"),
+        cues,
+        update,
+        60,
+        seeds.generators(["d"], range(len(cues))),
+        engine="numpy",
     )
     fast = discrete.run(
-        Network.hebbian(xi, 0.0, tie, mode=mode), cues, update, 60,
-        seeds.generators(["d"], range(len(cues))), engine="numba",
+        Network.hebbian(xi, 0.0, tie, mode=mode),
+        cues,
+        update,
+        60,
+        seeds.generators(["d"], range(len(cues))),
+        engine="numba",
     )
     for field in ("final", "sweeps", "outcome", "cycle_length"):
         np.testing.assert_array_equal(getattr(fast, field), getattr(reference, field))
@@ -44,10 +52,12 @@ def test_numba_equals_numpy_for_general_nonsymmetric_couplings():
     np.fill_diagonal(W, 0)
     net = Network.from_couplings(W, rng.normal(scale=0.3, size=N))
     cues = np.where(rng.random((8, N)) < 0.5, 1, -1).astype(np.int8)
-    a = discrete.run(net, cues, "async", 30, SeedTree(1).generators(["d"], range(8)),
-                     engine="numpy")
-    b = discrete.run(net, cues, "async", 30, SeedTree(1).generators(["d"], range(8)),
-                     engine="numba")
+    a = discrete.run(
+        net, cues, "async", 30, SeedTree(1).generators(["d"], range(8)), engine="numpy"
+    )
+    b = discrete.run(
+        net, cues, "async", 30, SeedTree(1).generators(["d"], range(8)), engine="numba"
+    )
     np.testing.assert_array_equal(a.final, b.final)
     np.testing.assert_array_equal(a.sweeps, b.sweeps)
 
