@@ -1,0 +1,190 @@
+"""The ``hopfield_temperature`` experiment: retrieval at finite temperature (AGS phase diagram).
+
+For each N in ``network.N``, load alpha in ``patterns.alpha`` (``P = max(1, round(alpha
+N))`` random patterns, Hebbian couplings ``W = (1/N) sum xi xi^T``) and trial, the
+network starts in the first stored pattern and runs single-spin dynamics
+(:mod:`hopsim.dynamics.stochastic`) at every temperature of ``mc.temperatures``: one
+chain per (N, alpha, T, trial). After ``mc.thermalize`` sweeps the overlap
+``m = s . xi_1 / N`` is averaged over ``mc.sweeps`` sweeps, read every ``mc.interval``.
+Starting in the pattern probes the retrieval state while it is (meta)stable: the
+overlap stays large below the AGS line ``T_M(alpha)`` and falls to O(1/sqrt N) above it.
+
+Dataset: ``overlap`` (time-averaged) and ``overlap_final`` with dims ``N``, ``alpha``,
+``temperature``, ``trial``; ``P`` (N, alpha); scalar coordinate ``theta``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hopsim.config import ConfigError, get_choice, get_float, get_int, get_list
+from hopsim.dynamics import stochastic
+from hopsim.network import Network
+from hopsim.patterns import random_patterns
+from hopsim.rng import SeedTree
+
+
+def n_patterns(alpha: float, N: int) -> int:
+    """``P = max(1, round(alpha N))``."""
+    return max(1, int(round(alpha * N)))
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the hopfield_temperature experiment reads."""
+    sizes = get_list(cfg, "network.N", kind="int", lo=2)
+    if len(set(sizes)) != len(sizes):
+        raise ConfigError("network.N", sizes, "distinct integers >= 2")
+    get_float(cfg, "network.theta")
+    alphas = get_list(cfg, "patterns.alpha", lo=0.0, lo_open=True)
+    if len(set(alphas)) != len(alphas):
+        raise ConfigError("patterns.alpha", alphas, "distinct numbers > 0")
+    bias = get_float(cfg, "patterns.bias", lo=-1.0, hi=1.0)
+    if abs(bias) >= 1.0:
+        raise ConfigError("patterns.bias", bias, "a number in (-1, 1)")
+    temps = get_list(cfg, "mc.temperatures", lo=0.0)
+    if len(set(temps)) != len(temps):
+        raise ConfigError("mc.temperatures", temps, "distinct numbers >= 0")
+    get_choice(cfg, "mc.rule", stochastic.RULES)
+    get_choice(cfg, "mc.update", stochastic.UPDATES)
+    get_int(cfg, "mc.thermalize", lo=0)
+    sweeps = get_int(cfg, "mc.sweeps", lo=1)
+    interval = get_int(cfg, "mc.interval", lo=1)
+    if interval > sweeps:
+        raise ConfigError("mc.interval", interval, f"an integer in [1, mc.sweeps={sweeps}]")
+    get_int(cfg, "trials", lo=1)
+
+
+def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Run the scan; see the module docstring for the dataset."""
+    validate(cfg)
+    sizes = get_list(cfg, "network.N", kind="int")
+    alphas = get_list(cfg, "patterns.alpha")
+    temps = np.asarray(get_list(cfg, "mc.temperatures"), dtype=np.float64)
+    theta, bias = float(cfg.network.theta), float(cfg.patterns.bias)
+    rule, update = str(cfg.mc.rule), str(cfg.mc["update"])
+    therm, sweeps, interval = int(cfg.mc.thermalize), int(cfg.mc.sweeps), int(cfg.mc.interval)
+    trials = int(cfg.trials)
+
+    shape = (len(sizes), len(alphas), temps.size, trials)
+    overlap = np.full(shape, np.nan)
+    final = np.full(shape, np.nan)
+    P_used = np.zeros((len(sizes), len(alphas)), dtype=np.int64)
+    bar = tqdm(
+        total=len(sizes) * len(alphas) * trials,
+        desc="hopfield_temperature",
+        unit="net",
+        disable=not progress,
+    )
+    for a, N in enumerate(sizes):
+        for b, alpha in enumerate(alphas):
+            P = n_patterns(alpha, N)
+            P_used[a, b] = P
+            for k in range(trials):
+                xi = random_patterns(seeds.generator("patterns", N, alpha, bias, k), P, N, bias)
+                net = Network.hebbian(xi, theta)
+                rngs = [seeds.generator("hopfield_mc", N, alpha, float(T), k) for T in temps]
+                sampler = stochastic.Sampler(net, rule, update)
+                chains = sampler.start(np.broadcast_to(xi[0], (temps.size, N)))
+                target = xi[0].astype(np.float64) / N
+                for _ in range(therm):
+                    sampler.sweep(chains, temps, rngs)
+                acc = np.zeros(temps.size)
+                count = 0
+                for t in range(1, sweeps + 1):
+                    sampler.sweep(chains, temps, rngs)
+                    if t % interval == 0:
+                        acc += chains.states @ target
+                        count += 1
+                overlap[a, b, :, k] = acc / count
+                final[a, b, :, k] = chains.states @ target
+                bar.update()
+    bar.close()
+    return _dataset(
+        overlap,
+        final,
+        P_used,
+        sizes,
+        alphas,
+        temps,
+        trials,
+        theta,
+        rule,
+        update,
+        therm,
+        sweeps,
+        interval,
+    )
+
+
+def _dataset(
+    overlap,
+    final,
+    P_used,
+    sizes,
+    alphas,
+    temps,
+    trials,
+    theta,
+    rule,
+    update,
+    therm,
+    sweeps,
+    interval,
+) -> xr.Dataset:
+    dims = ("N", "alpha", "temperature", "trial")
+    data = {
+        "overlap": (
+            dims,
+            overlap,
+            {"long_name": "overlap with the cued pattern (time average)", "units": "1"},
+        ),
+        "overlap_final": (
+            dims,
+            final,
+            {"long_name": "overlap with the cued pattern after the last sweep", "units": "1"},
+        ),
+        "P": (("N", "alpha"), P_used, {"long_name": "stored patterns P", "units": "1"}),
+    }
+    coords = {
+        "N": ("N", np.asarray(sizes, dtype=np.int64), {"long_name": "neurons N", "units": "1"}),
+        "alpha": (
+            "alpha",
+            np.asarray(alphas, dtype=np.float64),
+            {"long_name": "load alpha = P/N", "units": "1"},
+        ),
+        "temperature": ("temperature", temps, {"long_name": "temperature T", "units": "1"}),
+        "trial": ("trial", np.arange(trials), {"long_name": "trial", "units": "1"}),
+        "theta": ((), theta, {"long_name": "threshold theta", "units": "1"}),
+    }
+    attrs = {
+        "rule": rule,
+        "update": update,
+        "thermalize": therm,
+        "sweeps": sweeps,
+        "interval": interval,
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: the temperature where the mean overlap falls below 1/2, per alpha."""
+    from hopsim.theory.ising import ags_temperature
+
+    N = int(ds.N.values.max())
+    mean = ds.overlap.sel(N=N).mean("trial")
+    T = ds.temperature.values
+    parts = []
+    for alpha in ds.alpha.values:
+        m = mean.sel(alpha=alpha).values
+        above = np.flatnonzero(m < 0.5)
+        t_half = f"{T[above[0]]:g}" if above.size else f">{T.max():g}"
+        parts.append(
+            f"alpha={alpha:g}: m<1/2 from T={t_half} (AGS T_M={ags_temperature(alpha):.2f})"
+        )
+    return (
+        f"hopfield_temperature: N in {[int(x) for x in ds.N.values]}, {ds.alpha.size} loads, "
+        f"{T.size} temperatures, {ds.trial.size} trials; largest N={N}: " + "; ".join(parts) + "."
+    )
