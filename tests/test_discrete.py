@@ -201,3 +201,11 @@ def test_hebbian_ties_are_exact():
     theta = raw[0] / N
     tied = Network.hebbian(xi, theta=theta)
     assert tied.threshold_update(tied.raw_fields(s), s)[0, 0] == 1
+
+
+def test_recorded_states_repeat_the_final_state_after_the_end():
+    net = Network.hebbian(np.array([[-1, 1, 1, -1]]))
+    traj = discrete.run(net, np.array([[1, 1, 1, -1]]), "sync", 10, record_states=True)
+    assert traj.sweeps[0] == 1
+    for t in range(2, 11):
+        np.testing.assert_array_equal(traj.states[0, t], traj.final[0])

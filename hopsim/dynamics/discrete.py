@@ -118,8 +118,7 @@ class _LowRankFields:
         self.M = net.overlaps_raw(S)
 
     def raw_fields(self, rows: np.ndarray) -> np.ndarray:
-        xi = self.net.patterns.astype(np.float64)
-        return self.M[rows] @ xi - self.net.n_patterns * self.S[rows]
+        return self.net.lowrank_fields_from_overlaps(self.M[rows], self.S[rows])
 
     def refresh(self, rows: np.ndarray) -> None:
         self.M[rows] = self.net.overlaps_raw(self.S[rows])
@@ -228,6 +227,8 @@ def run(
     for t in range(1, max_sweeps + 1):
         rows = np.flatnonzero(active)
         if rows.size == 0:
+            if states is not None:
+                states[:, t:] = S[:, None]  # after the end, frames repeat the final state
             break
         if update == "sync":
             new = net.threshold_update(fields.raw_fields(rows), S[rows])
@@ -278,8 +279,13 @@ def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray
     relation = np.full(B, 2, dtype=np.int8)
     if patterns.shape[0] == 0:
         return index, relation
-    dots = final.astype(np.int64) @ patterns.astype(np.int64).T  # (B, P)
     N = final.shape[1]
+    # overlaps in float32 BLAS blocks: exact (|dot| <= N < 2**24), no (P, N) int64 copy
+    F = final.astype(np.float32)
+    rows = max(1, (1 << 26) // (4 * max(N, 1)))
+    dots = np.empty((B, patterns.shape[0]), dtype=np.float32)
+    for start in range(0, patterns.shape[0], rows):
+        dots[:, start : start + rows] = F @ patterns[start : start + rows].astype(np.float32).T
     for code, target in ((1, -N), (0, N)):  # exact match wins over inverse on ties
         hit = dots == target
         found = hit.any(axis=1)
