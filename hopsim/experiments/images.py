@@ -1,0 +1,313 @@
+"""The ``images`` experiment: store pictures, corrupt them, restore them.
+
+K pictures (bundled sample names or file paths, ``images.paths``) are read, made grey,
+cropped to a centred square, resized to ``side x side`` and binarized (+1 white, -1
+black). They are stored together in one Hebbian network of ``N = side**2`` neurons
+(low-rank storage by default, so 128 x 128 = 16,384 neurons never forms the 1 GB
+coupling matrix). Each picture is corrupted in each way of ``images.corruptions``:
+
+``noise``        flip exactly round(noise_level * N) random pixels,
+``occlude``      paint the bottom round(occlude_fraction * side) rows black,
+``invert``       flip every pixel,
+``invert_half``  flip the top half of the rows,
+
+and each corrupted picture is restored with each update rule of ``images.updates``
+(:func:`hopsim.dynamics.discrete.run`, the state recorded after every sweep).
+
+Dataset
+-------
+dims ``image`` (cued picture), ``stored_image``, ``corruption``, ``update``, ``sweep``,
+``row``, ``col``.
+
+``overlap`` (image, corruption, update)
+    final overlap with the cued picture.
+``final_overlap`` (image, corruption, update, stored_image)
+    final overlap with every stored picture.
+``state`` (image, corruption, update, sweep, row, col)
+    the picture after each sweep (sweep 0 is the corrupted cue); after a trial's end
+    the final state is repeated.
+``overlap_trace``, ``energy`` (image, corruption, update, sweep)
+    overlap with the cued picture and energy after each sweep (energy NaN after the end).
+``outcome``, ``sweeps``, ``cycle_length``, ``recalled``, ``relation``
+    how each restoration ended (see :mod:`hopsim.dynamics.discrete`).
+``original`` (image, row, col), ``cue_overlap`` (image, corruption),
+``image_overlap`` (image, stored_image), ``source`` (image).
+Scalar coordinates: ``side``, ``N``, ``noise_level``, ``occlude_fraction``,
+``binarize``, ``theta``, ``tie``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hopsim import images as im
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int
+from hopsim.dynamics import discrete
+from hopsim.experiments.recall import thresholds
+from hopsim.learning import LEARNING_RULES
+from hopsim.network import MODES, TIE_RULES, Network, choose_mode
+from hopsim.rng import SeedTree
+
+MAX_SIDE = 512
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _string_list(cfg: DictConfig, key: str) -> list[str]:
+    raw = get(cfg, key)
+    values = raw if isinstance(raw, list) else [raw]
+    if not values or any(not isinstance(v, str) or not v for v in values):
+        raise ConfigError(key, raw, "a name or a non-empty list of names")
+    return values
+
+
+def _choice_list(cfg: DictConfig, key: str, choices) -> list[str]:
+    raw = get(cfg, key)
+    values = raw if isinstance(raw, list) else [raw]
+    allowed = "a non-empty list of distinct values from " + ", ".join(repr(c) for c in choices)
+    if not values or any(v not in choices for v in values) or len(set(values)) != len(values):
+        raise ConfigError(key, raw, allowed)
+    return values
+
+
+def image_sources(cfg: DictConfig) -> list[str]:
+    """``images.paths``: bundled names or file paths, each checked to be readable."""
+    sources = _string_list(cfg, "images.paths")
+    for i, source in enumerate(sources):
+        key = "images.paths" if len(sources) == 1 else f"images.paths[{i}]"
+        im.check_readable(source, key)
+    return sources
+
+
+def image_labels(sources: list[str]) -> list[str]:
+    """Short unique labels: the bundled name or the file stem (``#k`` added on clashes)."""
+    stems = [Path(s).stem for s in sources]
+    return [stem if stems.count(stem) == 1 else f"{stem}#{i}" for i, stem in enumerate(stems)]
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the images experiment reads."""
+    image_sources(cfg)
+    side = get_int(cfg, "images.side", lo=2, hi=MAX_SIDE)
+    get_choice(cfg, "images.binarize", im.BINARIZE_METHODS)
+    _choice_list(cfg, "images.corruptions", im.IMAGE_CORRUPTIONS)
+    get_float(cfg, "images.noise_level", lo=0.0, hi=1.0)
+    get_float(cfg, "images.occlude_fraction", lo=0.0, hi=1.0)
+    _choice_list(cfg, "images.updates", discrete.UPDATE_RULES)
+    get_int(cfg, "images.max_sweeps", lo=1)
+    thresholds(cfg, side * side)
+    get_choice(cfg, "network.tie", TIE_RULES)
+    get_choice(cfg, "network.learning", LEARNING_RULES)
+    get_choice(cfg, "network.mode", MODES)
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _level(kind: str, noise: float, occlude: float) -> float:
+    return {"noise": noise, "occlude": occlude, "invert": 1.0, "invert_half": 0.5}[kind]
+
+
+def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Store, corrupt and restore the pictures; see the module docstring for the dataset."""
+    sources = image_sources(cfg)
+    labels = image_labels(sources)
+    side = int(get(cfg, "images.side"))
+    method = str(get(cfg, "images.binarize"))
+    kinds = _choice_list(cfg, "images.corruptions", im.IMAGE_CORRUPTIONS)
+    updates = _choice_list(cfg, "images.updates", discrete.UPDATE_RULES)
+    noise = float(get(cfg, "images.noise_level"))
+    occlude = float(get(cfg, "images.occlude_fraction"))
+    max_sweeps = int(get(cfg, "images.max_sweeps"))
+    N, K, C, U = side * side, len(sources), len(kinds), len(updates)
+    theta = thresholds(cfg, N)
+
+    pictures = np.stack(
+        [im.load_image(s, side, method, key="images.paths") for s in sources]
+    )  # (K, side, side)
+    xi = pictures.reshape(K, N)
+    mode = choose_mode(N, K, str(get(cfg, "network.mode")))
+    net = Network.hebbian(xi, theta, str(get(cfg, "network.tie")), mode=mode)
+
+    cues = np.empty((K, C, side, side), dtype=np.int8)
+    for k, label in enumerate(labels):
+        for c, kind in enumerate(kinds):
+            level = _level(kind, noise, occlude)
+            rng = seeds.generator("image_cue", label, side, kind, level)
+            cues[k, c] = im.corrupt_image(pictures[k], kind, level, rng)
+    flat_cues = cues.reshape(K * C, N)
+
+    results = []
+    bar = tqdm(total=U, desc="images", unit="rule", disable=not progress)
+    for update in updates:
+        rngs = [
+            seeds.generator(
+                "image_restore", label, side, kind, _level(kind, noise, occlude), update
+            )
+            for label in labels
+            for kind in kinds
+        ]
+        traj = discrete.run(net, flat_cues, update, max_sweeps, rngs, record_states=True)
+        results.append(traj)
+        bar.update(1)
+    bar.close()
+    return _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net, mode)
+
+
+def _valid_frames(traj: discrete.Trajectories, max_sweeps: int) -> np.ndarray:
+    """Index of the last recorded state of each trial (its final state)."""
+    end = np.where(traj.outcome == discrete.FIXED_POINT, traj.sweeps + 1, traj.sweeps)
+    return np.minimum(end, max_sweeps)
+
+
+def _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net, mode):
+    K, side = pictures.shape[0], pictures.shape[1]
+    C, U, N = len(kinds), len(updates), side * side
+    max_sweeps = int(get(cfg, "images.max_sweeps"))
+    xi = pictures.reshape(K, N).astype(np.float64)
+    ends = [_valid_frames(t, max_sweeps) for t in results]
+    T = int(max(e.max() for e in ends)) + 1  # frames kept: up to the last trial's end
+    state = np.empty((K * C, U, T, N), dtype=np.int8)
+    energy = np.full((K * C, U, T), np.nan)
+    for u, (traj, end) in enumerate(zip(results, ends, strict=True)):
+        for b in range(K * C):
+            e = int(end[b])
+            state[b, u, : e + 1] = traj.states[b, : e + 1]
+            state[b, u, e + 1 :] = traj.final[b]  # repeat the final state after the end
+        energy[:, u] = traj.energy[:, :T]
+    finals = np.stack([t.final for t in results], axis=1)  # (K*C, U, N)
+    final_overlap = finals.astype(np.float64) @ xi.T / N  # (K*C, U, K)
+    trace = np.einsum("butn,bn->but", state.astype(np.float64), np.repeat(xi, C, axis=0)) / N
+    cue_overlap = (
+        np.einsum("bn,bn->b", cues.reshape(K * C, N).astype(np.float64), np.repeat(xi, C, axis=0))
+        / N
+    )
+    per_trial = {}
+    for name in ("sweeps", "outcome", "cycle_length"):
+        per_trial[name] = np.stack([getattr(t, name) for t in results], axis=1)
+    rel = [discrete.recall_relation(t.final, pictures.reshape(K, N)) for t in results]
+    per_trial["recalled"] = np.stack([r[0] for r in rel], axis=1)
+    per_trial["relation"] = np.stack([r[1] for r in rel], axis=1)
+
+    def grid(a):  # (K*C, U, ...) -> (K, C, U, ...)
+        return a.reshape((K, C) + a.shape[1:])
+
+    dims3 = ("image", "corruption", "update")
+    own = final_overlap[np.arange(K * C), :, np.repeat(np.arange(K), C)]  # (K*C, U)
+    data = {
+        "overlap": (dims3, grid(own)),
+        "final_overlap": (dims3 + ("stored_image",), grid(final_overlap)),
+        "state": (dims3 + ("sweep", "row", "col"), grid(state).reshape(K, C, U, T, side, side)),
+        "overlap_trace": (dims3 + ("sweep",), grid(trace)),
+        "energy": (dims3 + ("sweep",), grid(energy)),
+        "cue_overlap": (("image", "corruption"), cue_overlap.reshape(K, C)),
+        "original": (("image", "row", "col"), pictures),
+        "image_overlap": (("image", "stored_image"), xi @ xi.T / N),
+        "source": ("image", np.array(sources, dtype=object)),
+    }
+    for name, array in per_trial.items():
+        data[name] = (dims3, grid(array))
+    ds = xr.Dataset(
+        data,
+        coords={
+            "image": np.array(labels, dtype=object),
+            "stored_image": np.array(labels, dtype=object),
+            "corruption": np.array(kinds, dtype=object),
+            "update": np.array(updates, dtype=object),
+            "sweep": np.arange(T),
+            "row": np.arange(side),
+            "col": np.arange(side),
+        },
+    )
+    for name, (long_name, units) in ATTRS.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    for name, flags in (("outcome", discrete.OUTCOMES), ("relation", discrete.RELATIONS)):
+        ds[name].attrs.update(
+            flag_values=np.arange(len(flags), dtype=np.int8), flag_meanings=" ".join(flags)
+        )
+    ds["state"].encoding.update(zlib=True, complevel=4)
+    theta = np.asarray(net.thresholds)
+    scalar = {
+        "side": (side, "image side", "pixel"),
+        "N": (N, "number of neurons", "1"),
+        "noise_level": (
+            float(get(cfg, "images.noise_level")),
+            "noise level (flipped fraction)",
+            "1",
+        ),
+        "occlude_fraction": (
+            float(get(cfg, "images.occlude_fraction")),
+            "occluded fraction of the rows",
+            "1",
+        ),
+        "binarize": (str(get(cfg, "images.binarize")), "binarization method", "1"),
+        "theta": (
+            float(theta[0]) if np.all(theta == theta[0]) else float("nan"),
+            "threshold (NaN: one per neuron)",
+            "1",
+        ),
+        "tie": (net.tie, "tie rule", "1"),
+    }
+    for name, (value, long_name, units) in scalar.items():
+        ds = ds.assign_coords({name: value})
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds.attrs.update(network_mode=mode, max_sweeps=max_sweeps)
+    return ds
+
+
+ATTRS = {
+    "overlap": ("final overlap with the cued image", "1"),
+    "final_overlap": ("final overlap with each stored image", "1"),
+    "state": ("pixel (+1 white, -1 black)", "1"),
+    "overlap_trace": ("overlap with the cued image", "1"),
+    "energy": ("energy after each sweep", "1"),
+    "cue_overlap": ("overlap of the corrupted cue with its image", "1"),
+    "original": ("stored image (+1 white, -1 black)", "1"),
+    "image_overlap": ("overlap between stored images", "1"),
+    "source": ("image file or bundled name", "1"),
+    "sweeps": ("sweeps until the end of the restoration", "sweep"),
+    "outcome": ("how the restoration ended", "1"),
+    "cycle_length": ("length of the limit cycle (0: none)", "sweep"),
+    "recalled": ("index of the stored image recalled or inverted (-1: none)", "1"),
+    "relation": ("final state's relation to memory", "1"),
+    "image": ("cued image", "1"),
+    "stored_image": ("stored image", "1"),
+    "corruption": ("corruption", "1"),
+    "update": ("update rule", "1"),
+    "sweep": ("sweep", "1"),
+    "row": ("pixel row", "1"),
+    "col": ("pixel column", "1"),
+}
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: what was stored, and the final overlap of every restoration."""
+    parts = []
+    outcomes = discrete.OUTCOMES
+    stored = list(ds.stored_image.values)
+    for image in ds.image.values:
+        for kind in ds.corruption.values:
+            cells = []
+            for update in ds["update"].values:
+                sel = dict(image=image, corruption=kind, update=update)
+                m = float(ds.overlap.sel(sel))
+                out = outcomes[int(ds.outcome.sel(sel))]
+                best = int(np.argmax(np.abs(ds.final_overlap.sel(sel).values)))
+                other = f", nearest {stored[best]}" if stored[best] != image else ""
+                cells.append(f"{update} m={m:+.3f} ({out}{other})")
+            cue = float(ds.cue_overlap.sel(image=image, corruption=kind))
+            parts.append(f"{image}/{kind} (cue m={cue:+.2f}): " + ", ".join(cells))
+    return (
+        f"images: {len(stored)} stored ({', '.join(stored)}), side={int(ds.side)} "
+        f"(N={int(ds.N)}), binarize={ds['binarize'].item()}, noise={float(ds.noise_level):g}, "
+        f"occlude={float(ds.occlude_fraction):g}. " + "; ".join(parts) + "."
+    )
