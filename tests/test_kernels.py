@@ -83,3 +83,18 @@ def test_lowrank_energy_matches_definition():
     S = cues.astype(float)
     expected = -0.5 * np.einsum("bi,ij,bj->b", S, W, S) + S @ net.thresholds
     np.testing.assert_allclose(traj.energy[:, 0], expected, atol=1e-9)
+
+
+def test_async_orders_are_permutations_independent_of_the_batch():
+    from hopsim.dynamics.discrete import async_orders
+
+    rngs = SeedTree(3).generators(["o"], range(5))
+    orders = async_orders(rngs, 1000)
+    assert all(sorted(row) == list(range(1000)) for row in orders.tolist())
+    again = async_orders(SeedTree(3).generators(["o"], range(5))[2:3], 1000)
+    np.testing.assert_array_equal(orders[2], again[0])
+    # uniform: the position of element 0 over many shuffles (chi-square, 20 bins, 4000 draws)
+    many = async_orders(SeedTree(4).generators(["u"], range(4000)), 20)
+    counts = np.bincount(np.argmax(many == 0, axis=1), minlength=20)
+    chi2 = np.sum((counts - 200) ** 2 / 200)
+    assert chi2 < 43.8  # p = 0.001 for 19 degrees of freedom

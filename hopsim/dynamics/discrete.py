@@ -156,6 +156,19 @@ class _LowRankFields:
         return changed
 
 
+def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
+    """A fresh random visiting order (B, N) for each cue, one raw 64-bit draw from its stream.
+
+    The permutation itself is a Fisher-Yates shuffle in numba seeded by that draw (about
+    10x faster than ``Generator.permutation`` per cue), so a cue's order depends on its own
+    stream only: batch size and batch composition do not change it.
+    """
+    from hopsim.kernels.discrete import shuffled_orders
+
+    seeds = np.fromiter((rng.bit_generator.random_raw() for rng in rngs), np.uint64, len(rngs))
+    return shuffled_orders(seeds, N)
+
+
 def _use_numba(engine: str) -> bool:
     if engine not in ENGINES:
         raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
@@ -239,7 +252,7 @@ def run(
             if update == "sequential":
                 orders = np.ascontiguousarray(np.broadcast_to(sequential, (rows.size, N)))
             else:
-                orders = np.stack([rngs[r].permutation(N) for r in rows])
+                orders = async_orders([rngs[r] for r in rows], N)
             changed = fields.sweep(rows, orders)
 
         ended_fixed = rows[~changed]

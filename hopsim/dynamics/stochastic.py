@@ -23,7 +23,7 @@ At ``T = 0`` both rules become the deterministic asynchronous rule of
 and no uniforms are drawn: with the same generators ``async`` and ``sequential`` follow
 the discrete trajectories exactly.
 
-Random numbers: per sweep and chain, first the visiting order (``rng.permutation(N)`` for
+Random numbers: per sweep and chain, first the visiting order (``discrete.async_orders`` for
 ``async``, ``rng.integers(0, N, N)`` for ``random``, nothing for ``sequential``), then
 ``rng.random(N)`` uniforms when ``T > 0``. Each chain has its own Generator, so a chain's
 trajectory does not depend on the batch it runs in. The hot loop is
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopsim.dynamics.discrete import async_orders
 from hopsim.kernels import stochastic as kernels
 from hopsim.network import Network
 
@@ -98,7 +99,7 @@ class Sampler:
         uniforms = np.zeros((B, N))
         for b, rng in enumerate(rngs):
             if self.update == "async":
-                orders[b] = rng.permutation(N)
+                orders[b] = async_orders([rng], N)[0]  # the same orders as discrete.run
             elif self.update == "random":
                 orders[b] = rng.integers(0, N, N)
             else:

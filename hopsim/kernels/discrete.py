@@ -101,6 +101,37 @@ def async_sweep_lowrank(XT, thr, keep, S, M, rows, orders, changed):  # pragma: 
                 changed[r] = True
 
 
+@njit(cache=True)
+def _splitmix64(state):  # pragma: no cover - numba
+    state = state + np.uint64(0x9E3779B97F4A7C15)
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, parallel=True)
+def shuffled_orders(seeds, N):  # pragma: no cover - numba
+    """One random permutation of 0..N-1 per seed (Fisher-Yates driven by SplitMix64).
+
+    ``seeds`` (R,) uint64 come from each cue's own Generator, so a cue's order depends on
+    its stream only. ``z % (i + 1)`` with 64-bit z has a bias below N / 2**64.
+    """
+    out = np.empty((seeds.size, N), dtype=np.int64)
+    for r in prange(seeds.size):
+        row = out[r]
+        for i in range(N):
+            row[i] = i
+        state = seeds[r]
+        for i in range(N - 1, 0, -1):
+            state, z = _splitmix64(state)
+            j = np.int64(z % np.uint64(i + 1))
+            tmp = row[i]
+            row[i] = row[j]
+            row[j] = tmp
+    return out
+
+
 def warm_up() -> None:
     """Compile (or load from cache) both kernels on tiny inputs."""
     S = np.ones((1, 2), np.int8)
@@ -115,3 +146,4 @@ def warm_up() -> None:
     async_sweep_lowrank(
         np.ones((2, 1), np.int8), thr, False, S, np.zeros((1, 1)), rows, orders, changed
     )
+    shuffled_orders(np.ones(1, np.uint64), 2)
