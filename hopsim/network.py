@@ -126,6 +126,37 @@ class Network:
         return np.ascontiguousarray(self.J.T)
 
     @cached_property
+    def field_dtype(self):
+        """float32 when every raw field is an exactly representable integer, else float64.
+
+        Hebbian raw fields are integers bounded by the largest row sum of |J|; below 2**24
+        float32 holds them, and every partial sum on the way, exactly. Halving the bytes
+        per field speeds up the memory-bound sweeps.
+        """
+        if self.J is None or self.patterns is None:
+            return np.float64
+        P, N = self.patterns.shape
+        if P * (N - 1) < 2**24:
+            return np.float32
+        bound = max(
+            float(np.abs(self.J[i : i + 1024]).sum(axis=1, dtype=np.float64).max())
+            for i in range(0, N, 1024)
+        )
+        return np.float32 if bound < 2**24 else np.float64
+
+    @cached_property
+    def kernel_columns(self) -> np.ndarray:
+        """Rows read by the incremental sweep kernel: the smallest exact integer type.
+
+        Dense Hebbian J is kept in float32 for BLAS; the sweep kernel reads an int8/int16
+        copy (P <= 127 / P <= 32767), a quarter or half of the bytes per flip.
+        """
+        if self.patterns is None or self.J.dtype.kind != "f":
+            return self.columns
+        dtype = compact_dtype(self.n_patterns)
+        return self.columns if dtype == np.float32 else self.columns.astype(dtype)
+
+    @cached_property
     def patterns_t(self) -> np.ndarray:
         """Transposed patterns (N, P) int8, contiguous (low-rank kernels)."""
         return np.ascontiguousarray(self.patterns.T)
@@ -133,7 +164,23 @@ class Network:
     def overlaps_raw(self, states: np.ndarray) -> np.ndarray:
         """Raw overlaps ``xi s`` (B, P) float64 of states with the stored patterns."""
         S32 = np.atleast_2d(states).astype(np.float32)  # exact: |xi s| <= N < 2**24
-        return (S32 @ self.patterns.T.astype(np.float32)).astype(np.float64)
+        out = np.empty((S32.shape[0], self.n_patterns), dtype=np.float64)
+        for start, block in self._pattern_blocks(np.float32):
+            out[:, start : start + block.shape[0]] = S32 @ block.T
+        return out
+
+    def _pattern_blocks(self, dtype):
+        """Yield (start, patterns[start:start+k] as dtype) so no full float copy is made."""
+        rows = max(1, (1 << 26) // (np.dtype(dtype).itemsize * max(self.N, 1)))
+        for start in range(0, self.n_patterns, rows):
+            yield start, self.patterns[start : start + rows].astype(dtype)
+
+    def lowrank_fields_from_overlaps(self, M: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Raw fields ``xi^T M - P s`` from raw overlaps M (B, P), in float64 blocks (exact)."""
+        H = -float(self.n_patterns) * np.atleast_2d(states).astype(np.float64)
+        for start, block in self._pattern_blocks(np.float64):
+            H += M[:, start : start + block.shape[0]] @ block
+        return H
 
     @property
     def n_patterns(self) -> int:
@@ -150,8 +197,7 @@ class Network:
         """Raw local fields ``J s`` for states (B, N); float64 (B, N)."""
         S = np.atleast_2d(states)
         if self.J is None:
-            M = self.overlaps_raw(S).astype(np.float64)
-            return M @ self.patterns.astype(np.float64) - self.n_patterns * S
+            return self.lowrank_fields_from_overlaps(self.overlaps_raw(S), S)
         if self.J.dtype == np.float64:
             return S.astype(np.float64) @ self.J.T
         S32 = S.astype(np.float32)

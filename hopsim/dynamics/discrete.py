@@ -73,7 +73,7 @@ class _DenseFields:
 
     def __init__(self, net: Network, S: np.ndarray, use_numba: bool) -> None:
         self.net, self.S, self.use_numba = net, S, use_numba
-        self.H = net.raw_fields(S)
+        self.H = net.raw_fields(S).astype(net.field_dtype)
 
     def raw_fields(self, rows: np.ndarray) -> np.ndarray:
         return self.H[rows]
@@ -91,7 +91,9 @@ class _DenseFields:
         if self.use_numba:
             from hopsim.kernels.discrete import async_sweep_dense
 
-            async_sweep_dense(net.columns, net.raw_thresholds, keep, S, H, rows, orders, changed)
+            C = net.kernel_columns
+            thr, two = net.raw_thresholds, H.dtype.type(2)
+            async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two)
             return changed
         thr, C = net.raw_thresholds, net.columns
         for k in range(net.N):

@@ -15,7 +15,7 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed):  # pragma: no cover - numba
+def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two):  # pragma: no cover - numba
     """One asynchronous sweep with incremental local fields.
 
     Parameters
@@ -29,15 +29,18 @@ def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed):  # pragma: no 
         Tie rule: keep the old value when the field equals the threshold.
     S : (B, N) int8
         States, updated in place.
-    H : (B, N) float64
+    H : (B, N) float32 or float64
         Raw fields ``J s`` of every cue, updated in place: a flip of neuron i adds
-        ``2 s_i C[i]`` to the cue's fields.
+        ``2 s_i C[i]`` to the cue's fields (float32 only where every field is an exact
+        integer, see ``Network.field_dtype``).
     rows : (R,) int64
         Cues to sweep.
     orders : (R, N) int64
         Visiting order of each swept cue.
     changed : (R,) bool
         Set to True for cues in which some neuron flipped.
+    two : scalar of H's dtype
+        The number 2, typed like H.
     """
     N = S.shape[1]
     for r in prange(rows.size):
@@ -53,7 +56,7 @@ def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed):  # pragma: no 
                 new = old
             if new != old:
                 Sb[i] = new
-                d = 2.0 * new
+                d = two if new > 0 else -two  # H's own dtype: no float64 promotion
                 Ci = C[i]
                 for j in range(N):
                     Hb[j] += d * Ci[j]
@@ -140,9 +143,19 @@ def warm_up() -> None:
     orders[0, 1] = 1
     changed = np.zeros(1, np.bool_)
     thr = np.zeros(2)
-    async_sweep_dense(
-        np.zeros((2, 2), np.float32), thr, False, S, np.zeros((1, 2)), rows, orders, changed
-    )
+    for h_dtype in (np.float32, np.float64):
+        for c_dtype in (np.int8, np.int16, np.float32, np.float64):
+            async_sweep_dense(
+                np.zeros((2, 2), c_dtype),
+                thr,
+                False,
+                S,
+                np.zeros((1, 2), h_dtype),
+                rows,
+                orders,
+                changed,
+                h_dtype(2),
+            )
     async_sweep_lowrank(
         np.ones((2, 1), np.int8), thr, False, S, np.zeros((1, 1)), rows, orders, changed
     )
