@@ -1,1 +1,10 @@
-"""Closed forms to overlay on figures and to test simulations against."""
+"""Closed forms to overlay on figures and to test simulations against.
+
+``hopsim.theory.capacity``
+    Amit-Gutfreund-Sompolinsky T = 0 retrieval overlap, alpha_c ~ 0.138, one-step error.
+``hopsim.theory.ising``
+    Onsager/Yang square lattice, the chain's transfer matrix, the AGS finite-T boundary
+    T_M(alpha) and the spin-glass line T_g = 1 + sqrt(alpha).
+``hopsim.theory.continuous``
+    The single-neuron pitchfork and fold points, the mean-field overlap m = tanh(beta m).
+"""
