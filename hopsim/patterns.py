@@ -22,8 +22,12 @@ def random_patterns(rng: np.random.Generator, P: int, N: int, bias: float = 0.0)
     """
     if not -1.0 < bias < 1.0:
         raise ValueError(f"bias={bias} is not allowed: expected a number in (-1, 1)")
-    up = rng.random((P, N)) < (1.0 + bias) / 2.0
-    return np.where(up, 1, -1).astype(np.int8)
+    out = np.empty((P, N), dtype=np.int8)
+    rows = max(1, (1 << 24) // max(N, 1))  # draw in blocks: no (P, N) float64 temporary
+    for start in range(0, P, rows):
+        block = rng.random((min(rows, P - start), N)) < (1.0 + bias) / 2.0
+        out[start : start + block.shape[0]] = np.where(block, 1, -1)
+    return out
 
 
 def n_affected(level: float, N: int) -> int:
