@@ -1,0 +1,83 @@
+"""Config readers shared by the continuous-dynamics experiments.
+
+Keys read here (each experiment's YAML sets them):
+
+``neuron.tau``, ``neuron.h``, ``neuron.gain``, ``neuron.activation``
+    The unit: time constant, constant input, slope of F at 0, shape of F.
+``solver.method``, ``solver.rtol``, ``solver.atol``, ``solver.stop_tol``, ``solver.jacobian``
+    :func:`hopsim.dynamics.continuous.integrate` options.
+"""
+
+from __future__ import annotations
+
+from omegaconf import DictConfig
+
+from hopsim.config import (
+    ConfigError,
+    get,
+    get_bool,
+    get_choice,
+    get_float,
+    get_optional,
+)
+from hopsim.dynamics.continuous import ACTIVATIONS, METHODS, Activation, Input
+
+
+def neuron(cfg: DictConfig) -> tuple[float, float, Activation]:
+    """``(tau, h, activation)`` from the ``neuron`` block."""
+    tau = get_float(cfg, "neuron.tau", lo=0.0, lo_open=True)
+    h = get_float(cfg, "neuron.h")
+    gain = get_float(cfg, "neuron.gain", lo=0.0, lo_open=True)
+    name = get_choice(cfg, "neuron.activation", ACTIVATIONS)
+    return tau, h, Activation(name, gain)
+
+
+def solver(cfg: DictConfig) -> dict:
+    """Keyword arguments for :func:`hopsim.dynamics.continuous.integrate`."""
+    rtol = get_float(cfg, "solver.rtol", lo=0.0, hi=0.1, lo_open=True)
+    atol = get_float(cfg, "solver.atol", lo=0.0, hi=0.1, lo_open=True)
+    return {
+        "method": get_choice(cfg, "solver.method", METHODS),
+        "rtol": rtol,
+        "atol": atol,
+        "stop_tol": get_optional(cfg, "solver.stop_tol", get_float, lo=0.0, lo_open=True),
+        "use_jacobian": get_bool(cfg, "solver.jacobian"),
+    }
+
+
+def _tuples(cfg: DictConfig, key: str, width: int, allowed: str) -> list[tuple[float, ...]]:
+    raw = get(cfg, key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ConfigError(key, raw, allowed)
+    out = []
+    for item in raw:
+        if (
+            not isinstance(item, list)
+            or len(item) != width
+            or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in item)
+        ):
+            raise ConfigError(key, raw, allowed)
+        out.append(tuple(float(x) for x in item))
+    return out
+
+
+def drive(cfg: DictConfig, prefix: str, base: float) -> Input:
+    """The input ``h(t)``: ``base`` plus ``<prefix>.pulses`` and ``<prefix>.steps``.
+
+    ``pulses`` is a list of ``[start, stop, amplitude]`` (amplitude added for
+    ``start <= t < stop``), ``steps`` a list of ``[time, amplitude]`` (added for ``t >= time``).
+    """
+    pulses = _tuples(
+        cfg, f"{prefix}.pulses", 3, "a list of [start, stop, amplitude] with stop > start"
+    )
+    for start, stop, _ in pulses:
+        if not stop > start:
+            raise ConfigError(
+                f"{prefix}.pulses",
+                get(cfg, f"{prefix}.pulses"),
+                "a list of [start, stop, amplitude] with stop > start",
+            )
+    steps = _tuples(cfg, f"{prefix}.steps", 2, "a list of [time, amplitude]")
+    return Input(base=base, pulses=tuple(pulses), steps=tuple(steps))

@@ -1,0 +1,90 @@
+"""The ``phase_portrait`` experiment: dv/dt against v for several lambda (source figure 2).
+
+For the single neuron ``tau dv/dt = -v + F(h + lambda v)`` the phase line is the graph of
+``dv/dt`` over ``v``: its zeros are the fixed points, stable where the graph falls through
+zero. For ``lambda F'(0) < 1`` there is one zero (``v = 0`` at ``h = 0``); above it three.
+
+Dataset: dims ``lambda``, ``v``, ``branch``; variables ``dvdt`` (lambda, v) and the fixed
+points ``fixed_point``, ``eigenvalue``, ``stable`` (lambda, branch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+
+from hopsim import bifurcation as bif
+from hopsim.config import get_float, get_int, get_list
+from hopsim.experiments._continuous_config import neuron
+from hopsim.rng import SeedTree
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the phase-portrait experiment reads."""
+    neuron(cfg)
+    get_list(cfg, "phase_portrait.lambdas", kind="float")
+    get_float(cfg, "phase_portrait.v_max", lo=0.0, lo_open=True)
+    get_int(cfg, "phase_portrait.points", lo=2, hi=10_000_000)
+
+
+def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Evaluate the phase lines; see the module docstring for the dataset."""
+    tau, h0, F = neuron(cfg)
+    lams = np.asarray(get_list(cfg, "phase_portrait.lambdas", kind="float"))
+    v_max = float(cfg.phase_portrait.v_max)
+    v = np.linspace(-v_max, v_max, int(cfg.phase_portrait.points))
+    dvdt = (-v[None, :] + F(h0 + lams[:, None] * v[None, :])) / tau
+    fp = bif.diagram(lams, h0, tau, F)
+    ds = xr.Dataset(
+        {
+            "dvdt": (("lambda", "v"), dvdt),
+            "fixed_point": (("lambda", "branch"), fp.v),
+            "eigenvalue": (("lambda", "branch"), fp.eigenvalue),
+            "stable": (("lambda", "branch"), fp.stable),
+        },
+        coords={
+            "lambda": lams,
+            "v": v,
+            "branch": list(bif.BRANCHES),
+            "tau": tau,
+            "h0": h0,
+            "gain": F.gain,
+            "activation": F.name,
+        },
+    )
+    attrs = {
+        "dvdt": ("rate of change dv/dt", "1/a.u."),
+        "fixed_point": ("fixed point v* (NaN: branch absent)", "1"),
+        "eigenvalue": ("linear stability eigenvalue", "1/a.u."),
+        "stable": ("fixed point is stable (1) or unstable/absent (0)", "1"),
+        "lambda": ("self-coupling lambda", "1"),
+        "v": ("neuron state v", "1"),
+        "branch": ("fixed-point branch", ""),
+        "tau": ("time constant tau", "a.u."),
+        "h0": ("constant input h", "1"),
+        "gain": ("neuron gain F'(0)", "1"),
+        "activation": ("activation function F", ""),
+    }
+    for name, (long_name, units) in attrs.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds.attrs["activation_formula"] = F.formula
+    return ds
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: the fixed points for each lambda."""
+    parts = []
+    for lam in ds["lambda"].values:
+        fp = ds.fixed_point.sel({"lambda": lam}).values
+        st = ds.stable.sel({"lambda": lam}).values
+        shown = ", ".join(
+            f"{x:+.4f}{'(s)' if s else '(u)'}"
+            for x, s in zip(fp, st, strict=True)
+            if np.isfinite(x)
+        )
+        parts.append(f"lambda={lam:g}: {shown}")
+    return (
+        f"Phase lines dv/dt(v) for {ds['lambda'].size} lambda values at h={float(ds.h0):g} "
+        f"(s stable, u unstable): " + "; ".join(parts) + "."
+    )
