@@ -118,7 +118,7 @@ def shuffled_orders(seeds, N):  # pragma: no cover - numba
     """One random permutation of 0..N-1 per seed (Fisher-Yates driven by SplitMix64).
 
     ``seeds`` (R,) uint64 come from each cue's own Generator, so a cue's order depends on
-    its stream only. ``z % (i + 1)`` with 64-bit z has a bias below N / 2**64.
+    its stream only. Each index is drawn exactly uniformly (Lemire's method with rejection).
     """
     out = np.empty((seeds.size, N), dtype=np.int64)
     for r in prange(seeds.size):
@@ -127,8 +127,19 @@ def shuffled_orders(seeds, N):  # pragma: no cover - numba
             row[i] = i
         state = seeds[r]
         for i in range(N - 1, 0, -1):
+            # Lemire's multiply-shift with rejection: exactly uniform on 0..i, no division
+            # except on the rare rejection path (N < 2**32)
+            bound = np.uint64(i + 1)
             state, z = _splitmix64(state)
-            j = np.int64(z % np.uint64(i + 1))
+            m = (z >> np.uint64(32)) * bound
+            low = m & np.uint64(0xFFFFFFFF)
+            if low < bound:
+                threshold = (np.uint64(0x100000000) - bound) % bound
+                while low < threshold:
+                    state, z = _splitmix64(state)
+                    m = (z >> np.uint64(32)) * bound
+                    low = m & np.uint64(0xFFFFFFFF)
+            j = np.int64(m >> np.uint64(32))
             tmp = row[i]
             row[i] = row[j]
             row[j] = tmp
