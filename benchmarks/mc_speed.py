@@ -13,8 +13,11 @@ Medians of several repetitions, measured in this process.
 
 from __future__ import annotations
 
-import argparse
 import os
+
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets it, before numpy
+
+import argparse  # noqa: E402
 import platform
 import statistics
 import time

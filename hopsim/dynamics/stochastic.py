@@ -55,7 +55,7 @@ class Chains:
     states : numpy.ndarray
         (B, N) int8.
     raw : numpy.ndarray
-        (B, N) float64 ``J s``.
+        (B, N) ``J s`` (float32 where exact, else float64).
     """
 
     states: np.ndarray
@@ -82,8 +82,9 @@ class Sampler:
             raise ValueError("stochastic dynamics needs dense couplings (network.mode=dense)")
         self.net, self.rule, self.update = net, rule, update
         J = net.J
-        symmetric = np.array_equal(J, J.T)
-        self._rows = J if symmetric and J.flags.c_contiguous else np.ascontiguousarray(J.T)
+        # rows of J^T in the smallest exact type (int8/int16 for Hebbian J): flips are
+        # memory-bound, and the discrete kernels read the same array
+        self._rows = net.kernel_columns
         self._diag = np.ascontiguousarray(np.diag(J), dtype=np.float64)
         self._thr = np.ascontiguousarray(net.raw_thresholds, dtype=np.float64)
         self._rule_code = kernels.GLAUBER if rule == "glauber" else kernels.METROPOLIS
@@ -91,7 +92,7 @@ class Sampler:
     def start(self, states: np.ndarray) -> Chains:
         """Chains starting at ``states`` (B, N) (copied)."""
         S = np.array(np.atleast_2d(states), dtype=np.int8, copy=True)
-        return Chains(S, self.net.raw_fields(S))
+        return Chains(S, self.net.raw_fields(S).astype(self.net.field_dtype))
 
     def _draws(self, B: int, temps: np.ndarray, rngs: Sequence[np.random.Generator]):
         N = self.net.N

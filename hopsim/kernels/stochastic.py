@@ -23,7 +23,8 @@ def dense_sweep(Jrows, H, S, raw_thr, diag, scale, betas, orders, uniforms, rule
     Jrows : numpy.ndarray
         (N, N) raw couplings with ``Jrows[i, j] = J[j, i]`` (J itself when symmetric).
     H : numpy.ndarray
-        (B, N) float64 raw local fields ``J s``, kept up to date.
+        (B, N) raw local fields ``J s``, kept up to date (float32 where exact, see
+        ``Network.field_dtype``; the increments are typed like H).
     S : numpy.ndarray
         (B, N) int8 states.
     raw_thr : numpy.ndarray
@@ -82,7 +83,7 @@ def dense_sweep(Jrows, H, S, raw_thr, diag, scale, betas, orders, uniforms, rule
             if new != s:
                 S[b, i] = new
                 flips[b] += 1
-                c = 2.0 * new
+                c = H.dtype.type(2.0) if new > 0 else H.dtype.type(-2.0)
                 for j in range(N):
                     H[b, j] += c * Jrows[i, j]
     return flips
