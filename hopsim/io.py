@@ -43,6 +43,16 @@ def provenance_attrs(experiment: str, seed: int, config_yaml: str, overrides: li
     }
 
 
+def flag_attrs(long_name: str, meanings: tuple[str, ...] | list[str]) -> dict:
+    """CF attrs of an int8 flag variable whose codes 0, 1, ... mean ``meanings``."""
+    return {
+        "long_name": long_name,
+        "units": "1",
+        "flag_values": np.arange(len(meanings), dtype=np.int8),
+        "flag_meanings": " ".join(meanings),
+    }
+
+
 def _clean_attrs(attrs: dict) -> dict:
     """netCDF attrs hold strings and numbers only: convert bools, drop Nones."""
     out = {}

@@ -225,10 +225,13 @@ class Network:
 
     def threshold_update(self, raw: np.ndarray, old: np.ndarray) -> np.ndarray:
         """New states from raw fields: +1 if ``raw >= raw_theta`` else -1 (tie rule applied)."""
-        new = np.where(raw >= self.raw_thresholds, 1, -1).astype(np.int8)
-        if self.tie == "keep":
-            new = np.where(raw == self.raw_thresholds, old, new).astype(np.int8)
-        return new
+        return threshold_rule(raw, self.raw_thresholds, old, self.tie == "keep")
+
+
+def threshold_rule(raw: np.ndarray, thr: np.ndarray, old: np.ndarray, keep: bool) -> np.ndarray:
+    """+1 where the raw field reaches the threshold, else -1; ties keep ``old`` when asked."""
+    new = np.where(raw >= thr, 1, -1).astype(np.int8)
+    return np.where(raw == thr, old, new).astype(np.int8) if keep else new
 
 
 def _threshold_vector(theta: float | np.ndarray, N: int) -> np.ndarray:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hopsim.network import Network
+from hopsim.network import Network, threshold_rule
 
 UPDATE_RULES = ("sync", "async", "sequential")
 OUTCOMES = ("fixed_point", "cycle", "max_sweeps")
@@ -98,11 +98,8 @@ class _DenseFields:
         thr, C = net.raw_thresholds, net.columns
         for k in range(net.N):
             i = orders[:, k]
-            h = H[rows, i]
             old = S[rows, i]
-            new = np.where(h >= thr[i], 1, -1).astype(np.int8)
-            if keep:
-                new = np.where(h == thr[i], old, new).astype(np.int8)
+            new = threshold_rule(H[rows, i], thr[i], old, keep)
             flip = new != old
             if flip.any():
                 fr, fi, fn = rows[flip], i[flip], new[flip]
@@ -146,9 +143,7 @@ class _LowRankFields:
             i = orders[:, k]
             old = S[rows, i]
             h = np.einsum("bm,bm->b", XTf[i], M[rows]) - P * old
-            new = np.where(h >= thr[i], 1, -1).astype(np.int8)
-            if keep:
-                new = np.where(h == thr[i], old, new).astype(np.int8)
+            new = threshold_rule(h, thr[i], old, keep)
             flip = new != old
             if flip.any():
                 fr, fi, fn = rows[flip], i[flip], new[flip]

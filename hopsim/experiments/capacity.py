@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
 from hopsim.dynamics import discrete
+from hopsim.io import flag_attrs
 from hopsim.learning import LEARNING_RULES
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode
 from hopsim.patterns import CORRUPTIONS, corrupt_one, random_patterns
@@ -148,18 +149,8 @@ def _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes
     ds = ds.assign_coords(P=(("N", "alpha"), P_grid))
     for name, (long_name, units) in ATTRS.items():
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds["outcome"].attrs.update(
-        long_name="how the trial ended",
-        units="1",
-        flag_values=np.arange(len(discrete.OUTCOMES), dtype=np.int8),
-        flag_meanings=" ".join(discrete.OUTCOMES),
-    )
-    ds["relation"].attrs.update(
-        long_name="final state's relation to memory",
-        units="1",
-        flag_values=np.arange(len(discrete.RELATIONS), dtype=np.int8),
-        flag_meanings=" ".join(discrete.RELATIONS),
-    )
+    ds["outcome"].attrs.update(flag_attrs("how the trial ended", discrete.OUTCOMES))
+    ds["relation"].attrs.update(flag_attrs("final state's relation to memory", discrete.RELATIONS))
     coord_attrs = {
         "N": ("number of neurons", "1"),
         "alpha": ("load P/N", "1"),

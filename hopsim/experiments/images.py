@@ -49,6 +49,7 @@ from hopsim import images as im
 from hopsim.config import ConfigError, get, get_choice, get_float, get_int
 from hopsim.dynamics import discrete
 from hopsim.experiments.recall import thresholds
+from hopsim.io import flag_attrs
 from hopsim.learning import LEARNING_RULES
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode
 from hopsim.rng import SeedTree
@@ -228,9 +229,8 @@ def _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net,
     for name, (long_name, units) in ATTRS.items():
         ds[name].attrs.update(long_name=long_name, units=units)
     for name, flags in (("outcome", discrete.OUTCOMES), ("relation", discrete.RELATIONS)):
-        ds[name].attrs.update(
-            flag_values=np.arange(len(flags), dtype=np.int8), flag_meanings=" ".join(flags)
-        )
+        long_name = ds[name].attrs["long_name"]
+        ds[name].attrs.update(flag_attrs(long_name, flags))
     ds["state"].encoding.update(zlib=True, complevel=4)
     theta = np.asarray(net.thresholds)
     scalar = {

@@ -21,6 +21,7 @@ from hopsim.config import (
     get_int,
 )
 from hopsim.dynamics import discrete
+from hopsim.io import flag_attrs
 from hopsim.learning import LEARNING_RULES
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode
 from hopsim.patterns import CORRUPTIONS, corrupt, random_patterns
@@ -181,18 +182,8 @@ def _dataset(out, P, trials, cfg, N, theta, mode, net) -> xr.Dataset:
     )
     for name, (long_name, units) in VARIABLE_ATTRS.items():
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds["outcome"].attrs.update(
-        long_name="how the trial ended",
-        units="1",
-        flag_values=np.arange(len(discrete.OUTCOMES), dtype=np.int8),
-        flag_meanings=" ".join(discrete.OUTCOMES),
-    )
-    ds["relation"].attrs.update(
-        long_name="final state's relation to memory",
-        units="1",
-        flag_values=np.arange(len(discrete.RELATIONS), dtype=np.int8),
-        flag_meanings=" ".join(discrete.RELATIONS),
-    )
+    ds["outcome"].attrs.update(flag_attrs("how the trial ended", discrete.OUTCOMES))
+    ds["relation"].attrs.update(flag_attrs("final state's relation to memory", discrete.RELATIONS))
     theta_scalar = float(theta) if np.ndim(theta) == 0 else float("nan")
     scalar_coords = {
         "N": (N, "number of neurons", "1"),
