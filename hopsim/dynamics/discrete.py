@@ -160,10 +160,11 @@ def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
     10x faster than ``Generator.permutation`` per cue), so a cue's order depends on its own
     stream only: batch size and batch composition do not change it.
     """
-    from hopsim.kernels.discrete import shuffled_orders
+    from hopsim.kernels.discrete import shuffled_orders, shuffled_orders_serial
 
     seeds = np.fromiter((rng.bit_generator.random_raw() for rng in rngs), np.uint64, len(rngs))
-    return shuffled_orders(seeds, N)
+    shuffle = shuffled_orders if len(rngs) >= 8 else shuffled_orders_serial
+    return shuffle(seeds, N)
 
 
 def _use_numba(engine: str) -> bool:

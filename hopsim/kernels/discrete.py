@@ -113,36 +113,52 @@ def _splitmix64(state):  # pragma: no cover - numba
     return state, z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True)
+def _shuffle_row(row, state):  # pragma: no cover - numba
+    """Fill ``row`` with a random permutation of 0..len(row)-1 (Fisher-Yates, SplitMix64).
+
+    Each index is drawn exactly uniformly: Lemire's multiply-shift with rejection, no
+    division except on the rare rejection path (len(row) < 2**32).
+    """
+    N = row.size
+    for i in range(N):
+        row[i] = i
+    for i in range(N - 1, 0, -1):
+        bound = np.uint64(i + 1)
+        state, z = _splitmix64(state)
+        m = (z >> np.uint64(32)) * bound
+        low = m & np.uint64(0xFFFFFFFF)
+        if low < bound:
+            threshold = (np.uint64(0x100000000) - bound) % bound
+            while low < threshold:
+                state, z = _splitmix64(state)
+                m = (z >> np.uint64(32)) * bound
+                low = m & np.uint64(0xFFFFFFFF)
+        j = np.int64(m >> np.uint64(32))
+        tmp = row[i]
+        row[i] = row[j]
+        row[j] = tmp
+
+
 @njit(cache=True, parallel=True)
 def shuffled_orders(seeds, N):  # pragma: no cover - numba
-    """One random permutation of 0..N-1 per seed (Fisher-Yates driven by SplitMix64).
+    """One random permutation of 0..N-1 per seed, rows in parallel.
 
     ``seeds`` (R,) uint64 come from each cue's own Generator, so a cue's order depends on
-    its stream only. Each index is drawn exactly uniformly (Lemire's method with rejection).
+    its stream only.
     """
     out = np.empty((seeds.size, N), dtype=np.int64)
     for r in prange(seeds.size):
-        row = out[r]
-        for i in range(N):
-            row[i] = i
-        state = seeds[r]
-        for i in range(N - 1, 0, -1):
-            # Lemire's multiply-shift with rejection: exactly uniform on 0..i, no division
-            # except on the rare rejection path (N < 2**32)
-            bound = np.uint64(i + 1)
-            state, z = _splitmix64(state)
-            m = (z >> np.uint64(32)) * bound
-            low = m & np.uint64(0xFFFFFFFF)
-            if low < bound:
-                threshold = (np.uint64(0x100000000) - bound) % bound
-                while low < threshold:
-                    state, z = _splitmix64(state)
-                    m = (z >> np.uint64(32)) * bound
-                    low = m & np.uint64(0xFFFFFFFF)
-            j = np.int64(m >> np.uint64(32))
-            tmp = row[i]
-            row[i] = row[j]
-            row[j] = tmp
+        _shuffle_row(out[r], seeds[r])
+    return out
+
+
+@njit(cache=True)
+def shuffled_orders_serial(seeds, N):  # pragma: no cover - numba
+    """As :func:`shuffled_orders` on one thread: for a few rows, waking threads costs more."""
+    out = np.empty((seeds.size, N), dtype=np.int64)
+    for r in range(seeds.size):
+        _shuffle_row(out[r], seeds[r])
     return out
 
 
@@ -171,3 +187,4 @@ def warm_up() -> None:
         np.ones((2, 1), np.int8), thr, False, S, np.zeros((1, 1)), rows, orders, changed
     )
     shuffled_orders(np.ones(1, np.uint64), 2)
+    shuffled_orders_serial(np.ones(1, np.uint64), 2)
