@@ -208,11 +208,6 @@ class Input:
         times += [s[0] for s in self.steps]
         return np.unique(np.asarray(times, dtype=np.float64))
 
-    @property
-    def is_constant(self) -> bool:
-        """True when there are no pulses and no steps."""
-        return not self.pulses and not self.steps
-
 
 # ----------------------------------------------------------------------------- models
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from hopsim.kernels.random import splitmix64
+
 
 @njit(cache=True, parallel=True)
 def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two):  # pragma: no cover - numba
@@ -105,15 +107,6 @@ def async_sweep_lowrank(XT, thr, keep, S, M, rows, orders, changed):  # pragma: 
 
 
 @njit(cache=True)
-def _splitmix64(state):  # pragma: no cover - numba
-    state = state + np.uint64(0x9E3779B97F4A7C15)
-    z = state
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return state, z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True)
 def _shuffle_row(row, state):  # pragma: no cover - numba
     """Fill ``row`` with a random permutation of 0..len(row)-1 (Fisher-Yates, SplitMix64).
 
@@ -125,13 +118,13 @@ def _shuffle_row(row, state):  # pragma: no cover - numba
         row[i] = i
     for i in range(N - 1, 0, -1):
         bound = np.uint64(i + 1)
-        state, z = _splitmix64(state)
+        state, z = splitmix64(state)
         m = (z >> np.uint64(32)) * bound
         low = m & np.uint64(0xFFFFFFFF)
         if low < bound:
             threshold = (np.uint64(0x100000000) - bound) % bound
             while low < threshold:
-                state, z = _splitmix64(state)
+                state, z = splitmix64(state)
                 m = (z >> np.uint64(32)) * bound
                 low = m & np.uint64(0xFFFFFFFF)
         j = np.int64(m >> np.uint64(32))

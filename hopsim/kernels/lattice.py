@@ -26,18 +26,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+from hopsim.kernels.random import GAMMA, mix64
+
 FULL = np.uint64(1 << 53)
-
-
-@njit(cache=True, inline="always")
-def mix64(z):
-    """SplitMix64 output function (a bijection of uint64)."""
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
 
 
 @njit(cache=True, inline="always")
