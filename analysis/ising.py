@@ -51,6 +51,23 @@ def _tc(ds: xr.Dataset) -> float | None:
     return None
 
 
+def _errorbars_per_size(ax, ds: xr.Dataset, name: str, palette) -> None:
+    """One errorbar line of ``name`` (with ``name_err``) against T per lattice size L."""
+    for color, L in zip(palette, ds.L.values, strict=True):
+        sub = ds.sel(L=L)
+        ax.errorbar(
+            ds.temperature,
+            sub[name],
+            yerr=sub[f"{name}_err"],
+            fmt="o-",
+            ms=3,
+            lw=0.8,
+            capsize=2,
+            color=color,
+            label=f"L = {int(L)}",
+        )
+
+
 def plot_observables(ds: xr.Dataset):
     sns.set_theme(style="ticks", context="paper")
     palette = sns.color_palette("viridis", ds.L.size)
@@ -59,19 +76,7 @@ def plot_observables(ds: xr.Dataset):
     Tf = np.linspace(T.min(), T.max(), 400)
     tc = _tc(ds)
     for ax, name in zip(axes.flat, PANELS, strict=False):
-        for color, L in zip(palette, ds.L.values, strict=True):
-            sub = ds.sel(L=L)
-            ax.errorbar(
-                T,
-                sub[name],
-                yerr=sub[f"{name}_err"],
-                fmt="o-",
-                ms=3,
-                lw=0.8,
-                capsize=2,
-                color=color,
-                label=f"L = {int(L)}",
-            )
+        _errorbars_per_size(ax, ds, name, palette)
         for k, (label, values) in enumerate(_exact_curves(ds, name, Tf)):
             style = "k-" if len(_exact_curves(ds, name, Tf[:1])) == 1 else "--"
             ax.plot(
@@ -104,19 +109,7 @@ def plot_binder(ds: xr.Dataset):
     sns.set_theme(style="ticks", context="paper")
     palette = sns.color_palette("viridis", ds.L.size)
     fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
-    for color, L in zip(palette, ds.L.values, strict=True):
-        sub = ds.sel(L=L)
-        ax.errorbar(
-            ds.temperature,
-            sub.binder,
-            yerr=sub.binder_err,
-            fmt="o-",
-            ms=3,
-            lw=0.8,
-            capsize=2,
-            color=color,
-            label=f"L = {int(L)}",
-        )
+    _errorbars_per_size(ax, ds, "binder", palette)
     tc = _tc(ds)
     if tc is not None:
         ax.axvline(tc, color="k", ls=":", lw=1, label=f"T_c = {tc:.4f}")

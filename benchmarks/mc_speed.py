@@ -19,11 +19,11 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets
 
 import argparse  # noqa: E402
 import platform
-import statistics
-import time
+from functools import partial
 
 import numba
 import numpy as np
+from _timing import median_time as _median_time
 from numba import njit
 from threadpoolctl import threadpool_limits
 
@@ -34,16 +34,7 @@ from hopsim.network import Network
 from hopsim.patterns import random_patterns
 
 T_LATTICE = 2.27
-
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm-up (and numba compilation)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+median_time = partial(_median_time, warm_up=True)  # numba compiles on the first call
 
 
 def python_loop(spins: np.ndarray, beta: float, rng: np.random.Generator, n: int) -> None:

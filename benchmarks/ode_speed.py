@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 import scipy
+from _timing import median_time
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from hopsim import bifurcation as bif
@@ -25,15 +25,6 @@ from hopsim.dynamics import continuous as ode
 from hopsim.learning import hebb
 from hopsim.patterns import corrupt_one, random_patterns
 from hopsim.rng import SeedTree
-
-
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def bench_bifurcation(repeat: int) -> None:
@@ -44,7 +35,7 @@ def bench_bifurcation(repeat: int) -> None:
         bif.pitchfork(lams, d.count)
         bif.fold_points(lams)
 
-    wall = _median_time(work, repeat)
+    wall = median_time(work, repeat)
     print("\n## bifurcation analysis, 1000 lambda values, h = 0 (target < 1 s)")
     print(f"{'what':<40} {'median s':>10} {'ratio to 1 s':>13}")
     print(f"{'diagram + pitchfork + folds':<40} {wall:>10.3f} {wall / 1.0:>13.2f}")
@@ -57,9 +48,9 @@ def bench_network(N: int, P: int, repeat: int) -> None:
     model = ode.ContinuousNetwork(W, 1.0, ode.Activation("tanh", 4.0))
     v0 = 0.5 * corrupt_one(xi[0], "flip", 0.2, seeds.generator("cue", 0)).astype(np.float64)
     t = np.linspace(0.0, 50.0, 51)
-    rhs_time = _median_time(lambda: [model.rhs(0.0, v0) for _ in range(200)], 5) / 200
-    jac_time = _median_time(lambda: model.jacobian(0.0, v0), 5)
-    matvec = _median_time(lambda: [W @ v0 for _ in range(200)], 5) / 200
+    rhs_time = median_time(lambda: [model.rhs(0.0, v0) for _ in range(200)], 5) / 200
+    jac_time = median_time(lambda: model.jacobian(0.0, v0), 5)
+    matvec = median_time(lambda: [W @ v0 for _ in range(200)], 5) / 200
     print(f"\n## network ODE, N = {N}, P = {P}, gain 4, t in [0, 50], rtol 1e-6, atol 1e-9")
     print(
         f"one W @ v: {matvec * 1e6:.1f} us; one rhs: {rhs_time * 1e6:.1f} us "
@@ -87,10 +78,10 @@ def bench_network(N: int, P: int, repeat: int) -> None:
             )
 
         reps = repeat if (method == "RK45" or jac) else 1
-        wall = _median_time(work, reps)
+        wall = median_time(work, reps)
         # the machine may be shared: time one rhs again right after, keep the smaller
         rhs_now = min(
-            rhs_time, _median_time(lambda: [model.rhs(0.0, v0) for _ in range(200)], 3) / 200
+            rhs_time, median_time(lambda: [model.rhs(0.0, v0) for _ in range(200)], 3) / 200
         )
         sol = holder["sol"]
         ideal = sol.nfev * rhs_now

@@ -35,21 +35,13 @@ import time
 import tracemalloc
 
 import numpy as np
+from _timing import median_time
 
 from hopsim.dynamics import discrete
 from hopsim.kernels.discrete import warm_up
 from hopsim.network import Network, coupling_bytes
 from hopsim.patterns import corrupt, random_patterns
 from hopsim.rng import SeedTree
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def problem(N: int, B: int, alpha: float = 0.1, noise: float = 0.1, mode: str = "dense"):
