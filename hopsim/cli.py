@@ -18,10 +18,10 @@ import hydra
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from hopsim import experiments
-from hopsim.config import ConfigError, get_choice, get_int, to_yaml
+from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int, to_yaml
 from hopsim.io import RESULT_NAME, provenance_attrs, save_dataset
 from hopsim.parallel import configure_threads, threads_for_job
 from hopsim.rng import SeedTree
@@ -33,13 +33,23 @@ _NO_PREFLIGHT = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-comple
 
 
 def validate_common(cfg: DictConfig) -> None:
-    """Keys every experiment has: seed, progress, resume, threads."""
-    get_int(cfg, "seed", lo=0)
+    """Keys every experiment has (seed, progress, resume, threads), and every number.
+
+    No number anywhere in the config may be NaN, inf or out of range
+    (:func:`hopsim.config.check_numbers`), and keys that another key takes precedence over
+    are validated too (:func:`hopsim.experiments._discrete_checks.check_shadowed_keys`).
+    The seed must fit numpy's SeedSequence and a netCDF int64 attribute.
+    """
+    from hopsim.experiments._discrete_checks import check_shadowed_keys
+
+    get_int(cfg, "seed", lo=0, hi=MAX_INT)
     get_choice(cfg, "progress", ["auto", "on", "off"])
     if not isinstance(cfg.get("resume"), bool):
         raise ConfigError("resume", cfg.get("resume"), "true or false")
     if cfg.get("threads") != "auto":
-        get_int(cfg, "threads", lo=1)
+        get_int(cfg, "threads", lo=1, hi=4096)
+    check_numbers(cfg)
+    check_shadowed_keys(cfg)
 
 
 def validate(cfg: DictConfig) -> None:
@@ -144,37 +154,82 @@ def _one_line(text: str) -> str:
     return " ".join(lines)
 
 
-def _compose(overrides: list[str]) -> DictConfig:
+def _compose(overrides: list[str], hydra_config: bool = False) -> DictConfig:
+    """Compose the config for ``overrides`` (with the ``hydra`` node when ``hydra_config``)."""
     from hydra import compose, initialize_config_module
 
     GlobalHydra.instance().clear()
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-        return compose(config_name="config", overrides=overrides)
+    try:
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            return compose(
+                config_name="config", overrides=overrides, return_hydra_config=hydra_config
+            )
+    finally:
+        GlobalHydra.instance().clear()
 
 
-def _explain_composition_error(exc: Exception, override: str | None) -> str:
-    """Turn Hydra's multi-line composition errors into one line."""
+def _override_key(override: str) -> str:
+    """``+network.N=3`` -> ``network.N``; ``hydra/launcher=slurm`` -> ``hydra/launcher``."""
+    return override.split("=", 1)[0].lstrip("+~")
+
+
+def _is_group_override(override: str) -> bool:
+    """Does ``override`` choose a config group option (``experiment=ising``, ``a/b=c``)?"""
+    from importlib import resources
+
+    key = _override_key(override)
+    if "." in key or "=" not in override:
+        return False
+    if "/" in key:
+        return True
+    return (resources.files(CONFIG_MODULE) / key).is_dir()
+
+
+def _context(overrides: list[str]) -> list[str]:
+    """The group choices among ``overrides`` (without additions ``+group=...``)."""
+    return [o for o in overrides if _is_group_override(o) and not o.startswith(("+", "~"))]
+
+
+def _unknown_key(override: str, full_key: str, context: list[str]) -> str:
+    """``<override> is not allowed: unknown key; keys at '<parent>': ...`` (deepest parent
+    of ``full_key`` that exists in the config composed from ``context``)."""
+    hydra_node = full_key.split(".")[0] == "hydra"
+    try:
+        base = _compose(context, hydra_config=hydra_node)
+    except Exception:  # noqa: BLE001 - the suggestion is a courtesy
+        base = None
+    parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
+    while parent and not isinstance(OmegaConf.select(base, parent) if base else None, DictConfig):
+        parent = parent.rsplit(".", 1)[0] if "." in parent else ""
+    node = OmegaConf.select(base, parent) if parent and base is not None else base
+    keys = ", ".join(sorted(str(k) for k in node.keys())) if isinstance(node, DictConfig) else "?"
+    where = f"'{parent}'" if parent else "the top level"
+    return f"{override} is not allowed: unknown key; keys at {where}: {keys}"
+
+
+def _explain_composition_error(
+    exc: Exception, override: str | None, context: list[str] | None = None
+) -> str:
+    """Turn Hydra's multi-line composition errors into one line naming ``override``."""
     from hydra.errors import MissingConfigException
 
+    context = [] if context is None else [c for c in context if c != override]
     cause = exc.__cause__ or exc
     if isinstance(exc, MissingConfigException) and override:
-        group = override.split("=", 1)[0].lstrip("+~")
+        group = _override_key(override)
         options = getattr(exc, "options", None) or []
         allowed = "one of " + ", ".join(options) if options else "an existing config"
         value = override.split("=", 1)[1] if "=" in override else ""
         return f"{group}={value!r} is not allowed: expected {allowed}"
     full_key = getattr(cause, "full_key", None)
+    if override and not full_key and "Could not override" in str(exc):
+        full_key = _override_key(override)
     if full_key and override:
-        parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
-        try:
-            base = _compose([])
-            node = OmegaConf.select(base, parent) if parent else base
-            keys = ", ".join(sorted(node.keys())) if isinstance(node, DictConfig) else "?"
-        except Exception:  # noqa: BLE001 - the suggestion is a courtesy
-            keys = "?"
-        where = f"'{parent}'" if parent else "the top level"
-        return f"{override} is not allowed: unknown key; keys at {where}: {keys}"
-    return _one_line(exc)
+        return _unknown_key(override, str(full_key), context)
+    text = _one_line(exc)
+    if override and not text.startswith(override):
+        text = f"{override} is not allowed: {text}"
+    return text
 
 
 def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
@@ -204,37 +259,109 @@ def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
     return variants
 
 
+def _leaf_keys(node, prefix: str = "") -> set[str]:
+    """Dotted paths of every non-dict value (lists are values) of a config."""
+    out = set()
+    for name in node.keys() if isinstance(node, DictConfig) else ():
+        key = f"{prefix}.{name}" if prefix else str(name)
+        child = node._get_node(name)
+        if isinstance(child, DictConfig) and not child._is_none():
+            out |= _leaf_keys(child, key) or {key}
+        else:
+            out.add(key)
+    return out
+
+
+def _check_resolvable(cfg: DictConfig) -> None:
+    """Refuse an interpolation that cannot be resolved, naming its key."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as exc:
+        key = str(getattr(exc, "full_key", None) or "config")
+        raw = OmegaConf.to_container(cfg, resolve=False)
+        for part in key.split("."):
+            raw = raw.get(part, "?") if isinstance(raw, dict) else raw
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        _fail(f"{key}={raw} is not allowed: {reason}")
+
+
+def _check_additions(cfg: DictConfig, variant: list[str]) -> None:
+    """Refuse keys added by ``+key=``/``++key=``/``+group=`` that the experiment does not read.
+
+    The experiment reads the keys of its own composition (the group choices of ``variant``
+    alone); anything beyond them would be silently ignored.
+    """
+    additions = [o for o in variant if o.startswith("+")]
+    additions = [o for o in additions if not _override_key(o).startswith("hydra")]
+    if not additions:
+        return
+    context = _context(variant)
+    extra = sorted(_leaf_keys(cfg) - _leaf_keys(_compose(context)))
+    if not extra:
+        return
+    for override in additions:
+        key = _override_key(override).replace("/", ".")
+        named = [k for k in extra if k == key or k.startswith(key + ".")]
+        if named:
+            _fail(_unknown_key(override, named[0], context))
+    _fail(_unknown_key(additions[0], extra[0], context))
+
+
 def preflight(argv: list[str]) -> None:
-    """Compose and validate every value of every swept key; exit 2 on the first error."""
+    """Compose and validate every value of every swept key; exit 2 on the first error.
+
+    ``hydra.*`` overrides and launcher choices are composed too (with the hydra node), a
+    ``+key=`` addition the experiment does not read is refused, and a composition error
+    names the override that causes it in the context of the command's group choices.
+    """
     from hydra.errors import HydraException, OverrideParseException
 
     _, overrides = _split_argv(argv)
-    overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     try:
         variants = _variants(overrides)
     except OverrideParseException as exc:
         _fail(_one_line(exc))
     for variant, changed in variants:
         try:
-            cfg = _compose(variant)
+            cfg = _compose(variant, hydra_config=True)
         except HydraException as exc:
             culprit = changed or _find_culprit(variant)
-            _fail(_explain_composition_error(exc, culprit))
+            _fail(_explain_composition_error(exc, culprit, _context(variant)))
         except Exception as exc:  # noqa: BLE001 - omegaconf errors during interpolation
-            _fail(_one_line(exc))
+            culprit = changed or _find_culprit(variant)
+            _fail(_explain_composition_error(exc, culprit, _context(variant)))
+        with open_dict(cfg):
+            del cfg["hydra"]
+        _check_resolvable(cfg)
+        _check_additions(cfg, variant)
         try:
             validate(cfg)
         except ConfigError as exc:
             _fail(str(exc))
-        finally:
-            GlobalHydra.instance().clear()
+        except Exception as exc:  # noqa: BLE001 - e.g. an interpolation that cannot resolve
+            _fail(_one_line(f"{type(exc).__name__}: {exc}"))
 
 
 def _find_culprit(overrides: list[str]) -> str | None:
-    """The first override that cannot be composed on its own."""
-    for override in overrides:
+    """The override that cannot be composed in the context of the others' group choices.
+
+    Group choices (``experiment=``, ``hydra/launcher=``, ...) are added one by one first;
+    then each other override is tried on top of all of them.
+    """
+    context: list[str] = []
+    for override in _context(overrides):
         try:
-            _compose([override])
+            _compose([*context, override], hydra_config=True)
+        except Exception:  # noqa: BLE001
+            return override
+        context.append(override)
+    for override in overrides:
+        if override in context:
+            continue
+        try:
+            _compose([*context, override], hydra_config=True)
         except Exception:  # noqa: BLE001
             return override
     return None

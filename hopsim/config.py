@@ -20,6 +20,12 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 
 _MISSING = object()
 
+#: Largest magnitude of a config number: products and squares of two such numbers stay
+#: far from float64 overflow (1e308), and float stream keys (value * 1e9) stay integers.
+MAX_MAGNITUDE = 1e12
+#: Largest config integer: what numpy int64 arrays and netCDF int64 attributes hold.
+MAX_INT = 2**63 - 1
+
 
 class ConfigError(ValueError):
     """An impossible or unknown config value.
@@ -65,15 +71,21 @@ def _as_int(key: str, value: Any, allowed: str) -> int:
         raise ConfigError(key, value, allowed)
     if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
         raise ConfigError(key, value, allowed)
+    if abs(int(value)) > MAX_INT:
+        raise ConfigError(key, value, f"{allowed} (|value| <= 2**63 - 1)")
     return int(value)
 
 
 def _as_float(key: str, value: Any, allowed: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(key, value, allowed)
+    if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+        raise ConfigError(key, value, f"{allowed} (|value| <= {MAX_MAGNITUDE:g})")
     value = float(value)
     if not math.isfinite(value):
-        raise ConfigError(key, value, allowed)
+        raise ConfigError(key, value, f"{allowed} (finite)")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ConfigError(key, value, f"{allowed} (|value| <= {MAX_MAGNITUDE:g})")
     return value
 
 
@@ -142,12 +154,18 @@ def get_list(
     hi: float | None = None,
     lo_open: bool = False,
     min_length: int = 1,
+    distinct: bool = True,
 ) -> list:
-    """A scalar or a list of numbers, returned as a list (``kind`` is "int" or "float")."""
+    """A scalar or a list of numbers, returned as a list (``kind`` is "int" or "float").
+
+    Every element must be a finite number in the bounds (``|x| <= MAX_MAGNITUDE``). With
+    ``distinct`` (the default: such lists are coordinates of the result) no value may
+    repeat.
+    """
     raw = get(cfg, key)
     values = raw if isinstance(raw, list) else [raw]
     allowed = _bounds_text("an integer" if kind == "int" else "a number", lo, hi, lo_open)
-    allowed += " or a list of them"
+    allowed += " or a list of distinct ones" if distinct else " or a list of them"
     if min_length > 1:
         allowed += f" (at least {min_length})"
     if len(values) < min_length:
@@ -158,9 +176,12 @@ def get_list(
         try:
             x = convert(key, v, allowed)
             _check_bounds(key, x, lo, hi, lo_open, allowed)
-        except ConfigError:
-            raise ConfigError(key, raw, allowed) from None
+        except ConfigError as exc:
+            raise ConfigError(key, raw, exc.allowed) from None
         out.append(x)
+    if distinct and len(set(out)) != len(out):
+        dup = next(x for i, x in enumerate(out) if x in out[:i])
+        raise ConfigError(key, raw, f"{allowed}; {dup:g} appears more than once")
     return out
 
 
@@ -169,6 +190,38 @@ def get_optional(cfg: DictConfig, key: str, getter, **kwargs):
     if get(cfg, key, None) is None:
         return None
     return getter(cfg, key, **kwargs)
+
+
+def _numbers(node: Any):
+    """Every number inside a (nested) list, depth first."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _numbers(item)
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield node
+
+
+def check_numbers(cfg: DictConfig, prefix: str = "") -> None:
+    """Reject NaN, inf and out-of-range numbers anywhere in ``cfg``, lists included.
+
+    Whatever a validator later reads, no float may be NaN, infinite or larger in magnitude
+    than :data:`MAX_MAGNITUDE`, and no integer larger than :data:`MAX_INT`. The error names
+    the key (for an element of a list, the list's key) and its whole value.
+    """
+    container = OmegaConf.to_container(cfg, resolve=True) if prefix == "" else cfg
+    items = container.items() if isinstance(container, dict) else ()
+    for name, value in items:
+        key = f"{prefix}.{name}" if prefix else str(name)
+        if isinstance(value, dict):
+            check_numbers(value, key)
+            continue
+        for x in _numbers(value):
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ConfigError(key, value, "finite numbers (no nan or inf)")
+            if isinstance(x, float) and abs(x) > MAX_MAGNITUDE:
+                raise ConfigError(key, value, f"numbers with |value| <= {MAX_MAGNITUDE:g}")
+            if isinstance(x, int) and abs(x) > MAX_INT:
+                raise ConfigError(key, value, "integers with |value| <= 2**63 - 1")
 
 
 def to_yaml(cfg: DictConfig) -> str:
