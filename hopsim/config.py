@@ -215,13 +215,27 @@ def check_numbers(cfg: DictConfig, prefix: str = "") -> None:
         if isinstance(value, dict):
             check_numbers(value, key)
             continue
+        many = isinstance(value, list)
         for x in _numbers(value):
             if isinstance(x, float) and not math.isfinite(x):
-                raise ConfigError(key, value, "finite numbers (no nan or inf)")
+                what = "finite numbers (no nan or inf)" if many else "a finite number"
+                raise ConfigError(key, value, what)
             if isinstance(x, float) and abs(x) > MAX_MAGNITUDE:
-                raise ConfigError(key, value, f"numbers with |value| <= {MAX_MAGNITUDE:g}")
+                what = "numbers" if many else "a number"
+                raise ConfigError(key, value, f"{what} with |value| <= {MAX_MAGNITUDE:g}")
             if isinstance(x, int) and abs(x) > MAX_INT:
-                raise ConfigError(key, value, "integers with |value| <= 2**63 - 1")
+                what = "integers" if many else "an integer"
+                raise ConfigError(key, value, f"{what} with |value| <= 2**63 - 1")
+
+
+def most_responsible(values: dict[str, tuple[float, float]]) -> tuple[str, float]:
+    """The key to blame for a size: the one with the largest ``value / default`` ratio.
+
+    ``values`` maps each key to ``(value, default)``; returns ``(key, value)``. Used by the
+    resource checks to name one key in their message.
+    """
+    key = max(values, key=lambda k: values[k][0] / max(values[k][1], 1e-300))
+    return key, values[key][0]
 
 
 def to_yaml(cfg: DictConfig) -> str:

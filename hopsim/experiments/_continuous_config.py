@@ -13,6 +13,7 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 from hopsim.config import (
+    MAX_MAGNITUDE,
     ConfigError,
     get,
     get_bool,
@@ -22,10 +23,15 @@ from hopsim.config import (
 )
 from hopsim.dynamics.continuous import ACTIVATIONS, METHODS, Activation, Input
 
+#: Smallest time constant and integration time: keeps 1/tau and the output grid finite.
+MIN_TIME = 1e-9
+#: Longest integration, in time constants (about 10 minutes for one neuron, RK45).
+MAX_TIME_CONSTANTS = 1e7
+
 
 def neuron(cfg: DictConfig) -> tuple[float, float, Activation]:
     """``(tau, h, activation)`` from the ``neuron`` block."""
-    tau = get_float(cfg, "neuron.tau", lo=0.0, lo_open=True)
+    tau = get_float(cfg, "neuron.tau", lo=MIN_TIME)
     h = get_float(cfg, "neuron.h")
     gain = get_float(cfg, "neuron.gain", lo=0.0, lo_open=True)
     name = get_choice(cfg, "neuron.activation", ACTIVATIONS)
@@ -45,6 +51,13 @@ def solver(cfg: DictConfig) -> dict:
     }
 
 
+def check_duration(key: str, t_max: float, tau: float) -> None:
+    """Refuse an integration over more than :data:`MAX_TIME_CONSTANTS` time constants."""
+    from hopsim.resources import check_work
+
+    check_work(key, t_max, t_max / tau, MAX_TIME_CONSTANTS, "time constants of integration")
+
+
 def _tuples(cfg: DictConfig, key: str, width: int, allowed: str) -> list[tuple[float, ...]]:
     raw = get(cfg, key)
     if raw is None:
@@ -57,8 +70,9 @@ def _tuples(cfg: DictConfig, key: str, width: int, allowed: str) -> list[tuple[f
             not isinstance(item, list)
             or len(item) != width
             or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in item)
+            or any(not abs(float(x)) <= MAX_MAGNITUDE for x in item)
         ):
-            raise ConfigError(key, raw, allowed)
+            raise ConfigError(key, raw, f"{allowed} (finite numbers, |x| <= {MAX_MAGNITUDE:g})")
         out.append(tuple(float(x) for x in item))
     return out
 

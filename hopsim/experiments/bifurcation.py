@@ -27,12 +27,14 @@ import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
 
 from hopsim import bifurcation as bif
-from hopsim.config import ConfigError, get_float, get_int, get_list
+from hopsim.config import ConfigError, get_float, get_int, get_list, most_responsible
 from hopsim.experiments._continuous_config import neuron
 from hopsim.learning import hebb
 from hopsim.patterns import random_patterns
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 # ----------------------------------------------------------------------------- config
@@ -40,24 +42,54 @@ from hopsim.rng import SeedTree
 
 def validate(cfg: DictConfig) -> None:
     """Check every key the bifurcation experiment reads."""
-    neuron(cfg)
+    _, h0, _ = neuron(cfg)
     lo = get_float(cfg, "bifurcation.lambda_min")
     hi = get_float(cfg, "bifurcation.lambda_max")
     if not hi > lo:
         raise ConfigError("bifurcation.lambda_max", hi, f"a number > lambda_min={lo}")
-    get_int(cfg, "bifurcation.points", lo=2, hi=10_000_000)
-    get_int(cfg, "bifurcation.grid", lo=3, hi=100_000)
-    get_list(cfg, "bifurcation.loop_lambda", kind="float")
+    points = get_int(cfg, "bifurcation.points", lo=2, hi=10_000_000)
+    grid = get_int(cfg, "bifurcation.grid", lo=3, hi=100_000)
+    loops = get_list(cfg, "bifurcation.loop_lambda", kind="float")
     get_float(cfg, "bifurcation.h_max", lo=0.0, lo_open=True)
-    get_int(cfg, "bifurcation.h_points", lo=2, hi=10_000_000)
-    get_int(cfg, "meanfield.N", lo=2, hi=20_000)
-    N = int(cfg.meanfield.N)
-    get_int(cfg, "meanfield.P", lo=1, hi=N)
+    h_points = get_int(cfg, "bifurcation.h_points", lo=2, hi=10_000_000)
+    N = get_int(cfg, "meanfield.N", lo=2, hi=20_000)
+    P = get_int(cfg, "meanfield.P", lo=1, hi=N)
     g_lo = get_float(cfg, "meanfield.beta_min", lo=0.0, lo_open=True)
     g_hi = get_float(cfg, "meanfield.beta_max", lo=0.0, lo_open=True)
     if not g_hi > g_lo:
         raise ConfigError("meanfield.beta_max", g_hi, f"a number > beta_min={g_lo}")
-    get_int(cfg, "meanfield.points", lo=2, hi=100_000)
+    betas = get_int(cfg, "meanfield.points", lo=2, hi=100_000)
+    check_resources(points, grid, loops, h_points, N, P, betas, h0 != 0.0)
+
+
+#: Most fixed-point solves of the single neuron (about 55 us each: 4 minutes).
+MAX_SOLVES = 4_000_000
+#: Most floating-point operations of the network continuation (minutes on 2 cores).
+MAX_FLOPS = 2e13
+
+
+def check_resources(points, grid, loops, h_points, N, P, betas, shifted) -> None:
+    """Refuse a scan whose arrays do not fit or whose solves would take hours."""
+    solves = points * (2 if shifted else 1) + len(loops) * h_points
+    key, value = most_responsible(
+        {
+            "bifurcation.points": (points, 301),
+            "bifurcation.h_points": (h_points, 301),
+            "bifurcation.loop_lambda": (len(loops), 3),
+        }
+    )
+    value = loops if key == "bifurcation.loop_lambda" else value
+    # per solve: about grid + 3 float64 roots; per sample: v, eigenvalue, stable, counts
+    per_point = 8.0 * (grid + 3) + 100.0
+    check_work(key, value, solves * (grid / 33) ** 0.5, MAX_SOLVES, "fixed-point solves")
+    # network: W, the Newton Jacobian and its LU, eigh's workspace; the branch (betas, N)
+    net_bytes = 8.0 * (5 * N * N + betas * N + P * N)
+    mem_key, mem_value = ("meanfield.N", N) if net_bytes > solves * per_point else (key, value)
+    check_memory(mem_key, mem_value, net_bytes + solves * per_point, "the fixed points")
+    # each gain: a few Newton solves and one symmetric eigenproblem, ~20 N^3 flops
+    flops = betas * 20.0 * float(N) ** 3
+    mkey, mvalue = most_responsible({"meanfield.N": (N, 200), "meanfield.points": (betas, 51)})
+    check_work(mkey, mvalue, flops, MAX_FLOPS, "floating-point operations (network continuation)")
 
 
 # ----------------------------------------------------------------------------- run
@@ -72,20 +104,22 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         float(cfg.bifurcation.lambda_max),
         int(cfg.bifurcation.points),
     )
-    scan = bif.diagram(lams, h0, tau, F, grid)
-    counts0 = scan.count if h0 == 0.0 else bif.diagram(lams, 0.0, tau, F, grid).count
+    loop_lams = np.asarray(get_list(cfg, "bifurcation.loop_lambda", kind="float"))
+    h_points = int(cfg.bifurcation.h_points)
+    total = lams.size * (1 if h0 == 0.0 else 2) + loop_lams.size * h_points
+    bar = tqdm(total=total, desc="bifurcation", unit="solve", disable=not progress)
+    scan = _diagram(lams, h0, tau, F, grid, bar)
+    counts0 = scan.count if h0 == 0.0 else _diagram(lams, 0.0, tau, F, grid, bar).count
     fork = bif.pitchfork(lams, counts0, F)
     h_fold, v_fold = bif.fold_points(lams, F)
 
-    loop_lams = np.asarray(get_list(cfg, "bifurcation.loop_lambda", kind="float"))
-    hs = np.linspace(
-        -float(cfg.bifurcation.h_max), float(cfg.bifurcation.h_max), int(cfg.bifurcation.h_points)
-    )
+    hs = np.linspace(-float(cfg.bifurcation.h_max), float(cfg.bifurcation.h_max), h_points)
     loop_v = np.empty((loop_lams.size, hs.size, 3))
     loop_stable = np.empty((loop_lams.size, hs.size, 3), dtype=np.int8)
     for q, lam in enumerate(loop_lams):
-        d = bif.diagram(lam, hs, tau, F, grid)
+        d = _diagram(np.full(hs.size, lam), hs, tau, F, grid, bar)
         loop_v[q], loop_stable[q] = d.v, d.stable
+    bar.close()
     loop_h_fold, loop_v_fold = bif.fold_points(loop_lams, F)
 
     net = network_branches(cfg, seeds, F.name, tau)
@@ -125,6 +159,19 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     )
     _attrs(ds, F)
     return ds
+
+
+def _diagram(lams, hs, tau, F, grid, bar, chunk: int = 20_000) -> bif.Diagram:
+    """:func:`hopsim.bifurcation.diagram` in chunks, advancing the progress ``bar``."""
+    lams, hs = np.broadcast_arrays(np.atleast_1d(lams), np.atleast_1d(hs))
+    parts = []
+    for a in range(0, lams.size, chunk):
+        parts.append(bif.diagram(lams[a : a + chunk], hs[a : a + chunk], tau, F, grid))
+        bar.update(lams[a : a + chunk].size)
+    return bif.Diagram(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
+
+
+_FIELDS = ("v", "eigenvalue", "stable", "count")
 
 
 def network_branches(cfg: DictConfig, seeds: SeedTree, activation: str, tau: float) -> dict:

@@ -20,9 +20,18 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get_bool, get_choice, get_float, get_int, get_list
+from hopsim.config import (
+    ConfigError,
+    get_bool,
+    get_choice,
+    get_float,
+    get_int,
+    get_list,
+    most_responsible,
+)
 from hopsim.dynamics import lattice as lat
 from hopsim.observables import THERMO_NAMES, thermodynamics
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 VARIABLES = {
@@ -41,8 +50,8 @@ def validate(cfg: DictConfig) -> None:
     sizes = get_list(cfg, "lattice.L", kind="int", lo=2)
     if any(L % 2 for L in sizes) or len(set(sizes)) != len(sizes):
         raise ConfigError("lattice.L", sizes, "distinct even integers >= 2 (checkerboard updates)")
-    J = get_float(cfg, "lattice.J")
-    h = get_float(cfg, "lattice.h")
+    J = get_float(cfg, "lattice.J", lo=-MAX_COUPLING, hi=MAX_COUPLING)
+    h = get_float(cfg, "lattice.h", lo=-MAX_COUPLING, hi=MAX_COUPLING)
     algorithm = get_choice(cfg, "mc.algorithm", lat.ALGORITHMS)
     if algorithm == "wolff" and (kind != "square" or h != 0.0 or J <= 0.0):
         raise ConfigError(
@@ -51,10 +60,8 @@ def validate(cfg: DictConfig) -> None:
             "metropolis or glauber unless lattice.kind=square, "
             "lattice.h=0 and lattice.J>0 (Wolff clusters)",
         )
-    temps = get_list(cfg, "mc.temperatures", lo=0.0, lo_open=True)
-    if len(set(temps)) != len(temps):
-        raise ConfigError("mc.temperatures", temps, "distinct numbers > 0")
-    get_int(cfg, "mc.thermalize", lo=0)
+    temps = get_list(cfg, "mc.temperatures", lo=MIN_TEMPERATURE, hi=MAX_TEMPERATURE)
+    therm = get_int(cfg, "mc.thermalize", lo=0)
     sweeps = get_int(cfg, "mc.sweeps", lo=1)
     interval = get_int(cfg, "mc.interval", lo=1)
     if sweeps // interval < 4:
@@ -62,7 +69,44 @@ def validate(cfg: DictConfig) -> None:
     get_bool(cfg, "mc.anneal")
     get_choice(cfg, "mc.start", lat.STARTS)
     get_bool(cfg, "mc.threads")
-    get_int(cfg, "mc.blocks", lo=2)
+    blocks = get_int(cfg, "mc.blocks", lo=2)
+    if blocks > sweeps // interval:
+        raise ConfigError(
+            "mc.blocks", blocks, f"at most the number of measurements ({sweeps // interval})"
+        )
+    check_resources(kind, sizes, temps, therm, sweeps, interval)
+
+
+#: Temperatures (in units of J/k_B) whose Boltzmann factors and 1/T^2 stay finite.
+MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-6, 1e6
+#: Largest |J| and |h|: energies, their squares and N times them stay finite.
+MAX_COUPLING = 1e6
+#: Most spin updates in one job (about a day on 2 cores).
+MAX_UPDATES = 1e13
+
+
+def check_resources(kind, sizes, temps, therm, sweeps, interval) -> None:
+    """Refuse a scan whose spins or series do not fit, or that would run for days."""
+    spins = [float(L if kind == "chain" else L * L) for L in sizes]
+    n_meas = sweeps // interval
+    # spins (int8) and the Wolff stack/flags, ~16 bytes a spin, of the largest lattice;
+    # m and e series and their FFT autocorrelation buffers, ~100 bytes a measurement
+    L = max(sizes)
+    series = 100.0 * n_meas
+    key, value = ("lattice.L", L) if 16.0 * max(spins) >= series else ("mc.sweeps", sweeps)
+    check_memory(key, value, 16.0 * max(spins) + series, "the spins and measurements")
+    updates = sum(spins) * len(temps) * (therm + sweeps)
+    key, value = most_responsible(
+        {
+            "lattice.L": (L, 32),
+            "mc.sweeps": (sweeps, 20_000),
+            "mc.thermalize": (therm, 1_000),
+            "mc.temperatures": (len(temps), 20),
+        }
+    )
+    check_work(
+        key, temps if key == "mc.temperatures" else value, updates, MAX_UPDATES, "spin updates"
+    )
 
 
 def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:

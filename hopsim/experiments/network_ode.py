@@ -26,11 +26,17 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get_float, get_int
+from hopsim.config import ConfigError, get_float, get_int, most_responsible
 from hopsim.dynamics import continuous as ode
-from hopsim.experiments._continuous_config import neuron, solver
+from hopsim.experiments._continuous_config import (
+    MIN_TIME,
+    check_duration,
+    neuron,
+    solver,
+)
 from hopsim.learning import hebb
 from hopsim.patterns import corrupt_one, random_patterns
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 from hopsim.theory.continuous import tanh_fixed_point
 
@@ -47,20 +53,46 @@ WHY_GAIN = (
 
 def validate(cfg: DictConfig) -> None:
     """Check every key the network_ode experiment reads."""
-    neuron(cfg)
+    tau, _, _ = neuron(cfg)
     solver(cfg)
-    N = get_int(cfg, "network_ode.N", lo=1, hi=100_000)
-    get_int(cfg, "network_ode.P", lo=1, hi=N)
+    # N = 1 has no couplings (W = 0): there is nothing to recall
+    N = get_int(cfg, "network_ode.N", lo=2, hi=100_000)
+    P = get_int(cfg, "network_ode.P", lo=1, hi=N)
     bias = get_float(cfg, "network_ode.bias", lo=-1.0, hi=1.0)
     if abs(bias) >= 1.0:
         raise ConfigError("network_ode.bias", bias, "a number in (-1, 1)")
-    get_int(cfg, "network_ode.trials", lo=1)
+    trials = get_int(cfg, "network_ode.trials", lo=1)
     get_float(cfg, "network_ode.flip", lo=0.0, hi=1.0)
     amp = get_float(cfg, "network_ode.amplitude", lo=0.0, hi=1.0, lo_open=True)
     if amp >= 1.0:
         raise ConfigError("network_ode.amplitude", amp, "a number in (0, 1)")
-    get_float(cfg, "network_ode.t_max", lo=0.0, lo_open=True)
-    get_int(cfg, "network_ode.points", lo=2, hi=1_000_000)
+    t_max = get_float(cfg, "network_ode.t_max", lo=MIN_TIME)
+    points = get_int(cfg, "network_ode.points", lo=2, hi=1_000_000)
+    check_duration("network_ode.t_max", t_max, tau)
+    check_resources(N, P, trials, points, t_max / tau)
+
+
+#: Most floating-point operations of all trials' integrations (minutes on 2 cores).
+MAX_FLOPS = 2e13
+
+
+def check_resources(N: int, P: int, trials: int, points: int, time_constants: float) -> None:
+    """Refuse a run whose arrays do not fit or whose integrations would take hours."""
+    sizes = {
+        "network_ode.N": (N, 500),
+        "network_ode.trials": (trials, 4),
+        "network_ode.points": (points, 101),
+        "network_ode.P": (P, 10),
+    }
+    # v (trial, time, unit), overlap (trial, time, pattern), energy and their temporaries;
+    # one trial's solver output; W, its eigen-decomposition and an implicit solver's Jacobian
+    nbytes = 8.0 * (2 * trials * points * (N + P + 1) + 2 * points * N + 5 * N * N + P * N)
+    key, value = most_responsible(sizes)
+    check_memory(key, value, nbytes, "the trajectories and couplings")
+    # RK45: ~6 field evaluations (2 N^2 flops each) per step, ~10 steps per time constant
+    flops = trials * (10.0 * time_constants + 100.0) * 6 * 2.0 * float(N) ** 2
+    key, value = most_responsible({k: sizes[k] for k in ("network_ode.N", "network_ode.trials")})
+    check_work(key, value, flops, MAX_FLOPS, "floating-point operations")
 
 
 def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:

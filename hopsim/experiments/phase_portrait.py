@@ -15,17 +15,26 @@ import xarray as xr
 from omegaconf import DictConfig
 
 from hopsim import bifurcation as bif
-from hopsim.config import get_float, get_int, get_list
+from hopsim.config import get_float, get_int, get_list, most_responsible
 from hopsim.experiments._continuous_config import neuron
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 
 def validate(cfg: DictConfig) -> None:
     """Check every key the phase-portrait experiment reads."""
     neuron(cfg)
-    get_list(cfg, "phase_portrait.lambdas", kind="float")
+    lams = get_list(cfg, "phase_portrait.lambdas", kind="float")
     get_float(cfg, "phase_portrait.v_max", lo=0.0, lo_open=True)
-    get_int(cfg, "phase_portrait.points", lo=2, hi=10_000_000)
+    points = get_int(cfg, "phase_portrait.points", lo=2, hi=10_000_000)
+    # dvdt (lambda, v) and its float64 temporaries
+    key, value = most_responsible(
+        {"phase_portrait.points": (points, 301), "phase_portrait.lambdas": (len(lams), 5)}
+    )
+    if key == "phase_portrait.lambdas":
+        value = lams
+    check_memory(key, value, 32.0 * len(lams) * points, "the phase lines")
+    check_work("phase_portrait.lambdas", lams, len(lams), 100_000, "fixed-point solves")
 
 
 def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:

@@ -21,17 +21,27 @@ from omegaconf import DictConfig
 from hopsim import bifurcation as bif
 from hopsim.config import ConfigError, get, get_float, get_int, get_optional
 from hopsim.dynamics import continuous as ode
-from hopsim.experiments._continuous_config import drive, neuron, solver
+from hopsim.experiments._continuous_config import (
+    MIN_TIME,
+    check_duration,
+    drive,
+    neuron,
+    solver,
+)
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
 def validate(cfg: DictConfig) -> None:
     """Check every key the stimulus experiment reads."""
-    neuron(cfg)
+    tau, _, _ = neuron(cfg)
     solver(cfg)
     get_float(cfg, "stimulus.lambda")
-    t_max = get_float(cfg, "stimulus.t_max", lo=0.0, lo_open=True)
-    get_int(cfg, "stimulus.points", lo=2, hi=10_000_000)
+    t_max = get_float(cfg, "stimulus.t_max", lo=MIN_TIME)
+    points = get_int(cfg, "stimulus.points", lo=2, hi=10_000_000)
+    check_duration("stimulus.t_max", t_max, tau)
+    # time, v, h and the solver's samples: about 6 float64 arrays of the output length
+    check_memory("stimulus.points", points, 48.0 * points, "the time series")
     get_optional(cfg, "stimulus.v0", get_float, lo=-1.0, hi=1.0)
     h = drive(cfg, "stimulus", 0.0)
     for start, _, _ in h.pulses:
