@@ -11,6 +11,7 @@ see :func:`bundled_names`.
 
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -58,16 +59,52 @@ def _allowed(reason: str = "") -> str:
     return f"{text}; {reason}" if reason else text
 
 
+#: Largest picture accepted, in pixels (a 8000 x 8000 photograph; 256 MB as RGBA).
+MAX_PIXELS = 64_000_000
+
+#: What Pillow raises on a broken, truncated or hostile file.
+_DECODE_ERRORS = (
+    OSError,
+    UnidentifiedImageError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    MemoryError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
+
+
 def check_readable(source: str, key: str = "images.paths") -> Path:
-    """Resolve ``source`` and check that Pillow can decode it (ConfigError otherwise)."""
+    """Resolve ``source`` and check that Pillow decodes all of it (ConfigError otherwise).
+
+    The header is read first: a picture of more than :data:`MAX_PIXELS` pixels (e.g. a
+    decompression bomb, a small file that claims a huge size) is refused before any pixel
+    is decoded. Then every pixel is decoded, so a truncated or corrupt file is refused
+    here and not at run time.
+    """
     path = resolve_source(source, key)
     try:
-        with Image.open(path) as img:
-            img.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(key, source, _allowed(f"unreadable image ({reason})")) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    reason = f"{width} x {height} pixels; at most {MAX_PIXELS} pixels"
+                    raise ConfigError(key, source, _allowed(reason))
+                img.verify()
+            with Image.open(path) as img:
+                img.load()
+    except ConfigError:
+        raise
+    except _DECODE_ERRORS as exc:
+        raise ConfigError(key, source, _allowed(f"unreadable image ({_reason(exc)})")) from None
     return path
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --------------------------------------------------------------------------- grey levels
@@ -93,8 +130,8 @@ def load_grey(source: str | Path, side: int, key: str = "images.paths") -> np.nd
                 background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                 img = Image.alpha_composite(background, rgba)
             grey = ImageOps.fit(img.convert("L"), (side, side), Image.Resampling.LANCZOS)
-    except (OSError, UnidentifiedImageError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except _DECODE_ERRORS as exc:
+        reason = _reason(exc)
         raise ConfigError(key, str(source), _allowed(f"unreadable image ({reason})")) from None
     return np.asarray(grey, dtype=np.float64) / 255.0
 
