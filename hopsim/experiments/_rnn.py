@@ -1,0 +1,83 @@
+"""Shared pieces of the RNN experiments: the torch check, threads, the ``train`` keys.
+
+Importing this module never imports torch, so ``validate`` of an RNN experiment runs (and
+fails with one line) on a core install without the ``rnn`` extra.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+from omegaconf import DictConfig
+
+from hopsim.config import ConfigError, get_float, get_int, get_optional
+
+INSTALL_HINT = "pip install -e '.[rnn]' (PyTorch 2.13.0, CPU build)"
+
+
+class MissingExtra(ConfigError):
+    """An experiment needs an optional dependency that is not installed."""
+
+    def __init__(self, experiment: str) -> None:
+        self.key, self.value = "experiment", experiment
+        self.allowed = INSTALL_HINT
+        ValueError.__init__(
+            self, f"experiment={experiment!r} needs PyTorch, which is not installed: {INSTALL_HINT}"
+        )
+
+
+def torch_available() -> bool:
+    """Is torch importable (without importing it)?"""
+    return importlib.util.find_spec("torch") is not None
+
+
+def require_torch(experiment: str) -> None:
+    """Raise :class:`MissingExtra` when torch is missing (the CLI then exits with status 2)."""
+    if not torch_available():
+        raise MissingExtra(experiment)
+
+
+@dataclass(frozen=True)
+class TrainKeys:
+    """The ``train`` block: optimiser and stopping rule."""
+
+    steps: int
+    lr: float
+    batch_size: int
+    clip: float | None
+    eval_every: int
+    patience: int
+
+
+def train_keys(cfg: DictConfig, prefix: str = "train") -> TrainKeys:
+    """Validate and read ``<prefix>.{steps, lr, batch_size, clip, eval_every, patience}``."""
+    return TrainKeys(
+        steps=get_int(cfg, f"{prefix}.steps", lo=1, hi=1_000_000),
+        lr=get_float(cfg, f"{prefix}.lr", lo=0.0, hi=10.0, lo_open=True),
+        batch_size=get_int(cfg, f"{prefix}.batch_size", lo=1, hi=65_536),
+        clip=get_optional(cfg, f"{prefix}.clip", get_float, lo=0.0, lo_open=True),
+        eval_every=get_int(cfg, f"{prefix}.eval_every", lo=1),
+        patience=get_int(cfg, f"{prefix}.patience", lo=1),
+    )
+
+
+def job_threads(cfg: DictConfig) -> int:
+    """The ``threads`` key resolved as the CLI does it (cores / jobs running at once)."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from hopsim.parallel import threads_for_job
+
+    launcher = None
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        launcher = HydraConfig.get().launcher
+    return threads_for_job(cfg.get("threads", "auto"), launcher)
+
+
+def start_torch(cfg: DictConfig):
+    """Import :mod:`hopsim.rnn` and set torch's threads from the ``threads`` key."""
+    from hopsim import rnn
+
+    rnn.set_threads(job_threads(cfg))
+    return rnn
