@@ -21,8 +21,7 @@ TINY = (
 
 def _run(*overrides):
     cfg = compose_config("experiment=capacity", *overrides)
-    capacity.validate(cfg)
-    return capacity.run(cfg, SeedTree(int(cfg.seed)))
+    return capacity.run(capacity.parameters(cfg), SeedTree(int(cfg.seed)))
 
 
 def test_layout_and_contract():

@@ -111,8 +111,7 @@ def test_bad_value_inside_a_sweep_stops_the_whole_sweep(hopsim_cmd, tmp_path):
 
 def _run(*overrides):
     cfg = compose_config("network.N=80", "patterns.P=4", "trials=5", *overrides)
-    recall.validate(cfg)
-    return recall.run(cfg, SeedTree(int(cfg.seed)))
+    return recall.run(recall.parameters(cfg), SeedTree(int(cfg.seed)))
 
 
 @pytest.mark.parametrize("update", ["sync", "async", "sequential"])
@@ -132,7 +131,7 @@ def test_explicit_patterns_source_two_neuron_case():
     cfg = compose_config(
         "patterns.explicit=[[-1,1]]", "corruption=invert", "trials=1", "dynamics.update=sync"
     )
-    ds = recall.run(cfg, SeedTree(0))
+    ds = recall.run(recall.parameters(cfg), SeedTree(0))
     assert int(ds.N) == 2 and int(ds.P) == 1
     # the cue [1,-1] (inverse) is itself a fixed point: overlap -1, relation inverse
     assert ds.overlap.item() == -1.0 and ds.relation.item() == 1

@@ -110,7 +110,7 @@ class _DenseFields:
 
 
 class _LowRankFields:
-    """Cache of raw overlaps ``M = xi s`` (B, P) for low-rank storage: O(N P) memory."""
+    """Cache of factor overlaps ``M = R s`` (B, R) for low-rank storage: O(N R) memory."""
 
     def __init__(self, net: Network, S: np.ndarray, use_numba: bool) -> None:
         self.net, self.S, self.use_numba = net, S, use_numba
@@ -123,32 +123,29 @@ class _LowRankFields:
         self.M[rows] = self.net.overlaps_raw(self.S[rows])
 
     def energy(self, rows: np.ndarray) -> np.ndarray:
-        # s^T J s = |xi s|^2 - P N for J = xi^T xi - P I
-        net, S = self.net, self.S[rows].astype(np.float64)
-        quad = np.einsum("bm,bm->b", self.M[rows], self.M[rows]) - net.n_patterns * net.N
-        return -0.5 * net.scale * quad + S @ net.thresholds
+        return self.net.lowrank_energy(self.M[rows], self.S[rows])
 
     def sweep(self, rows: np.ndarray, orders: np.ndarray) -> np.ndarray:
         net, S, M = self.net, self.S, self.M
         changed = np.zeros(rows.size, dtype=bool)
         keep = net.tie == "keep"
-        XT, P = net.patterns_t, net.n_patterns
+        LT, RT, d = net.left_t, net.right_t, net.factors.diagonal
         if self.use_numba:
-            from hopsim.kernels.discrete import async_sweep_lowrank
+            from hopsim.kernels.discrete import async_sweep_factored
 
-            async_sweep_lowrank(XT, net.raw_thresholds, keep, S, M, rows, orders, changed)
+            async_sweep_factored(LT, RT, d, net.raw_thresholds, keep, S, M, rows, orders, changed)
             return changed
-        thr, XTf = net.raw_thresholds, XT.astype(np.float64)
+        thr, LTf, RTf = net.raw_thresholds, LT.astype(np.float64), RT.astype(np.float64)
         for k in range(net.N):
             i = orders[:, k]
             old = S[rows, i]
-            h = np.einsum("bm,bm->b", XTf[i], M[rows]) - P * old
+            h = np.einsum("bm,bm->b", LTf[i], M[rows]) - d[i] * old
             new = threshold_rule(h, thr[i], old, keep)
             flip = new != old
             if flip.any():
                 fr, fi, fn = rows[flip], i[flip], new[flip]
                 S[fr, fi] = fn
-                M[fr] += 2.0 * fn[:, None].astype(np.float64) * XTf[fi]
+                M[fr] += 2.0 * fn[:, None].astype(np.float64) * RTf[fi]
                 changed |= flip
         return changed
 

@@ -1,10 +1,14 @@
-"""Experiments: one module per experiment, each with the same three functions.
+"""Experiments: one module per experiment, each with the same functions.
 
-``validate(cfg) -> None``
-    Read every key the experiment uses through :mod:`hopsim.config` helpers and
-    raise :class:`hopsim.config.ConfigError` on an impossible value.
-``run(cfg, seeds, progress) -> xr.Dataset``
-    Do the work and return a labelled dataset (no file I/O; the CLI saves it).
+``parameters(cfg) -> Params``
+    Read every key the experiment uses, once, through :mod:`hopsim.config` helpers into
+    a frozen parameter object (ranges, finiteness, the memory estimate), raising
+    :class:`hopsim.config.ConfigError` on an impossible value. ``validate(cfg)`` calls it
+    and discards the result.
+``run(params, seeds, progress) -> xr.Dataset``
+    Do the work and return a labelled dataset (no file I/O; the CLI saves it). Nothing
+    below ``parameters`` sees ``cfg``. (Experiments without ``parameters`` still take
+    ``cfg`` itself, after ``validate(cfg)``.)
 ``summary(ds) -> str``
     One paragraph for the terminal when the run ends.
 
@@ -32,3 +36,11 @@ def load(name: str) -> ModuleType:
     if name not in available():
         raise ConfigError("experiment", name, "one of " + ", ".join(available()))
     return importlib.import_module(f"hopsim.experiments.{name}")
+
+
+def prepare(module: ModuleType, cfg):
+    """What ``module.run`` takes: its checked parameter object, or the validated ``cfg``."""
+    if hasattr(module, "parameters"):
+        return module.parameters(cfg)
+    module.validate(cfg)
+    return cfg

@@ -13,56 +13,119 @@ Dataset: dims ``N``, ``alpha``, ``noise``, ``trial``; variables ``overlap``, ``b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
+from hopsim.config import ConfigError, get, get_choice, get_int, get_list
 from hopsim.dynamics import discrete
+from hopsim.experiments._discrete_config import (
+    MAX_UNITS,
+    DynamicsSpec,
+    NetworkSpec,
+    batch_bytes,
+    check_network_memory,
+    dynamics_spec,
+    network_spec,
+    pattern_bias,
+)
 from hopsim.io import flag_attrs
-from hopsim.learning import LEARNING_RULES
-from hopsim.network import MODES, TIE_RULES, Network, choose_mode
 from hopsim.patterns import CORRUPTIONS, corrupt_one, random_patterns
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the capacity experiment reads."""
-    get_list(cfg, "network.N", kind="int", lo=1)
+@dataclass(frozen=True)
+class CapacityParams:
+    """Everything the capacity experiment reads from its config, checked."""
+
+    Ns: tuple[int, ...]
+    alphas: tuple[float, ...]
+    levels: tuple[float, ...]
+    corruption: str
+    bias: float
+    network: NetworkSpec
+    dynamics: DynamicsSpec
+    trials: int
+
+    def P(self, N: int, alpha: float) -> int:
+        """Patterns stored at (N, alpha): round(alpha N)."""
+        return int(round(alpha * N))
+
+
+def _distinct(key: str, values: list, allowed: str) -> tuple:
+    if len(set(values)) != len(values):
+        raise ConfigError(key, values, allowed + " without repeats")
+    return tuple(values)
+
+
+def parameters(cfg: DictConfig) -> CapacityParams:
+    """Read and check every key the capacity experiment uses (and its memory)."""
+    Ns = _distinct(
+        "network.N", get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS), "integers >= 1"
+    )
     if get(cfg, "patterns.alpha", None) is None:
         raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
-    get_list(cfg, "patterns.alpha", lo=0.0)
-    get_list(cfg, "corruption.level", lo=0.0, hi=1.0)
-    get_choice(cfg, "corruption.kind", CORRUPTIONS)
-    bias = get_float(cfg, "patterns.bias", lo=-1.0, hi=1.0)
-    if abs(bias) >= 1:
-        raise ConfigError("patterns.bias", bias, "a number in (-1, 1)")
+    alphas = _distinct(
+        "patterns.alpha", get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6), "loads >= 0"
+    )
+    levels = _distinct(
+        "corruption.level", get_list(cfg, "corruption.level", lo=0.0, hi=1.0), "levels in [0, 1]"
+    )
     if get(cfg, "patterns.explicit", None) is not None:
         raise ConfigError(
             "patterns.explicit",
             get(cfg, "patterns.explicit"),
             "null (capacity stores random patterns)",
         )
-    get_float(cfg, "network.theta")
-    get_choice(cfg, "network.tie", TIE_RULES)
-    get_choice(cfg, "network.learning", LEARNING_RULES)
-    get_choice(cfg, "network.mode", MODES)
-    get_choice(cfg, "dynamics.update", discrete.UPDATE_RULES)
-    get_int(cfg, "dynamics.max_sweeps", lo=1)
-    get_int(cfg, "dynamics.batch_size", lo=1)
-    get_int(cfg, "trials", lo=1)
+    get_int(cfg, "patterns.P", lo=0)  # unused here (alpha sets P), but never silently wrong
+    params = CapacityParams(
+        Ns=Ns,
+        alphas=alphas,
+        levels=levels,
+        corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
+        bias=pattern_bias(cfg),
+        network=network_spec(cfg, None, scalar_theta=True),
+        dynamics=dynamics_spec(cfg),
+        trials=get_int(cfg, "trials", lo=1, hi=10**9),
+    )
+    empty = [(N, a) for N in Ns for a in alphas if params.P(N, a) == 0]
+    if len(empty) == len(Ns) * len(alphas):
+        raise ConfigError(
+            "patterns.alpha",
+            list(alphas),
+            "at least one load with P = round(alpha N) >= 1 for some network.N",
+        )
+    for N in Ns:
+        P_max = max(params.P(N, a) for a in alphas)
+        check_network_memory(params.network, N, P_max, "network.N", N)
+    cells = float(len(Ns)) * len(alphas) * len(levels) * params.trials
+    check_memory("trials", params.trials, cells * 8.0 * 6, "the results")
+    N_max, sweeps = max(Ns), params.dynamics.max_sweeps
+    batch = min(params.dynamics.batch_size, len(levels) * params.trials)
+    check_memory(
+        "dynamics.batch_size",
+        params.dynamics.batch_size,
+        batch_bytes(N_max, batch, sweeps),
+        "a batch",
+    )
+    return params
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def validate(cfg: DictConfig) -> None:
+    """Check every key the capacity experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
+
+
+def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run every (N, alpha) point; see the module docstring for the dataset."""
-    Ns = get_list(cfg, "network.N", kind="int")
-    alphas = get_list(cfg, "patterns.alpha")
-    levels = get_list(cfg, "corruption.level")
-    kind, theta = str(cfg.corruption.kind), float(cfg.network.theta)
-    update = str(get(cfg, "dynamics.update"))
-    max_sweeps, batch = int(cfg.dynamics.max_sweeps), int(cfg.dynamics.batch_size)
-    trials, bias, tie = int(cfg.trials), float(cfg.patterns.bias), str(cfg.network.tie)
+    Ns, alphas, levels = params.Ns, params.alphas, params.levels
+    kind, bias, trials = params.corruption, params.bias, params.trials
+    update, max_sweeps = params.dynamics.update, params.dynamics.max_sweeps
+    batch = params.dynamics.batch_size
 
     shape = (len(Ns), len(alphas), len(levels), trials)
     out = {
@@ -83,16 +146,15 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     )
     for (i, j), cost in zip(points, work, strict=True):
         N, alpha = Ns[i], alphas[j]
-        P = int(round(alpha * N))
+        P = params.P(N, alpha)
         P_grid[i, j] = P
         bar.set_description_str(f"capacity N={N} alpha={alpha:.3f}")
         if P == 0:
             bar.update(cost)
             continue
         xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
-        mode = choose_mode(N, P, str(cfg.network.mode))
-        modes.append(mode)
-        net = Network.hebbian(xi, theta, tie, mode=mode)
+        net = params.network.build(xi)
+        modes.append(net.mode)
         targets_idx = np.arange(trials) % P
         cued[i, j] = targets_idx
         # one-step error: one synchronous update of the stored pattern itself
@@ -126,7 +188,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             out["relation"][i, j, ks, ts] = relation
         bar.update(cost)
     bar.close()
-    return _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes)
+    return _dataset(out, one_step, cued, P_grid, params, modes)
 
 
 ATTRS = {
@@ -138,11 +200,17 @@ ATTRS = {
 }
 
 
-def _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes) -> xr.Dataset:
+def _dataset(out, one_step, cued, P_grid, params: CapacityParams, modes) -> xr.Dataset:
+    Ns, alphas, levels, trials = params.Ns, params.alphas, params.levels, params.trials
     dims = ("N", "alpha", "noise", "trial")
     ds = xr.Dataset(
         {name: (dims, array) for name, array in out.items()},
-        coords={"N": Ns, "alpha": alphas, "noise": levels, "trial": np.arange(trials)},
+        coords={
+            "N": list(Ns),
+            "alpha": list(alphas),
+            "noise": list(levels),
+            "trial": np.arange(trials),
+        },
     )
     ds["one_step_error"] = (("N", "alpha", "trial"), one_step)
     ds["cued_pattern"] = (("N", "alpha", "trial"), cued)
@@ -161,10 +229,12 @@ def _dataset(out, one_step, cued, P_grid, Ns, alphas, levels, trials, cfg, modes
     for name, (long_name, units) in coord_attrs.items():
         ds[name].attrs.update(long_name=long_name, units=units)
     ds = ds.assign_coords(
-        update=str(get(cfg, "dynamics.update")),
-        corruption=str(cfg.corruption.kind),
-        theta=float(cfg.network.theta),
+        update=params.dynamics.update,
+        corruption=params.corruption,
+        theta=float(params.network.theta),
+        learning=params.network.learning,
     )
+    ds["learning"].attrs.update(long_name="learning rule", units="")
     ds["update"].attrs.update(long_name="update rule", units="")
     ds["corruption"].attrs.update(long_name="corruption kind", units="")
     ds["theta"].attrs.update(long_name="threshold", units="1")

@@ -66,43 +66,48 @@ def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two):  # pragma
 
 
 @njit(cache=True, parallel=True)
-def async_sweep_lowrank(XT, thr, keep, S, M, rows, orders, changed):  # pragma: no cover
-    """One asynchronous sweep of a Hebbian network held as its patterns.
+def async_sweep_factored(LT, RT, d, thr, keep, S, M, rows, orders, changed):  # pragma: no cover
+    """One asynchronous sweep of a network held as factors ``J = L^T R - diag(d)``.
 
-    The raw field of neuron i is ``sum_mu xi_mu,i M_mu - P s_i`` with overlaps
-    ``M = xi s`` (integers), O(P) per visit; a flip of neuron i adds ``2 s_i xi[:, i]``
-    to ``M``, also O(P). Memory is O(N P) instead of O(N^2).
+    The raw field of neuron i is ``sum_r L[r, i] M_r - d_i s_i`` with factor overlaps
+    ``M = R s``, O(R) per visit; a flip of neuron i adds ``2 s_i R[:, i]`` to ``M``, also
+    O(R). Memory is O(N R) instead of O(N^2). For Hebb ``L = R = xi`` (int8) and
+    ``d = P``: the fields are the integers ``sum_mu xi_mu,i M_mu - P s_i``.
 
     Parameters
     ----------
-    XT : (N, P) int8
-        Transposed patterns (row i holds neuron i's entry of every pattern).
+    LT, RT : (N, R) arrays
+        Transposed factors (row i holds neuron i's column); int8 or float64; may be the
+        same array.
+    d : (N,) float64
+        Diagonal correction.
     thr, keep, S, rows, orders, changed
         As in :func:`async_sweep_dense`.
-    M : (B, P) float64
-        Raw overlaps ``xi s`` of every cue, updated in place.
+    M : (B, R) float64
+        Factor overlaps ``R s`` of every cue, updated in place.
     """
-    N, P = XT.shape
+    N, R = LT.shape
     for r in prange(rows.size):
         b = rows[r]
         Mb = M[b]
         Sb = S[b]
         for k in range(N):
             i = orders[r, k]
-            Xi = XT[i]
+            Li = LT[i]
             h = 0.0
-            for mu in range(P):
-                h += Xi[mu] * Mb[mu]
-            h -= P * Sb[i]
+            for mu in range(R):
+                h += Li[mu] * Mb[mu]
+            h -= d[i] * Sb[i]
             old = Sb[i]
             new = 1 if h >= thr[i] else -1
             if keep and h == thr[i]:
                 new = old
             if new != old:
                 Sb[i] = new
-                d = 2.0 * new
-                for mu in range(P):
-                    Mb[mu] += d * Xi[mu]
+                two = 2.0 * new
+                Ri = RT[i]
+                for mu in range(R):
+                    Mb[mu] += two * Ri[mu]
                 changed[r] = True
 
 
@@ -156,7 +161,7 @@ def shuffled_orders_serial(seeds, N):  # pragma: no cover - numba
 
 
 def warm_up() -> None:
-    """Compile (or load from cache) both kernels on tiny inputs."""
+    """Compile (or load from cache) the kernels on tiny inputs."""
     S = np.ones((1, 2), np.int8)
     rows = np.zeros(1, np.int64)
     orders = np.zeros((1, 2), np.int64)
@@ -176,8 +181,8 @@ def warm_up() -> None:
                 changed,
                 h_dtype(2),
             )
-    async_sweep_lowrank(
-        np.ones((2, 1), np.int8), thr, False, S, np.zeros((1, 1)), rows, orders, changed
-    )
+    for f_dtype in (np.int8, np.float64):
+        F = np.ones((2, 1), f_dtype)
+        async_sweep_factored(F, F, thr, thr, False, S, np.zeros((1, 1)), rows, orders, changed)
     shuffled_orders(np.ones(1, np.uint64), 2)
     shuffled_orders_serial(np.ones(1, np.uint64), 2)
