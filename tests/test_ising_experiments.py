@@ -91,7 +91,7 @@ def test_ising_validation(override, key):
 
 def test_hopfield_temperature_dataset():
     cfg = compose_config(*HOP_TINY)
-    ds = hopfield_temperature.run(cfg, SeedTree(0))
+    ds = hopfield_temperature.run(hopfield_temperature.parameters(cfg), SeedTree(0))
     assert ds.overlap.dims == ("N", "alpha", "temperature", "trial")
     assert ds.overlap.shape == (2, 2, 3, 2)
     assert {"long_name", "units"} <= set(ds.overlap.attrs)

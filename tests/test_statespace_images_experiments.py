@@ -65,7 +65,7 @@ def test_state_graph_default_two_neurons(hopsim_cmd, tmp_path):
 def test_state_graph_three_neurons_in_process(tmp_path):
     cfg = compose_config("experiment=state_graph", "patterns.explicit=[[1,1,1],[1,1,-1]]")
     state_graph.validate(cfg)
-    ds = state_graph.run(cfg, SeedTree(0))
+    ds = state_graph.run(state_graph.parameters(cfg), SeedTree(0))
     assert ds.state.values[ds.is_fixed_point.values == 1].tolist() == [1, 7]  # [-1,-1,1], [1,1,1]
     assert int(ds.N) == 3 and int(ds.P) == 2
     assert "state_graph" in state_graph.summary(ds)
@@ -75,7 +75,7 @@ def test_state_graph_random_patterns_and_drawing(tmp_path):
     cfg = compose_config(
         "experiment=state_graph", "patterns.explicit=null", "network.N=5", "patterns.P=2"
     )
-    ds = state_graph.run(cfg, SeedTree(1))
+    ds = state_graph.run(state_graph.parameters(cfg), SeedTree(1))
     assert int(ds.basin_size.sum()) == 32
     assert (ds.async_attractor.values != "none").all()
     ds.attrs["experiment"] = "state_graph"
@@ -150,8 +150,8 @@ def test_images_same_seed_same_result():
         "images.corruptions=[noise]",
         "images.updates=[async]",
     )
-    a = images_exp.run(cfg, SeedTree(3))
-    b = images_exp.run(cfg, SeedTree(3))
+    a = images_exp.run(images_exp.parameters(cfg), SeedTree(3))
+    b = images_exp.run(images_exp.parameters(cfg), SeedTree(3))
     assert np.array_equal(a.state.values, b.state.values)
 
 

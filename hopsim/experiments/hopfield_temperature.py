@@ -15,15 +15,24 @@ Dataset: ``overlap`` (time-averaged) and ``overlap_final`` with dims ``N``, ``al
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get_choice, get_float, get_int, get_list
+from hopsim.config import ConfigError, get_choice, get_int, get_list
 from hopsim.dynamics import stochastic
-from hopsim.network import Network
+from hopsim.experiments._discrete_config import (
+    MAX_UNITS,
+    NetworkSpec,
+    check_network_memory,
+    network_spec,
+    pattern_bias,
+)
 from hopsim.patterns import random_patterns
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
@@ -32,41 +41,84 @@ def n_patterns(alpha: float, N: int) -> int:
     return max(1, int(round(alpha * N)))
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the hopfield_temperature experiment reads."""
-    sizes = get_list(cfg, "network.N", kind="int", lo=2)
-    if len(set(sizes)) != len(sizes):
-        raise ConfigError("network.N", sizes, "distinct integers >= 2")
-    get_float(cfg, "network.theta")
-    alphas = get_list(cfg, "patterns.alpha", lo=0.0, lo_open=True)
-    if len(set(alphas)) != len(alphas):
-        raise ConfigError("patterns.alpha", alphas, "distinct numbers > 0")
-    bias = get_float(cfg, "patterns.bias", lo=-1.0, hi=1.0)
-    if abs(bias) >= 1.0:
-        raise ConfigError("patterns.bias", bias, "a number in (-1, 1)")
-    temps = get_list(cfg, "mc.temperatures", lo=0.0)
-    if len(set(temps)) != len(temps):
-        raise ConfigError("mc.temperatures", temps, "distinct numbers >= 0")
-    get_choice(cfg, "mc.rule", stochastic.RULES)
-    get_choice(cfg, "mc.update", stochastic.UPDATES)
-    get_int(cfg, "mc.thermalize", lo=0)
-    sweeps = get_int(cfg, "mc.sweeps", lo=1)
+@dataclass(frozen=True)
+class TemperatureParams:
+    """Everything the hopfield_temperature experiment reads from its config, checked."""
+
+    sizes: tuple[int, ...]
+    alphas: tuple[float, ...]
+    bias: float
+    network: NetworkSpec
+    temperatures: tuple[float, ...]
+    rule: str
+    update: str
+    thermalize: int
+    sweeps: int
+    interval: int
+    trials: int
+
+
+def _distinct(key: str, values: list, allowed: str) -> tuple:
+    if len(set(values)) != len(values):
+        raise ConfigError(key, values, allowed)
+    return tuple(values)
+
+
+def parameters(cfg: DictConfig) -> TemperatureParams:
+    """Read and check every key the hopfield_temperature experiment uses (and its memory)."""
+    sizes = _distinct(
+        "network.N",
+        get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS),
+        "distinct integers >= 2",
+    )
+    alphas = _distinct(
+        "patterns.alpha",
+        get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6, lo_open=True),
+        "distinct numbers > 0",
+    )
+    temps = _distinct(
+        "mc.temperatures",
+        get_list(cfg, "mc.temperatures", lo=0.0, hi=1e6),
+        "distinct numbers in [0, 1e6]",
+    )
+    sweeps = get_int(cfg, "mc.sweeps", lo=1, hi=10**8)
     interval = get_int(cfg, "mc.interval", lo=1)
     if interval > sweeps:
         raise ConfigError("mc.interval", interval, f"an integer in [1, mc.sweeps={sweeps}]")
-    get_int(cfg, "trials", lo=1)
+    params = TemperatureParams(
+        sizes=sizes,
+        alphas=alphas,
+        bias=pattern_bias(cfg),
+        network=network_spec(cfg, None, scalar_theta=True, modes=("dense",)),
+        temperatures=temps,
+        rule=get_choice(cfg, "mc.rule", stochastic.RULES),
+        update=get_choice(cfg, "mc.update", stochastic.UPDATES),
+        thermalize=get_int(cfg, "mc.thermalize", lo=0, hi=10**8),
+        sweeps=sweeps,
+        interval=interval,
+        trials=get_int(cfg, "trials", lo=1, hi=10**8),
+    )
+    for N in sizes:
+        P = max(n_patterns(a, N) for a in alphas)
+        check_network_memory(params.network, N, P, "network.N", N)
+        check_memory("mc.temperatures", list(temps), 40.0 * N * len(temps), "the chains")
+    cells = float(len(sizes)) * len(alphas) * len(temps) * params.trials
+    check_memory("trials", params.trials, 16.0 * cells, "the results")
+    return params
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def validate(cfg: DictConfig) -> None:
+    """Check every key the hopfield_temperature experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
+
+
+def run(params: TemperatureParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run the scan; see the module docstring for the dataset."""
-    validate(cfg)
-    sizes = get_list(cfg, "network.N", kind="int")
-    alphas = get_list(cfg, "patterns.alpha")
-    temps = np.asarray(get_list(cfg, "mc.temperatures"), dtype=np.float64)
-    theta, bias = float(cfg.network.theta), float(cfg.patterns.bias)
-    rule, update = str(cfg.mc.rule), str(cfg.mc["update"])
-    therm, sweeps, interval = int(cfg.mc.thermalize), int(cfg.mc.sweeps), int(cfg.mc.interval)
-    trials = int(cfg.trials)
+    sizes, alphas, bias, trials = params.sizes, params.alphas, params.bias, params.trials
+    temps = np.asarray(params.temperatures, dtype=np.float64)
+    theta, rule, update = float(params.network.theta), params.rule, params.update
+    therm, sweeps, interval = params.thermalize, params.sweeps, params.interval
+    spec = params.network
 
     shape = (len(sizes), len(alphas), temps.size, trials)
     overlap = np.full(shape, np.nan)
@@ -84,7 +136,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             P_used[a, b] = P
             for k in range(trials):
                 xi = random_patterns(seeds.generator("patterns", N, alpha, bias, k), P, N, bias)
-                net = Network.hebbian(xi, theta)
+                net = spec.build(xi)
                 rngs = [seeds.generator("hopfield_mc", N, alpha, float(T), k) for T in temps]
                 sampler = stochastic.Sampler(net, rule, update)
                 chains = sampler.start(np.broadcast_to(xi[0], (temps.size, N)))
@@ -102,12 +154,12 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
                 final[a, b, :, k] = chains.states @ target
                 bar.update()
     bar.close()
-    return _dataset(
+    ds = _dataset(
         overlap,
         final,
         P_used,
-        sizes,
-        alphas,
+        list(sizes),
+        list(alphas),
         temps,
         trials,
         theta,
@@ -117,6 +169,9 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         sweeps,
         interval,
     )
+    ds = ds.assign_coords(learning=spec.learning)
+    ds["learning"].attrs.update(long_name="learning rule", units="")
+    return ds
 
 
 def _dataset(

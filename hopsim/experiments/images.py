@@ -38,6 +38,7 @@ Scalar coordinates: ``side``, ``N``, ``noise_level``, ``occlude_fraction``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,10 +49,9 @@ from tqdm.auto import tqdm
 from hopsim import images as im
 from hopsim.config import ConfigError, get, get_choice, get_float, get_int
 from hopsim.dynamics import discrete
-from hopsim.experiments.recall import thresholds
+from hopsim.experiments._discrete_config import NetworkSpec, check_network_memory, network_spec
 from hopsim.io import flag_attrs
-from hopsim.learning import LEARNING_RULES
-from hopsim.network import MODES, TIE_RULES, Network, choose_mode
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 MAX_SIDE = 512
@@ -92,20 +92,56 @@ def image_labels(sources: list[str]) -> list[str]:
     return [stem if stems.count(stem) == 1 else f"{stem}#{i}" for i, stem in enumerate(stems)]
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the images experiment reads."""
-    image_sources(cfg)
+@dataclass(frozen=True)
+class ImagesParams:
+    """Everything the images experiment reads from its config, checked."""
+
+    sources: tuple[str, ...]
+    side: int
+    binarize: str
+    corruptions: tuple[str, ...]
+    noise_level: float
+    occlude_fraction: float
+    updates: tuple[str, ...]
+    max_sweeps: int
+    network: NetworkSpec
+
+    @property
+    def labels(self) -> list[str]:
+        """Short unique labels of the pictures."""
+        return image_labels(list(self.sources))
+
+    def level(self, kind: str) -> float:
+        """The corruption level of a kind."""
+        return _level(kind, self.noise_level, self.occlude_fraction)
+
+
+def parameters(cfg: DictConfig) -> ImagesParams:
+    """Read and check every key the images experiment uses (and its memory)."""
     side = get_int(cfg, "images.side", lo=2, hi=MAX_SIDE)
-    get_choice(cfg, "images.binarize", im.BINARIZE_METHODS)
-    _choice_list(cfg, "images.corruptions", im.IMAGE_CORRUPTIONS)
-    get_float(cfg, "images.noise_level", lo=0.0, hi=1.0)
-    get_float(cfg, "images.occlude_fraction", lo=0.0, hi=1.0)
-    _choice_list(cfg, "images.updates", discrete.UPDATE_RULES)
-    get_int(cfg, "images.max_sweeps", lo=1)
-    thresholds(cfg, side * side)
-    get_choice(cfg, "network.tie", TIE_RULES)
-    get_choice(cfg, "network.learning", LEARNING_RULES)
-    get_choice(cfg, "network.mode", MODES)
+    N = side * side
+    params = ImagesParams(
+        sources=tuple(image_sources(cfg)),
+        side=side,
+        binarize=get_choice(cfg, "images.binarize", im.BINARIZE_METHODS),
+        corruptions=tuple(_choice_list(cfg, "images.corruptions", im.IMAGE_CORRUPTIONS)),
+        noise_level=get_float(cfg, "images.noise_level", lo=0.0, hi=1.0),
+        occlude_fraction=get_float(cfg, "images.occlude_fraction", lo=0.0, hi=1.0),
+        updates=tuple(_choice_list(cfg, "images.updates", discrete.UPDATE_RULES)),
+        max_sweeps=get_int(cfg, "images.max_sweeps", lo=1, hi=10**5),
+        network=network_spec(cfg, N),
+    )
+    K = len(params.sources)
+    check_network_memory(params.network, N, K, "images.side", side)
+    trials = float(K) * len(params.corruptions) * len(params.updates)
+    frames = trials * (params.max_sweeps + 1) * N * (1 + 1 + 8)  # recorded, kept, traced
+    check_memory("images.max_sweeps", params.max_sweeps, frames, "the recorded frames")
+    return params
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the images experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 # --------------------------------------------------------------------------- run
@@ -115,31 +151,22 @@ def _level(kind: str, noise: float, occlude: float) -> float:
     return {"noise": noise, "occlude": occlude, "invert": 1.0, "invert_half": 0.5}[kind]
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: ImagesParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Store, corrupt and restore the pictures; see the module docstring for the dataset."""
-    sources = image_sources(cfg)
-    labels = image_labels(sources)
-    side = int(get(cfg, "images.side"))
-    method = str(get(cfg, "images.binarize"))
-    kinds = _choice_list(cfg, "images.corruptions", im.IMAGE_CORRUPTIONS)
-    updates = _choice_list(cfg, "images.updates", discrete.UPDATE_RULES)
-    noise = float(get(cfg, "images.noise_level"))
-    occlude = float(get(cfg, "images.occlude_fraction"))
-    max_sweeps = int(get(cfg, "images.max_sweeps"))
+    sources, labels, side = list(params.sources), params.labels, params.side
+    kinds, updates = list(params.corruptions), list(params.updates)
     N, K, C, U = side * side, len(sources), len(kinds), len(updates)
-    theta = thresholds(cfg, N)
 
     pictures = np.stack(
-        [im.load_image(s, side, method, key="images.paths") for s in sources]
+        [im.load_image(s, side, params.binarize, key="images.paths") for s in sources]
     )  # (K, side, side)
     xi = pictures.reshape(K, N)
-    mode = choose_mode(N, K, str(get(cfg, "network.mode")))
-    net = Network.hebbian(xi, theta, str(get(cfg, "network.tie")), mode=mode)
+    net = params.network.build(xi)
 
     cues = np.empty((K, C, side, side), dtype=np.int8)
     for k, label in enumerate(labels):
         for c, kind in enumerate(kinds):
-            level = _level(kind, noise, occlude)
+            level = params.level(kind)
             rng = seeds.generator("image_cue", label, side, kind, level)
             cues[k, c] = im.corrupt_image(pictures[k], kind, level, rng)
     flat_cues = cues.reshape(K * C, N)
@@ -148,17 +175,15 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     bar = tqdm(total=U, desc="images", unit="rule", disable=not progress)
     for update in updates:
         rngs = [
-            seeds.generator(
-                "image_restore", label, side, kind, _level(kind, noise, occlude), update
-            )
+            seeds.generator("image_restore", label, side, kind, params.level(kind), update)
             for label in labels
             for kind in kinds
         ]
-        traj = discrete.run(net, flat_cues, update, max_sweeps, rngs, record_states=True)
+        traj = discrete.run(net, flat_cues, update, params.max_sweeps, rngs, record_states=True)
         results.append(traj)
         bar.update(1)
     bar.close()
-    return _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net, mode)
+    return _dataset(params, pictures, cues, results, net)
 
 
 def _valid_frames(traj: discrete.Trajectories, max_sweeps: int) -> np.ndarray:
@@ -167,10 +192,12 @@ def _valid_frames(traj: discrete.Trajectories, max_sweeps: int) -> np.ndarray:
     return np.minimum(end, max_sweeps)
 
 
-def _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net, mode):
+def _dataset(params: ImagesParams, pictures, cues, results, net):
+    labels, sources = params.labels, list(params.sources)
+    kinds, updates = list(params.corruptions), list(params.updates)
     K, side = pictures.shape[0], pictures.shape[1]
     C, U, N = len(kinds), len(updates), side * side
-    max_sweeps = int(get(cfg, "images.max_sweeps"))
+    max_sweeps = params.max_sweeps
     xi = pictures.reshape(K, N).astype(np.float64)
     ends = [_valid_frames(t, max_sweeps) for t in results]
     T = int(max(e.max() for e in ends)) + 1  # frames kept: up to the last trial's end
@@ -237,27 +264,28 @@ def _dataset(cfg, labels, sources, pictures, cues, kinds, updates, results, net,
         "side": (side, "image side", "pixel"),
         "N": (N, "number of neurons", "1"),
         "noise_level": (
-            float(get(cfg, "images.noise_level")),
+            params.noise_level,
             "noise level (flipped fraction)",
             "1",
         ),
         "occlude_fraction": (
-            float(get(cfg, "images.occlude_fraction")),
+            params.occlude_fraction,
             "occluded fraction of the rows",
             "1",
         ),
-        "binarize": (str(get(cfg, "images.binarize")), "binarization method", "1"),
+        "binarize": (params.binarize, "binarization method", "1"),
         "theta": (
             float(theta[0]) if np.all(theta == theta[0]) else float("nan"),
             "threshold (NaN: one per neuron)",
             "1",
         ),
         "tie": (net.tie, "tie rule", "1"),
+        "learning": (params.network.learning, "learning rule", ""),
     }
     for name, (value, long_name, units) in scalar.items():
         ds = ds.assign_coords({name: value})
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(network_mode=mode, max_sweeps=max_sweeps)
+    ds.attrs.update(network_mode=net.mode, max_sweeps=max_sweeps)
     return ds
 
 

@@ -28,51 +28,57 @@ per fixed point (coordinate ``fixed_point`` = its code)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 
 from hopsim import statespace
-from hopsim.config import ConfigError, get, get_choice, get_float
-from hopsim.experiments.recall import network_size_and_load, stored_patterns, thresholds
-from hopsim.learning import LEARNING_RULES
-from hopsim.network import MODES, TIE_RULES, Network
+from hopsim.config import ConfigError, get
+from hopsim.experiments._discrete_config import NetworkSpec, PatternSpec, network_spec, pattern_spec
+from hopsim.network import Network
 from hopsim.rng import SeedTree
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the state_graph experiment reads."""
-    N, _ = network_size_and_load(cfg)
-    if N > statespace.MAX_N:
-        key = "network.N" if get(cfg, "patterns.explicit", None) is None else "patterns.explicit"
+@dataclass(frozen=True)
+class StateGraphParams:
+    """Everything the state_graph experiment reads from its config, checked."""
+
+    patterns: PatternSpec
+    network: NetworkSpec
+
+
+def parameters(cfg: DictConfig) -> StateGraphParams:
+    """Read and check every key the state_graph experiment uses."""
+    pats = pattern_spec(cfg)
+    if pats.N > statespace.MAX_N:
+        key = "network.N" if pats.explicit is None else "patterns.explicit"
         raise ConfigError(key, get(cfg, key), f"N <= {statespace.MAX_N} neurons (2**N states)")
-    thresholds(cfg, N)
-    get_choice(cfg, "network.tie", TIE_RULES)
-    get_choice(cfg, "network.learning", LEARNING_RULES)
-    get_choice(cfg, "network.mode", MODES)
-    bias = get_float(cfg, "patterns.bias", lo=-1.0, hi=1.0)
-    if abs(bias) >= 1.0:
-        raise ConfigError("patterns.bias", bias, "a number in (-1, 1)")
+    return StateGraphParams(pats, network_spec(cfg, pats.N))
 
 
-def build_network(cfg: DictConfig, seeds: SeedTree) -> tuple[Network, np.ndarray]:
-    """The network of the config and its stored patterns (P, N)."""
-    N, P = network_size_and_load(cfg)
-    xi = stored_patterns(cfg, seeds, N, P).reshape(P, N)
-    net = Network.hebbian(xi, thresholds(cfg, N), str(get(cfg, "network.tie")), mode="dense")
+def validate(cfg: DictConfig) -> None:
+    """Check every key the state_graph experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
+
+
+def build_network(params: StateGraphParams, seeds: SeedTree) -> tuple[Network, np.ndarray]:
+    """The network of the parameters and its stored patterns (P, N), dense couplings."""
+    xi = params.patterns.draw(seeds).reshape(params.patterns.P, params.patterns.N)
+    spec = params.network
+    net = Network.learned(xi, spec.learning, spec.options, spec.theta_value, spec.tie, "dense")
     return net, xi
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: StateGraphParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Enumerate the state space; see the module docstring for the dataset."""
-    net, xi = build_network(cfg, seeds)
+    net, xi = build_network(params, seeds)
     graph = statespace.analyse(net, xi)
-    return to_dataset(graph, net, xi, cfg)
+    return to_dataset(graph, net, xi)
 
 
-def to_dataset(
-    graph: statespace.StateGraph, net: Network, xi: np.ndarray, cfg: DictConfig | None = None
-) -> xr.Dataset:
+def to_dataset(graph: statespace.StateGraph, net: Network, xi: np.ndarray) -> xr.Dataset:
     """The dataset of a :class:`hopsim.statespace.StateGraph` (dims and names above)."""
     N = graph.N
     n = graph.spins.shape[0]
@@ -145,8 +151,8 @@ def to_dataset(
         "threshold (NaN: one per neuron)",
         "1",
     )
-    if cfg is not None:
-        scalar["learning"] = (str(get(cfg, "network.learning")), "learning rule", "1")
+    if net.couplings is not None:
+        scalar["learning"] = (net.couplings.rule, "learning rule", "")
     for name, (value, long_name, units) in scalar.items():
         ds = ds.assign_coords({name: value})
         ds[name].attrs.update(long_name=long_name, units=units)
