@@ -136,6 +136,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             t0 = time.perf_counter()
             net = _hopfield_network(xi, rule)
             hop_learn[r, j] = time.perf_counter() - t0
+            # warm-up (numba compilation) outside the timing
+            discrete.run(net, cues[P, noise[0]][:1], update, max_sweeps, [np.random.default_rng(0)])
             spent = 0.0
             for k, level in enumerate(noise):
                 rngs = seeds.generators(("completion_dynamics", N, P, level), range(trials))
@@ -190,6 +192,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             scalars["rnn_bytes_int8"][a, b, j] = rnn.tensor_bytes(q)
             scalars["rnn_file_bytes_float32"][a, b, j] = rnn.serialized_bytes(model)
             scalars["rnn_file_bytes_int8"][a, b, j] = rnn.serialized_bytes(q)
+            with torch.no_grad():  # warm-up outside the timing
+                model(_sequence(torch, cues[P, noise[0]][:1], T))
             spent = 0.0
             for k, level in enumerate(noise):
                 x = _sequence(torch, cues[P, level], T)

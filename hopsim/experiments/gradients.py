@@ -277,7 +277,7 @@ def _explode(cfg, seeds, rnn, K, distractors, H, progress) -> xr.Dataset:
             nonfinite[c, s] = hist.nonfinite_steps
             with torch.no_grad():
                 acc[c, s] = val(model)[1]
-    dims = ("clip", "explode_seed", "step")
+    dims = ("clipping", "explode_seed", "step")
     ds = xr.Dataset(
         {
             "explode_loss": (dims, loss[:, :n_seeds]),
@@ -286,7 +286,7 @@ def _explode(cfg, seeds, rnn, K, distractors, H, progress) -> xr.Dataset:
             "explode_accuracy": (dims[:2], acc[:, :n_seeds]),
         },
         coords={
-            "clip": ["none", f"clip_grad_norm {clip_value:g}"],
+            "clipping": ["none", f"clip_grad_norm {clip_value:g}"],
             "explode_seed": np.arange(n_seeds),
             "step": np.arange(1, steps + 1),
         },
