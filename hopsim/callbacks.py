@@ -1,45 +1,167 @@
-"""Hydra callback: merge the jobs of a multirun into one ``result.nc`` in the sweep dir."""
+"""Hydra callback: check the output folders, merge the jobs of a multirun, report failures.
+
+Hydra turns an ``Exception`` raised in a callback into a warning and carries on, so every
+failure here is reported as one line on stderr and ends the command with ``SystemExit(1)``
+(not an ``Exception``, so Hydra lets it through for every launcher). The failure is also
+recorded in :data:`STATE`, and :func:`hopsim.cli.main` exits 1 whenever it is set, so the
+exit status never says success when a job or the merge failed.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
-from hopsim.io import RESULT_NAME, DatasetError, merge_jobs, save_dataset
+from hopsim.io import (
+    ERROR_NAME,
+    RESULT_NAME,
+    UNWRITABLE_DIR,
+    DatasetError,
+    count_jobs,
+    merge_jobs,
+    parse_sweep,
+    save_dataset,
+)
+
+#: What the command is writing, for the Ctrl-C message, and whether anything failed.
+STATE: dict[str, Any] = {"mode": None, "dir": None, "failed": False}
+
+
+def dir_problem(path: str | os.PathLike) -> str | None:
+    """Why ``path`` cannot be used as an output folder, or None if it can (or can be made)."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            return f"{path} is not a folder (a file is in the way)"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is read-only"
+        hydra_dir = path / ".hydra"
+        if hydra_dir.exists() and (
+            not hydra_dir.is_dir() or not os.access(hydra_dir, os.W_OK | os.X_OK)
+        ):
+            return f"{hydra_dir} cannot be written"
+        return None
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot create {path}: {parent} is a file"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {parent} is read-only"
+    return None
+
+
+def job_subdir(sweep_dir: str, num: Any) -> str:
+    """``hydra.sweep.subdir`` of a job: its number, or ``.unwritable/<number>`` when the
+    folder ``<sweep dir>/<number>`` cannot be written (a file in the way, read-only).
+
+    Hydra creates and writes the job folder before hopsim runs; a folder that cannot be
+    written would stop the whole sweep there. The redirected job runs only to record that
+    it failed (see :func:`redirected_job`), and the others go on.
+    """
+    if dir_problem(Path(sweep_dir) / str(num)) is None:
+        return str(num)
+    return f"{UNWRITABLE_DIR}/{num}"
+
+
+OmegaConf.register_new_resolver("hopsim_job_subdir", job_subdir, replace=True)
+
+
+def redirected_job(output_dir: Path) -> str | None:
+    """If this job was moved to ``.unwritable/`` (see :func:`job_subdir`): why."""
+    if output_dir.parent.name != UNWRITABLE_DIR:
+        return None
+    intended = output_dir.parent.parent / output_dir.name
+    return dir_problem(intended) or f"{intended} could not be written"
+
+
+def fail(message: str) -> None:
+    """Report ``message`` as the command's one error line and exit 1."""
+    STATE["failed"] = True
+    print(f"hopsim: error: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def interrupted_message() -> str:
+    """One line for Ctrl-C: what was kept."""
+    where = STATE["dir"]
+    if where is None:
+        return "hopsim: interrupted before any job started; nothing was written"
+    if STATE["mode"] == "multirun":
+        done, _ = count_jobs(where)
+        return (
+            f"hopsim: interrupted; kept {done} finished job(s) in {where} (no merged "
+            f"{RESULT_NAME}); run the same command with resume=true to do the rest"
+        )
+    if (Path(where) / RESULT_NAME).is_file():
+        return f"hopsim: interrupted; {Path(where) / RESULT_NAME} was already written"
+    return f"hopsim: interrupted; no result was written in {where}"
 
 
 class MergeResults(Callback):
-    """On multirun end: merge job datasets (swept keys become dims) and report failures.
+    """Checks the run or sweep folder first; on multirun end merges the job datasets
+    (swept keys become dims) and reports failed jobs.
 
     Runs in the launching process for every launcher (basic, joblib, submitit), so the
     merged dataset does not depend on the launcher. If some jobs failed, the merged file
-    is still written (their cells are NaN) and the command exits with status 1.
+    is still written (their cells are NaN) and the command exits with status 1. A merge
+    that cannot complete is one line on stderr and exit status 1.
     """
 
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        run_dir = Path(str(config.hydra.run.dir))
+        STATE.update(mode="run", dir=str(run_dir))
+        problem = dir_problem(run_dir)
+        if problem:
+            fail(f"cannot write the run folder: {problem} (set hydra.run.dir=...)")
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        STATE.update(mode="multirun", dir=str(sweep_dir))
+        problem = dir_problem(sweep_dir)
+        if problem:
+            fail(f"cannot write the sweep folder: {problem} (set hydra.sweep.dir=...)")
+        # the record of unwritable job folders is about this sweep only
+        shutil.rmtree(sweep_dir / UNWRITABLE_DIR, ignore_errors=True)
+
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        try:
+            self._merge(config)
+        except DatasetError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write the merged result: {exc.filename or ''} {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - Hydra would only warn; this must exit 1
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            fail(f"the merge failed: {type(exc).__name__}: {first}")
+
+    def _merge(self, config: DictConfig) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
         overrides = list(config.hydra.overrides.task)
         if not sweep_dir.is_dir():
-            return
+            fail(f"{sweep_dir}: the sweep folder is missing, no job ran")
         if any(o.split("=", 1)[0].lstrip("+~") == "experiment" and "," in o for o in overrides):
             print("hopsim: several experiments in one sweep: job results are not merged")
+            done, unfinished = count_jobs(sweep_dir)
+            if unfinished:
+                fail(
+                    f"{unfinished} of {done + unfinished} jobs did not finish (see "
+                    f"{ERROR_NAME} in their folders)"
+                )
             return
-        try:
-            merged, failed = merge_jobs(sweep_dir, overrides)
-        except DatasetError as exc:
-            print(f"hopsim: error: {exc}", file=sys.stderr)
-            raise SystemExit(1) from None
+        parse_sweep(overrides)  # a key given twice is an error before anything is read
+        merged, failed = merge_jobs(sweep_dir, overrides)
         path = save_dataset(merged, sweep_dir / RESULT_NAME)
         dims = ", ".join(f"{d}={n}" for d, n in merged.sizes.items())
         print(f"hopsim: merged {merged.attrs['jobs'] - len(failed)} jobs into {path} ({dims})")
         if failed:
-            print(
-                f"hopsim: error: {len(failed)} of {merged.attrs['jobs']} jobs failed (NaN in the "
-                f"merged dataset, listed in attr failed_jobs): {'; '.join(failed)}",
-                file=sys.stderr,
+            fail(
+                f"{len(failed)} of {merged.attrs['jobs']} jobs failed (NaN in the merged "
+                f"dataset, listed in attr failed_jobs): {'; '.join(failed)}"
             )
-            raise SystemExit(1)

@@ -20,9 +20,16 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from hopsim import experiments
+from hopsim import callbacks, experiments
 from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int, to_yaml
-from hopsim.io import RESULT_NAME, provenance_attrs, save_dataset
+from hopsim.io import (
+    ERROR_NAME,
+    RESULT_NAME,
+    clean_stale_temporaries,
+    job_finished,
+    provenance_attrs,
+    save_dataset,
+)
 from hopsim.parallel import configure_threads, threads_for_job
 from hopsim.rng import SeedTree
 
@@ -96,9 +103,13 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     module = experiments.load(str(cfg.experiment))
     config_yaml = to_yaml(cfg)
     result_path = output_dir / RESULT_NAME
-    if cfg.resume and result_path.exists() and _same_config(result_path, config_yaml):
+    clean_stale_temporaries(output_dir)
+    if cfg.resume and job_finished(output_dir) and _same_config(result_path, config_yaml):
         print(f"hopsim: {result_path} exists with the same config; skipped (resume=true)")
         return result_path
+    # A new attempt: the outcome of an earlier one in this folder no longer stands.
+    for name in (RESULT_NAME, ERROR_NAME):
+        (output_dir / name).unlink(missing_ok=True)
     launcher = None
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher
@@ -107,9 +118,18 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     ds = module.run(cfg, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
     ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
-    save_dataset(ds, result_path)
-    print(f"{module.summary(ds)} [{ds.attrs['wall_time_s']:.2f} s] Wrote {result_path}")
+    summary = module.summary(ds)
+    # result.nc is written last: it exists only if everything the job does succeeded
+    try:
+        save_dataset(ds, result_path)
+    except OSError as exc:
+        raise ResultWriteError(f"cannot write {result_path}: {exc.strerror or exc}") from None
+    print(f"{summary} [{ds.attrs['wall_time_s']:.2f} s] Wrote {result_path}")
     return result_path
+
+
+class ResultWriteError(RuntimeError):
+    """The result file could not be written (a full disk, a folder made read-only)."""
 
 
 @hydra.main(config_path="pkg://hopsim.conf", config_name="config", version_base="1.3")
@@ -118,14 +138,23 @@ def _hydra_app(cfg: DictConfig) -> None:
     output_dir = Path(hc.runtime.output_dir)
     overrides = list(hc.overrides.task)
     if hc.mode != RunMode.MULTIRUN:
-        run_job(cfg, output_dir, overrides)
+        try:
+            run_job(cfg, output_dir, overrides)
+        except ResultWriteError as exc:
+            callbacks.fail(str(exc))
         return
     # In a sweep a failing job must not stop the others: record it and go on.
     # The merge callback marks it NaN and lists it; the command then exits non-zero.
+    problem = callbacks.redirected_job(output_dir)
     try:
+        if problem:
+            raise ResultWriteError(f"cannot write its folder: {problem}")
         run_job(cfg, output_dir, overrides)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is hidden
-        (output_dir / "error.txt").write_text(traceback.format_exc())
+        try:
+            (output_dir / ERROR_NAME).write_text(traceback.format_exc())
+        except OSError:
+            pass  # the folder cannot be written: the missing result.nc marks the failure
         print(f"hopsim: job {hc.job.num} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
@@ -379,7 +408,13 @@ def main() -> None:
         preflight(argv)
         GlobalHydra.instance().clear()
     os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-    _hydra_app()
+    try:
+        _hydra_app()
+    except KeyboardInterrupt:
+        print(callbacks.interrupted_message(), file=sys.stderr)
+        raise SystemExit(130) from None
+    if callbacks.STATE["failed"]:  # a callback's failure that Hydra only warned about
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

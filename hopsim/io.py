@@ -6,7 +6,10 @@ Only this module and the CLI touch the file system for results.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
+import json
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -14,6 +17,10 @@ import numpy as np
 import xarray as xr
 
 RESULT_NAME = "result.nc"
+#: Written by a job that failed, with the traceback; a job with it is not finished.
+ERROR_NAME = "error.txt"
+#: Sweep subfolder that receives the jobs whose own folder cannot be written.
+UNWRITABLE_DIR = ".unwritable"
 ENGINE = "h5netcdf"
 
 
@@ -75,17 +82,96 @@ def _prepare(ds: xr.Dataset) -> xr.Dataset:
     return ds
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read it by setting it, and put it back at once
+    os.umask(mask)
+    return mask
+
+
+def _tmp_prefix(path: Path) -> str:
+    """Temporaries are ``.<name>.<host>.<pid>.<random>.tmp``: who wrote them is in the name."""
+    return f".{path.name}.{socket.gethostname()}.{os.getpid()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def _is_stale(tmp: Path, name: str, now: float) -> bool:
+    """A temporary whose writer is gone: a dead pid on this host, or old enough elsewhere."""
+    middle = tmp.name[len(name) + 2 : -len(".tmp")]
+    parts = middle.rsplit(".", 2)
+    try:
+        age = now - tmp.stat().st_mtime
+    except OSError:
+        return False
+    if len(parts) == 3 and parts[1].isdigit():
+        host, pid = parts[0], int(parts[1])
+        if host == socket.gethostname():
+            return not _pid_alive(pid)
+        return age > STALE_FOREIGN_TMP_S
+    return age > STALE_LEGACY_TMP_S  # written by an older hopsim, without host and pid
+
+
+#: A temporary from another host (shared file system) is stale after this many seconds.
+STALE_FOREIGN_TMP_S = 24 * 3600
+#: A temporary named without host and pid (older hopsim versions) is stale after this.
+STALE_LEGACY_TMP_S = 600
+
+
+def clean_stale_temporaries(folder: str | os.PathLike, name: str = RESULT_NAME) -> list[Path]:
+    """Remove ``.<name>.*.tmp`` files left in ``folder`` by writes that were killed.
+
+    A temporary is removed only when its writer is gone (see :func:`_is_stale`), so a
+    write in progress in another process is never disturbed. Returns the removed paths.
+    """
+    import time
+
+    folder = Path(folder)
+    removed = []
+    try:
+        candidates = list(folder.glob(f".{name}.*.tmp"))
+    except OSError:
+        return removed
+    now = time.time()
+    for tmp in candidates:
+        if _is_stale(tmp, name, now):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
 def save_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to ``path`` atomically (temporary file in the same folder, then rename).
 
     A reader never sees a half-written file: either the old file, no file, or the new one.
+    The file gets the permissions the umask allows (0644 under umask 022), like any other
+    file the user creates. Temporaries of earlier writes that were killed are removed first.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clean_stale_temporaries(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         _prepare(ds).to_netcdf(tmp, engine=ENGINE)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -140,6 +226,7 @@ SWEEP_DIM_NAMES = {
     "corruption.level": "noise",
     "corruption.kind": "corruption",
     "dynamics.update": "update",
+    "images.paths": "image",
 }
 
 
@@ -149,16 +236,43 @@ def sweep_dim_name(key: str) -> str:
     return SWEEP_DIM_NAMES.get(key, key.replace("/", ".").rsplit(".", 1)[-1])
 
 
+def _own_dim_names(key: str) -> list[str]:
+    """Names the experiment's own dimension for ``key`` may have: ``mc.temperatures`` ->
+    ``temperatures``, ``temperature``; ``images.paths`` -> ``image``."""
+    name = sweep_dim_name(key)
+    names = [name]
+    if name.endswith("s") and len(name) > 1:
+        names.append(name[:-1])
+    return names
+
+
+def _override_key(ov) -> str:
+    return ov.get_key_element().lstrip("+~")
+
+
 def parse_sweep(overrides: list[str]) -> dict[str, list]:
-    """Swept keys and their values, in order, from multirun override strings."""
+    """Swept keys and their values, in order, from multirun override strings.
+
+    Raises
+    ------
+    DatasetError
+        A key given more than once (the jobs ran with the last one only).
+    """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    swept = {}
-    for ov in OverridesParser.create().parse_overrides(list(overrides)):
+    swept, seen = {}, {}
+    parsed = OverridesParser.create().parse_overrides(list(overrides))
+    for text, ov in zip(overrides, parsed, strict=True):
+        key = _override_key(ov)
+        if key.startswith("hydra"):
+            continue
+        if key in seen:
+            raise DatasetError(
+                f"{key} is given twice ({seen[key]} and {text}): the jobs ran with the last "
+                "one only, so they cannot be merged into a grid; give each key once"
+            )
+        seen[key] = text
         if ov.is_sweep_override():
-            key = ov.get_key_element().lstrip("+~")
-            if key.startswith("hydra"):
-                continue
             swept[key] = [_plain(v) for v in ov.sweep_iterator()]
     return swept
 
@@ -172,105 +286,294 @@ def _plain(value):
         return value
 
 
+def _canon(value):
+    """A hashable stand-in for a config value: lists and dicts as compact JSON text."""
+    value = _plain(value)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return value
+
+
 def job_values(job_dir: Path, keys: list[str]) -> tuple | None:
-    """The values a job ran with for the swept keys (from its .hydra/overrides.yaml)."""
+    """The values a job ran with for the swept keys (from its .hydra/overrides.yaml).
+
+    Lists and dicts are returned as compact JSON text (see :func:`_canon`), so that the
+    values can label a grid cell. None if the job did not record them.
+    """
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
     path = job_dir / ".hydra" / "overrides.yaml"
-    if not path.exists():
+    try:
+        if not path.is_file():
+            return None
+        texts = list(OmegaConf.load(path))
+    except OSError:
         return None
     found = {}
-    for ov in OverridesParser.create().parse_overrides(list(OmegaConf.load(path))):
-        found[ov.get_key_element().lstrip("+~")] = ov.value()
+    for ov in OverridesParser.create().parse_overrides(texts):
+        found[_override_key(ov)] = ov.value()
     if any(k not in found for k in keys):
         return None
-    return tuple(found[k] for k in keys)
+    return tuple(_canon(found[k]) for k in keys)
+
+
+def job_finished(job_dir: str | os.PathLike) -> bool:
+    """Did the job in ``job_dir`` finish: its ``result.nc`` is there and no ``error.txt``?
+
+    The CLI writes ``result.nc`` last, after everything else the job does (the summary
+    included) succeeded, and removes both files when a job starts again; so a job that
+    crashed after computing its result, or was interrupted, is not finished.
+    """
+    job_dir = Path(job_dir)
+    try:
+        return (job_dir / RESULT_NAME).is_file() and not (job_dir / ERROR_NAME).exists()
+    except OSError:
+        return False
+
+
+def _job_dirs(sweep_dir: Path) -> list[Path]:
+    unwritable = sweep_dir / UNWRITABLE_DIR
+    skip = {p.name for p in unwritable.iterdir()} if unwritable.is_dir() else set()
+    dirs = [p for p in sweep_dir.iterdir() if p.name.isdigit() and p.name not in skip]
+    return sorted((p for p in dirs if p.is_dir()), key=lambda p: int(p.name))
+
+
+def count_jobs(sweep_dir: str | os.PathLike) -> tuple[int, int]:
+    """(finished, unfinished) job folders of a sweep, without reading any dataset."""
+    sweep_dir = Path(sweep_dir)
+    try:
+        dirs = [p for p in sweep_dir.iterdir() if p.name.isdigit()]
+        unwritable = sweep_dir / UNWRITABLE_DIR
+        bad = {p.name for p in unwritable.iterdir()} if unwritable.is_dir() else set()
+    except OSError:
+        return 0, 0
+    done = sum(1 for p in dirs if p.name not in bad and job_finished(p))
+    return done, len(dirs) + len(bad - {p.name for p in dirs}) - done
+
+
+def _label_values(values: list) -> tuple[list, bool]:
+    """Coordinate labels for a new sweep dimension: the values themselves, or, if any is
+    a list or a dict, every value as compact JSON text (one label per job)."""
+    as_text = any(isinstance(v, (list, tuple, dict)) for v in values)
+    labels = [_canon(v) if as_text else v for v in values]
+    return labels, as_text
+
+
+def _value_count(value) -> int:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return 1
+        return len(parsed) if isinstance(parsed, (list, dict)) else 1
+    return 1
+
+
+def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple[str, bool]]:
+    """For each swept key: (dimension, is the experiment's own dimension).
+
+    A key is merged along the experiment's own dimension (``mc.temperatures`` along
+    ``temperature``, ``network.N`` of capacity along ``N``) when every finished job has that
+    dimension with one entry per value it ran with and the jobs' coordinates do not repeat.
+    Any other key becomes a new dimension named by :func:`sweep_dim_name`, or by the key with
+    dots as underscores if that name is already one of the experiment's dimensions.
+    """
+    datasets = list(loaded.items())
+    all_dims = set().union(*(ds.dims for _, ds in datasets))
+    out = []
+    for i, key in enumerate(keys):
+        own = None
+        for name in _own_dim_names(key):
+            if not all(
+                name in ds.dims and ds.sizes[name] == _value_count(cell[i]) for cell, ds in datasets
+            ):
+                continue
+            per_value = {}
+            for cell, ds in datasets:
+                per_value.setdefault(cell[i], list(ds[name].values) if name in ds.coords else None)
+            labels = [x for v in per_value.values() if v is not None for x in v]
+            if None not in per_value.values() and len(set(map(str, labels))) == len(labels):
+                own = name
+                break
+        if own is not None:
+            out.append((own, True))
+            continue
+        name = sweep_dim_name(key)
+        if name in all_dims:
+            name = key.lstrip("+~").replace(".", "_").replace("/", "_")
+        if name in all_dims or name in [d for d, _ in out]:
+            raise DatasetError(f"cannot name a dimension for swept key {key}: {name} is taken")
+        out.append((name, False))
+    return out
+
+
+def _concat(parts: list[xr.Dataset], dim: str, own: bool) -> xr.Dataset:
+    return xr.concat(
+        parts,
+        dim=dim,
+        coords="different",
+        compat="equals",
+        join="outer",
+        combine_attrs="drop_conflicts",
+        data_vars="different" if own else "all",
+    )
 
 
 def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.Dataset, list]:
     """Merge the job datasets of a multirun into one dataset.
 
-    Every swept key becomes a dimension (see :func:`sweep_dim_name`). Cells of the
-    sweep grid whose job failed, was interrupted or never ran are NaN and listed,
-    as ``key=value`` strings, in the attr ``failed_jobs`` (``; ``-separated).
+    Every swept key becomes a dimension: the experiment's own dimension when the key is one
+    of its lists (``mc.temperatures=2.0,2.5`` gives ``temperature`` = [2.0, 2.5], not a second
+    dimension), otherwise a new one named by :func:`sweep_dim_name`, labelled by the values,
+    or by the values as JSON text when they are lists (``network.theta=[0,1],[1,0]`` gives
+    labels ``"[0,1]"``, ``"[1,0]"``). Cells of the sweep grid whose job failed, was
+    interrupted or never ran (see :func:`job_finished`) are NaN and listed, as ``key=value``
+    strings, in the attr ``failed_jobs`` (``; ``-separated).
 
     Returns
     -------
     (xarray.Dataset, list)
         The merged dataset and the list of failed cells.
+
+    Raises
+    ------
+    DatasetError
+        One line: no job finished, a key given twice, datasets that do not fit together.
     """
-    import itertools
-
-    import pandas as pd
-
     sweep_dir = Path(sweep_dir)
     swept = parse_sweep(overrides)
     keys = list(swept)
-    dims = [sweep_dim_name(k) for k in keys]
-    grid = list(itertools.product(*swept.values()))
+    canon = {k: [_canon(v) for v in vals] for k, vals in swept.items()}
+    grid = list(itertools.product(*canon.values()))
     loaded: dict[tuple, xr.Dataset] = {}
-    for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+    try:
+        job_dirs = _job_dirs(sweep_dir)
+    except OSError as exc:
+        raise DatasetError(f"{sweep_dir}: cannot list the job folders ({exc.strerror})") from None
+    for job_dir in job_dirs:
         values = job_values(job_dir, keys)
-        if values is None or not (job_dir / RESULT_NAME).exists():
+        if values is None or not job_finished(job_dir):
             continue
         try:
             loaded[values] = load_dataset(job_dir / RESULT_NAME)
         except DatasetError:
             continue
     failed = [
-        ", ".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
+        ", ".join(f"{k}={_canon(v)}" for k, v in zip(keys, cell, strict=True))
         for cell in grid
         if cell not in loaded
     ]
-    if not loaded:
-        raise DatasetError(f"{sweep_dir}: no job produced a readable {RESULT_NAME}")
     cells = [cell for cell in grid if cell in loaded]
-    parts = []
-    for cell in cells:
-        ds = loaded[cell]
-        # a swept key the experiment already writes as a dim (a list of one value) is squeezed
-        ds = ds.squeeze([d for d in dims if d in ds.dims and ds.sizes[d] == 1])
-        parts.append(ds.drop_vars([d for d in dims if d in ds.variables]))
+    if not cells:
+        raise DatasetError(f"{sweep_dir}: no job finished, nothing to merge")
     first = loaded[cells[0]]
-    merged = xr.concat(
-        parts,
-        dim="job",
-        coords="different",
-        compat="equals",
-        join="outer",
-        combine_attrs="drop_conflicts",
-        data_vars="all",
-    )
-    if keys:
-        index = pd.MultiIndex.from_tuples(cells, names=dims)
-        merged = merged.assign_coords(xr.Coordinates.from_pandas_multiindex(index, "job"))
-        merged = merged.unstack("job").reindex(
-            {d: list(v) for d, v in zip(dims, swept.values(), strict=True)}
-        )
-        for d in dims:
-            if d in first.variables:
-                merged[d].attrs.update(first[d].attrs)
-            else:
-                merged[d].attrs.update(long_name=d, units="1")
-        merged = merged.transpose(*dims, ...)
-    else:
-        merged = merged.isel(job=0, drop=True)
+    dims = _choose_dims(keys, {c: loaded[c] for c in cells})
+    try:
+        merged = _merge_cells(keys, swept, canon, dims, {c: loaded[c] for c in cells})
+    except DatasetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xarray raises many types; the merge is one line
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        raise DatasetError(
+            f"{sweep_dir}: the job datasets do not fit together ({type(exc).__name__}: "
+            f"{first_line})"
+        ) from None
     for name in merged.variables:  # ints that gained NaN must not keep an int encoding
         merged[name].encoding = {}
+    merged.attrs = {k: v for k, v in merged.attrs.items() if k not in ("config", "overrides")}
     merged.attrs.update(
         {k: first.attrs[k] for k in ("experiment", "hopsim_version") if k in first.attrs}
     )
     merged.attrs.update(
         sweep=" ".join(overrides),
         swept_keys=" ".join(keys),
+        sweep_dims=" ".join(d for d, _ in dims),
         jobs=len(grid),
         failed_jobs="; ".join(failed),
         n_failed=len(failed),
         created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     )
-    for key in ("config", "overrides", "wall_time_s"):
-        merged.attrs.pop(key, None)
+    merged.attrs.pop("wall_time_s", None)
     merged.attrs["config"] = first.attrs.get("config", "")
     merged.attrs["seed"] = first.attrs.get("seed", -1)
     return merged, failed
+
+
+def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
+    """Combine the finished cells: along the experiment's own dimensions first (the last key
+    innermost), then the groups that differ in the other keys along new dimensions."""
+    import pandas as pd
+
+    own_idx = [i for i, (_, own) in enumerate(dims) if own]
+    new_idx = [i for i, (_, own) in enumerate(dims) if not own]
+    new_dims = [dims[i][0] for i in new_idx]
+
+    groups: dict[tuple, dict[tuple, xr.Dataset]] = {}
+    for cell, ds in loaded.items():
+        groups.setdefault(tuple(cell[i] for i in new_idx), {})[tuple(cell[i] for i in own_idx)] = ds
+
+    def along_own(level: int, prefix: tuple, cells: dict) -> xr.Dataset | None:
+        if level == len(own_idx):
+            return cells.get(prefix)
+        key = keys[own_idx[level]]
+        parts = [
+            sub
+            for value in canon[key]
+            if (sub := along_own(level + 1, prefix + (value,), cells)) is not None
+        ]
+        if len(parts) > 1:
+            return _concat(parts, dims[own_idx[level]][0], own=True)
+        return parts[0] if parts else None
+
+    order = [g for g in itertools.product(*(canon[keys[i]] for i in new_idx)) if g in groups]
+    combined = [along_own(0, (), groups[g]) for g in order]
+    if not new_idx:
+        merged = combined[0]
+    else:
+        parts = [ds.drop_vars([d for d in new_dims if d in ds.variables]) for ds in combined]
+        merged = _concat(parts, "job", own=False)
+        index = pd.MultiIndex.from_tuples(order, names=new_dims)
+        merged = merged.assign_coords(xr.Coordinates.from_pandas_multiindex(index, "job"))
+        merged = merged.unstack("job")
+    for (dim, own), key in zip(dims, keys, strict=True):
+        if own:
+            index = merged.indexes.get(dim)
+            if index is not None and not index.is_unique:
+                raise DatasetError(
+                    f"{key}: the swept values repeat along the dimension {dim}; sweep each "
+                    "value once"
+                )
+            expected = _own_expected(key, dim, swept, canon, loaded, keys)
+            if expected is not None:
+                try:
+                    merged = merged.reindex({dim: expected})
+                except Exception:  # noqa: BLE001 - labels of another type: keep what ran
+                    pass
+        else:
+            labels, as_text = _label_values(swept[key])
+            merged = merged.reindex({dim: labels})
+            first = next(iter(loaded.values()))
+            if dim in first.variables and not as_text:
+                merged[dim].attrs.update(first[dim].attrs)
+            else:
+                merged[dim].attrs.update(long_name=dim, units="1")
+            if as_text:
+                merged[dim].attrs["description"] = f"the value of {key}, as JSON text"
+    return merged.transpose(*new_dims, ...)
+
+
+def _own_expected(key, dim, swept, canon, loaded, keys) -> list | None:
+    """Coordinates along an own dimension, finished or not: each value's coordinates from a
+    finished job, the value itself for a value no job finished with."""
+    i = keys.index(key)
+    expected = []
+    for raw, value in zip(swept[key], canon[key], strict=True):
+        ds = next((d for cell, d in loaded.items() if cell[i] == value), None)
+        if ds is not None:
+            expected.extend(ds[dim].values.tolist())
+        elif isinstance(raw, (list, tuple)):
+            expected.extend(raw)
+        else:
+            expected.append(raw)
+    return expected if len(set(map(str, expected))) == len(expected) else None
