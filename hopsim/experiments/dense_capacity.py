@@ -1,0 +1,321 @@
+"""The ``dense_capacity`` experiment: how many patterns a dense associative memory holds.
+
+For each energy (``polyK``: F = x^K, ``rpolyK``: rectified, ``exp``: F = exp(beta x)), each
+size N and each P on a grid of multiples of the model's prediction
+(:func:`hopsim.theory.dense.krotov_hopfield` for polynomials, ``2^(N/2) + 1`` for exp),
+``networks`` independent sets of P random patterns are stored and:
+
+* the first ``checks`` stored patterns of each set are tested as fixed points (no
+  single-neuron update changes them): ``fixed_fraction``, the per-pattern criterion of
+  the Krotov-Hopfield formula;
+* every stored pattern is tested, block by block until one fails: ``all_fixed`` (1 when
+  all P are fixed points), the stricter criterion;
+* ``trials`` cues with ``round(noise N)`` flipped bits (cue t is pattern t mod P of the
+  first set) are run with :func:`hopsim.dynamics.dense.run`: ``overlap`` (final overlap with
+  the cued pattern) and ``exact`` (1 when it is recovered without error).
+
+Capacities (where ``fixed_fraction`` and the mean of ``all_fixed`` cross 1/2,
+interpolated in log P) are stored as ``capacity_pattern`` and ``capacity_all`` beside the
+predictions ``theory_pattern`` and ``theory_all``.
+
+Dataset: dims ``energy``, ``N`` (the union of both size lists; cells a model does not run
+are NaN), ``factor`` (grid index; ``P`` and ``P_factor`` are coordinates), ``network``,
+``trial``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
+from hopsim.dense import DenseNetwork, Exponential, Polynomial
+from hopsim.dynamics import dense as dense_dynamics
+from hopsim.dynamics import discrete
+from hopsim.network import TIE_RULES
+from hopsim.patterns import corrupt_one, random_patterns
+from hopsim.resources import check_memory
+from hopsim.rng import SeedTree
+from hopsim.theory import dense as theory
+
+_NAME = re.compile(r"^(r?poly)(\d+)$")
+_ALLOWED = (
+    "a list of energy names: polyK or rpolyK (integer K >= 2) or exp, e.g. [poly2, poly3, exp]"
+)
+_BLOCK = 128
+
+
+def parse_energy(name: str, beta: float = 1.0):
+    """``poly3`` -> Polynomial(3), ``rpoly3`` -> rectified, ``exp`` -> Exponential(beta)."""
+    if name == "exp":
+        return Exponential(beta)
+    match = _NAME.match(name) if isinstance(name, str) else None
+    if not match or int(match.group(2)) < 2:
+        raise ValueError(name)
+    return Polynomial(int(match.group(2)), rectified=match.group(1) == "rpoly")
+
+
+def _energies(cfg: DictConfig) -> list[str]:
+    raw = get(cfg, "dense_capacity.energies")
+    names = raw if isinstance(raw, list) else [raw]
+    if not names or len(set(map(str, names))) != len(names):
+        raise ConfigError("dense_capacity.energies", raw, _ALLOWED + " without repeats")
+    for name in names:
+        try:
+            parse_energy(name)
+        except ValueError:
+            raise ConfigError("dense_capacity.energies", raw, _ALLOWED) from None
+    return [str(n) for n in names]
+
+
+def prediction(energy, N: int) -> tuple[float, float]:
+    """(per-pattern, all-patterns) predicted capacity of an energy at size N."""
+    if isinstance(energy, Exponential):
+        return float(theory.exponential_capacity(N)), float(theory.one_bit_limit(N))
+    return float(theory.krotov_hopfield(N, energy.n)), float(theory.all_patterns_fixed(N, energy.n))
+
+
+def grid(energy, N: int, factors: list[float]) -> np.ndarray:
+    """P for each factor: round(factor * prediction), at least 2, at most 2^(N-1)."""
+    anchor, _ = prediction(energy, N)
+    cap = 2.0 ** (N - 1)
+    return np.array([int(min(cap, max(2, round(f * anchor)))) for f in factors], dtype=np.int64)
+
+
+def _plan(cfg: DictConfig):
+    """(energy name, energy, N list, factors, P grid per N) for every energy."""
+    beta = float(get(cfg, "dense_capacity.beta"))
+    Ns = get_list(cfg, "dense_capacity.N", kind="int", lo=4, hi=4096)
+    Ns_exp = get_list(cfg, "dense_capacity.N_exp", kind="int", lo=4, hi=60)
+    factors = get_list(cfg, "dense_capacity.factors", lo=0.0, lo_open=True)
+    factors_exp = get_list(cfg, "dense_capacity.factors_exp", lo=0.0, lo_open=True)
+    plan = []
+    for name in _energies(cfg):
+        energy = parse_energy(name, beta)
+        is_exp = isinstance(energy, Exponential)
+        sizes, fac = (Ns_exp, factors_exp) if is_exp else (Ns, factors)
+        plan.append((name, energy, sizes, fac, {N: grid(energy, N, fac) for N in sizes}))
+    return plan
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the dense_capacity experiment reads, and the memory it needs."""
+    get_float(cfg, "dense_capacity.beta", lo=0.0, lo_open=True)
+    get_int(cfg, "dense_capacity.networks", lo=1)
+    get_int(cfg, "dense_capacity.checks", lo=1)
+    trials = get_int(cfg, "dense_capacity.trials", lo=1)
+    get_float(cfg, "dense_capacity.noise", lo=0.0, hi=1.0)
+    get_choice(cfg, "network.tie", TIE_RULES)
+    get_choice(cfg, "dynamics.update", discrete.UPDATE_RULES)
+    get_int(cfg, "dynamics.max_sweeps", lo=1)
+    for key in ("dense_capacity.factors", "dense_capacity.factors_exp"):
+        if len(get_list(cfg, key, lo=0.0, lo_open=True)) < 2:
+            raise ConfigError(key, get(cfg, key), "at least 2 numbers > 0")
+    biggest = 0.0
+    for _, _, sizes, _, grids in _plan(cfg):
+        for N in sizes:
+            P = float(grids[N].max())
+            # patterns (int8 + float64 blocks), overlaps and terms of one block of states
+            need = P * N * 13 + 3 * 8 * P * max(_BLOCK, trials)
+            if need > biggest:
+                biggest, worst = need, (N, P)
+    check_memory(
+        "dense_capacity.factors",
+        get(cfg, "dense_capacity.factors"),
+        biggest,
+        f"N={worst[0]}, P={int(worst[1])} patterns and their overlaps",
+    )
+
+
+def _fixed_checks(net: DenseNetwork, checks: int) -> tuple[float, int, int]:
+    """(fraction of the first ``checks`` patterns that are fixed, all fixed 1/0, tested)."""
+    P = net.n_patterns
+    first = min(checks, P)
+    flags = []
+    tested, failed = 0, False
+    while tested < P:
+        stop = min(P, tested + _BLOCK)
+        flags.append(net.is_fixed_point(net.patterns[tested:stop], block=_BLOCK))
+        failed = failed or not flags[-1].all()
+        tested = stop
+        if failed and tested >= first:
+            break
+    flags = np.concatenate(flags)
+    return float(flags[:first].mean()), int(not failed), tested
+
+
+def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Run every (energy, N, P) point; see the module docstring for the dataset."""
+    plan = _plan(cfg)
+    networks = int(get(cfg, "dense_capacity.networks"))
+    checks, trials = int(get(cfg, "dense_capacity.checks")), int(get(cfg, "dense_capacity.trials"))
+    noise = float(get(cfg, "dense_capacity.noise"))
+    tie, update = str(get(cfg, "network.tie")), str(get(cfg, "dynamics.update"))
+    max_sweeps = int(get(cfg, "dynamics.max_sweeps"))
+    names = [p[0] for p in plan]
+    all_N = sorted({N for p in plan for N in p[2]})
+    n_fac = max(len(p[3]) for p in plan)
+
+    E, S, F = len(names), len(all_N), n_fac
+    frac = np.full((E, S, F, networks), np.nan)
+    all_fixed = np.full((E, S, F, networks), np.nan)
+    tested = np.zeros((E, S, F, networks), dtype=np.int64)
+    overlap = np.full((E, S, F, trials), np.nan)
+    sweeps = np.full((E, S, F, trials), np.nan)
+    outcome = np.full((E, S, F, trials), np.nan)
+    P_grid = np.zeros((E, S, F), dtype=np.int64)
+    factor_grid = np.full((E, S, F), np.nan)
+    theory_pattern = np.full((E, S), np.nan)
+    theory_all = np.full((E, S), np.nan)
+
+    work = [(e, N, P) for e, p in enumerate(plan) for N in p[2] for P in p[4][N]]
+    bar = tqdm(
+        total=float(sum(N * P * (checks + trials) for _, N, P in work)),
+        desc="dense_capacity",
+        disable=not progress,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]",
+    )
+    for e, (name, energy, sizes, factors, grids) in enumerate(plan):
+        for N in sizes:
+            s = all_N.index(N)
+            theory_pattern[e, s], theory_all[e, s] = prediction(energy, N)
+            k_flip = int(round(noise * N))
+            for f, P in enumerate(grids[N]):
+                P = int(P)
+                bar.set_description_str(f"dense_capacity {name} N={N} P={P}")
+                P_grid[e, s, f], factor_grid[e, s, f] = P, factors[f]
+                first = None
+                for k in range(networks):
+                    xi = random_patterns(seeds.generator("dense patterns", N, P, k), P, N)
+                    net = DenseNetwork.build(xi, energy, 0.0, tie)
+                    frac[e, s, f, k], all_fixed[e, s, f, k], tested[e, s, f, k] = _fixed_checks(
+                        net, checks
+                    )
+                    first = net if k == 0 else first
+                targets = first.patterns[np.arange(trials) % P]
+                cues = np.stack(
+                    [
+                        corrupt_one(t, "flip", noise, seeds.generator("dense cue", N, P, j))
+                        if k_flip
+                        else t
+                        for j, t in enumerate(targets)
+                    ]
+                )
+                rngs = [seeds.generator("dense dynamics", N, P, update, j) for j in range(trials)]
+                traj = dense_dynamics.run(first, cues, update, max_sweeps, rngs)
+                overlap[e, s, f] = np.einsum("bi,bi->b", traj.final, targets.astype(np.int64)) / N
+                sweeps[e, s, f], outcome[e, s, f] = traj.sweeps, traj.outcome
+                bar.update(N * P * (checks + trials))
+    bar.close()
+
+    dims3 = ("energy", "N", "factor")
+    ds = xr.Dataset(
+        {
+            "fixed_fraction": (dims3 + ("network",), frac),
+            "all_fixed": (dims3 + ("network",), all_fixed),
+            "tested": (dims3 + ("network",), tested),
+            "overlap": (dims3 + ("trial",), overlap),
+            "sweeps": (dims3 + ("trial",), sweeps),
+            "outcome": (dims3 + ("trial",), outcome),
+            "theory_pattern": (("energy", "N"), theory_pattern),
+            "theory_all": (("energy", "N"), theory_all),
+        },
+        coords={
+            "energy": names,
+            "N": all_N,
+            "factor": np.arange(F),
+            "network": np.arange(networks),
+            "trial": np.arange(trials),
+            "P": (dims3, P_grid),
+            "P_factor": (dims3, factor_grid),
+        },
+    )
+    ds["exact"] = (ds.overlap == 1).where(ds.overlap.notnull())
+    ds["capacity_pattern"] = crossing(ds.fixed_fraction.mean("network"), ds.P)
+    ds["capacity_all"] = crossing(ds.all_fixed.mean("network"), ds.P)
+    _attrs(ds, noise, checks, update, tie, float(get(cfg, "dense_capacity.beta")))
+    return ds
+
+
+def crossing(fraction: xr.DataArray, P: xr.DataArray) -> xr.DataArray:
+    """P where a fraction first falls below 1/2, interpolated linearly in ln P (energy, N).
+
+    NaN when the fraction never reaches 1/2 from above on the grid (the grid does not
+    bracket the capacity).
+    """
+    out = np.full(fraction.shape[:2], np.nan)
+    for e in range(fraction.shape[0]):
+        for s in range(fraction.shape[1]):
+            y, x = fraction.values[e, s], P.values[e, s].astype(float)
+            keep = np.isfinite(y) & (x > 0)
+            y, x = y[keep], np.log(x[keep])
+            if y.size < 2 or y[0] < 0.5:
+                continue
+            below = np.flatnonzero(y < 0.5)
+            if below.size == 0:
+                continue
+            j = below[0]
+            t = (y[j - 1] - 0.5) / (y[j - 1] - y[j])
+            out[e, s] = float(np.exp(x[j - 1] + t * (x[j] - x[j - 1])))
+    return xr.DataArray(out, dims=("energy", "N"))
+
+
+ATTRS = {
+    "fixed_fraction": ("fraction of tested stored patterns that are fixed points", "1"),
+    "all_fixed": ("all stored patterns are fixed points (1) or not (0)", "1"),
+    "tested": ("stored patterns tested as fixed points", "1"),
+    "overlap": ("final overlap with the cued pattern", "1"),
+    "exact": ("cued pattern recovered without error (1/0)", "1"),
+    "sweeps": ("sweeps until the end of the trial", "sweep"),
+    "theory_pattern": ("predicted capacity, per pattern", "patterns"),
+    "theory_all": ("predicted capacity, all patterns fixed", "patterns"),
+    "capacity_pattern": ("P where the fixed fraction crosses 1/2", "patterns"),
+    "capacity_all": ("P where P(all patterns fixed) crosses 1/2", "patterns"),
+    "P": ("stored patterns", "patterns"),
+    "P_factor": ("P / predicted per-pattern capacity", "1"),
+    "N": ("number of neurons", "1"),
+}
+
+
+def _attrs(ds: xr.Dataset, noise: float, checks: int, update: str, tie: str, beta: float) -> None:
+    from hopsim.io import flag_attrs
+
+    for name, (long_name, units) in ATTRS.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds["outcome"].attrs.update(flag_attrs("how the recall ended", discrete.OUTCOMES))
+    ds.attrs.update(
+        noise=noise,
+        checks=checks,
+        update=update,
+        tie=tie,
+        beta=beta,
+        theory=(
+            "polyK: Krotov & Hopfield 2016 N^(K-1)/(2 (2K-3)!! ln N) per pattern, "
+            "/K for all patterns; exp: Demircigil et al. 2017 exp(ln2/2 N)+1 (rate only), "
+            "one-bit-pair limit sqrt(2^(N+1)/N) for all patterns"
+        ),
+    )
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: measured capacities next to the predictions."""
+    parts = []
+    for name in ds.energy.values:
+        cells = []
+        for N in ds.N.values:
+            c = ds.capacity_pattern.sel(energy=name, N=N).item()
+            if np.isnan(ds.theory_pattern.sel(energy=name, N=N).item()):
+                continue
+            t = ds.theory_pattern.sel(energy=name, N=N).item()
+            a = ds.capacity_all.sel(energy=name, N=N).item()
+            cells.append(f"N={int(N)}: {c:.3g} (theory {t:.3g}), all {a:.3g}")
+        parts.append(f"{name}: " + ", ".join(cells))
+    return (
+        "dense_capacity: per-pattern capacity (fixed fraction = 1/2) and all-fixed capacity; "
+        + "; ".join(parts)
+        + ". Figure: python analysis/dense_capacity.py RUN_DIR."
+    )
