@@ -1,0 +1,230 @@
+"""The modern continuous Hopfield network (Ramsauer et al. 2020, "Hopfield networks is all
+you need", ICLR 2021, arXiv:2008.02217).
+
+Stored patterns are the rows of X (P, d), real-valued; a state (query) xi is a real vector
+of dimension d, and a batch of queries is Q (B, d) (batch first, as everywhere in hopsim).
+
+Energy (their eq. 2), per query::
+
+    E(xi) = -lse(beta, X xi) + xi . xi / 2 + ln(P) / beta + M^2 / 2,
+    lse(beta, z) = ln(sum_i exp(beta z_i)) / beta,   M = max_i |x_i|.
+
+Update (their eq. 3), for the whole batch::
+
+    xi <- X^T softmax(beta X xi)      i.e.   Q <- softmax(beta Q X^T) X,
+
+two BLAS products; it is the concave-convex procedure for E, so E never increases
+(tested), and it is transformer attention with keys = values = X (:func:`attention`).
+When P is large the keys are processed in blocks with a running log-sum-exp, so memory
+stays O(B block) instead of O(B P).
+
+Fixed points come in three kinds (Ramsauer et al. section 2): near a single stored
+pattern, a metastable state averaging a subset, or the global fixed point averaging all
+of them. :func:`classify` tells them apart from the softmax weights p at the state: the
+smallest number k of patterns whose weights sum to ``mass`` (0.9) is 1 for a single
+pattern, 2 <= k < ``global_fraction * P`` for a metastable mixture (k patterns), and
+larger for the global average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+REGIMES = ("single", "metastable", "global")
+SINGLE, METASTABLE, GLOBAL = 0, 1, 2
+#: Keys processed at once; above this the update runs in blocks with a running log-sum-exp.
+BLOCK = 8192
+
+
+# ----------------------------------------------------------------------------- patterns
+
+
+def sphere_patterns(rng: np.random.Generator, P: int, d: int, radius: float = 1.0) -> np.ndarray:
+    """P patterns uniform on the sphere of the given radius in d dimensions, (P, d)."""
+    X = rng.standard_normal((P, d))
+    X *= radius / np.linalg.norm(X, axis=1, keepdims=True)
+    return X
+
+
+def gaussian_patterns(rng: np.random.Generator, P: int, d: int) -> np.ndarray:
+    """P patterns with independent N(0, 1/d) entries (norm about 1), (P, d)."""
+    return rng.standard_normal((P, d)) / np.sqrt(d)
+
+
+def clustered_patterns(
+    rng: np.random.Generator, centres: int, members: int, d: int, cosine: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit patterns in clusters: each member is at exactly ``cosine`` to its centre.
+
+    Member = ``cosine * c + sqrt(1 - cosine^2) * u`` with c a random unit centre and u a
+    random unit vector orthogonal to c; two members of a cluster are at cosine about
+    ``cosine^2``. Returns (X (centres * members, d), cluster label per pattern).
+    """
+    C = sphere_patterns(rng, centres, d)
+    U = rng.standard_normal((centres, members, d))
+    U -= np.einsum("cmd,cd->cm", U, C)[..., None] * C[:, None, :]
+    U /= np.linalg.norm(U, axis=2, keepdims=True)
+    X = cosine * C[:, None, :] + np.sqrt(1.0 - cosine**2) * U
+    return X.reshape(centres * members, d), np.repeat(np.arange(centres), members)
+
+
+def image_patterns(names: list[str], side: int) -> np.ndarray:
+    """Bundled or given pictures in grey levels (no binarisation), (K, side^2).
+
+    Grey g in [0, 1] maps to ``(2 g - 1) / side`` (black -1, white +1, mid-grey 0, divided
+    by sqrt(d) so a pattern's norm is at most 1); a masked pixel is 0, mid-grey.
+    """
+    from hopsim.images import load_grey
+
+    return np.stack([(2.0 * load_grey(n, side) - 1.0).ravel() / side for n in names])
+
+
+# ----------------------------------------------------------------------------- dynamics
+
+
+def attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, beta: float) -> np.ndarray:
+    """``softmax(beta Q K^T) V`` written out plainly (the transformer's attention)."""
+    logits = beta * (Q @ K.T)
+    logits -= logits.max(axis=1, keepdims=True)
+    w = np.exp(logits)
+    w /= w.sum(axis=1, keepdims=True)
+    return w @ V
+
+
+def update(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK) -> np.ndarray:
+    """One update of every query: ``softmax(beta Q X^T) X``, (B, d).
+
+    Up to ``block`` keys at once this is two BLAS products and one exp; beyond, the keys
+    are visited in blocks with a running maximum and sum (a streaming log-sum-exp), so
+    only a (B, block) array of weights ever exists.
+    """
+    return _step(X, Q, beta, block)[0]
+
+
+def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK):
+    """(update of Q, ``lse(beta, X xi)`` of every query of Q): one pass over the keys."""
+    Q = np.atleast_2d(Q)
+    P = X.shape[0]
+    if P <= block:
+        W = Q @ X.T
+        W *= beta
+        top = W.max(axis=1)
+        W -= top[:, None]
+        np.exp(W, out=W)
+        total = W.sum(axis=1)
+        out = W @ X
+        out /= total[:, None]
+        return out, (top + np.log(total)) / beta
+    top = np.full(Q.shape[0], -np.inf)
+    total = np.zeros(Q.shape[0])
+    acc = np.zeros((Q.shape[0], X.shape[1]), dtype=np.result_type(Q, X))
+    for start in range(0, P, block):
+        Xb = X[start : start + block]
+        W = Q @ Xb.T
+        W *= beta
+        new_top = np.maximum(top, W.max(axis=1))
+        rescale = np.exp(top - new_top)
+        W -= new_top[:, None]
+        np.exp(W, out=W)
+        total = total * rescale + W.sum(axis=1)
+        acc *= rescale[:, None]
+        acc += W @ Xb
+        top = new_top
+    return acc / total[:, None], (top + np.log(total)) / beta
+
+
+def lse(beta: float, Z: np.ndarray) -> np.ndarray:
+    """``ln(sum_i exp(beta z_i)) / beta`` along the last axis."""
+    return logsumexp(beta * Z, axis=-1) / beta
+
+
+def energy(X: np.ndarray, Q: np.ndarray, beta: float, lse_value=None) -> np.ndarray:
+    """Ramsauer et al.'s energy of each query, (B,) (``lse_value``: ``lse(beta, X xi)``
+    when already known)."""
+    Q = np.atleast_2d(Q)
+    P = X.shape[0]
+    M2 = float(np.max(np.einsum("pd,pd->p", X, X)))
+    first = lse(beta, Q @ X.T) if lse_value is None else lse_value
+    return -first + 0.5 * np.einsum("bd,bd->b", Q, Q) + np.log(P) / beta + 0.5 * M2
+
+
+@dataclass
+class Retrieval:
+    """What the iteration did for a batch of queries.
+
+    Attributes
+    ----------
+    final : (B, d) state after the last step.
+    one_step : (B, d) state after the first update.
+    steps : (B,) updates until the state stopped moving (or ``max_steps``).
+    converged : (B,) bool, the last update moved the state by less than ``tol`` (max norm).
+    energy : (B, max_steps + 1) energy after each step (index 0: the query), NaN after the end.
+    """
+
+    final: np.ndarray
+    one_step: np.ndarray
+    steps: np.ndarray
+    converged: np.ndarray
+    energy: np.ndarray
+
+
+def iterate(
+    X: np.ndarray, Q: np.ndarray, beta: float, max_steps: int = 100, tol: float = 1e-10
+) -> Retrieval:
+    """Update the queries until each moves by less than ``tol`` or ``max_steps`` updates."""
+    S = np.array(np.atleast_2d(Q), dtype=np.float64, copy=True)
+    B = S.shape[0]
+    E = np.full((B, max_steps + 1), np.nan)
+    steps = np.full(B, max_steps, dtype=np.int32)
+    converged = np.zeros(B, dtype=bool)
+    active = np.arange(B)
+    one = None
+    for t in range(1, max_steps + 1):
+        new, lse_old = _step(X, S[active], beta)  # the energy of S comes with its update
+        E[active, t - 1] = energy(X, S[active], beta, lse_old)
+        if one is None:
+            one = new.copy()
+        moved = np.max(np.abs(new - S[active]), axis=1)
+        S[active] = new
+        done = moved < tol
+        steps[active[done]] = t
+        converged[active[done]] = True
+        ended = active[done] if t < max_steps else active
+        E[ended, t] = energy(X, S[ended], beta)
+        active = active[~done]
+        if active.size == 0:
+            break
+    if one is None:
+        one = S.copy()
+    return Retrieval(S, one, steps, converged, E)
+
+
+def weights(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
+    """Softmax weights ``softmax(beta X xi)`` of each query over the patterns, (B, P)."""
+    logits = beta * (np.atleast_2d(Q) @ X.T)
+    logits -= logits.max(axis=1, keepdims=True)
+    w = np.exp(logits)
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def classify(
+    X: np.ndarray, states: np.ndarray, beta: float, mass: float = 0.9, global_fraction=0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kind of each (fixed-point) state from its softmax weights.
+
+    Returns
+    -------
+    regime : (B,) int8, 0 single, 1 metastable, 2 global (``REGIMES``).
+    k : (B,) int, the fewest patterns whose weights add up to ``mass``.
+    top : (B,) int, the pattern with the largest weight.
+    """
+    w = weights(X, states, beta)
+    order = np.sort(w, axis=1)[:, ::-1]
+    k = 1 + np.argmax(np.cumsum(order, axis=1) >= mass, axis=1)
+    regime = np.where(
+        k == 1, SINGLE, np.where(k < global_fraction * X.shape[0], METASTABLE, GLOBAL)
+    )
+    return regime.astype(np.int8), k.astype(np.int64), np.argmax(w, axis=1)
