@@ -7,7 +7,7 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def minover(X, G, kappa, max_updates, counts, margins, updates):  # pragma: no cover - numba
+def minover(XT, G, kappa, max_updates, counts, margins, updates):  # pragma: no cover - numba
     """Krauth-Mezard minimal-overlap learning for every neuron at once (neurons in parallel).
 
     Neuron i is a perceptron on the other N - 1 neurons with raw couplings
@@ -15,14 +15,15 @@ def minover(X, G, kappa, max_updates, counts, margins, updates):  # pragma: no c
     least stability ``xi_i^mu h_i^mu`` (``c_imu += 1``) until the normalised stability
     ``min_mu xi_i^mu h_i^mu / ||J_i||`` reaches ``kappa`` (strictly positive when
     ``kappa == 0``) or ``max_updates`` steps were made. Fields and norms are updated
-    incrementally from the pattern overlaps ``G = xi xi^T``: O(P) per step.
+    incrementally from the pattern overlaps ``G = xi xi^T``: O(P) per step, contiguous
+    rows only. All quantities are integers held exactly in float64 (below 2**53).
 
     Parameters
     ----------
-    X : (P, N) int8
-        Patterns.
-    G : (P, P) int64
-        ``X X^T``.
+    XT : (N, P) float64
+        Transposed patterns (row i: neuron i's bit in every pattern).
+    G : (P, P) float64
+        ``xi xi^T``.
     kappa : float
         Requested margin.
     max_updates : int
@@ -34,30 +35,28 @@ def minover(X, G, kappa, max_updates, counts, margins, updates):  # pragma: no c
     updates : (N,) int64
         Steps taken per neuron, filled in.
     """
-    P, N = X.shape
+    N, P = XT.shape
     for i in prange(N):
-        H = np.zeros(P, dtype=np.int64)  # raw fields of neuron i for every pattern
-        norm2 = 0
+        x = XT[i]
+        D = np.zeros(P)  # unnormalised stabilities xi_i^mu h_i^mu of neuron i
+        norm2 = 0.0
         steps = 0
         while True:
             best = 0
-            best_value = np.int64(1) << np.int64(62)
-            for mu in range(P):
-                value = X[mu, i] * H[mu]
-                if value < best_value:
-                    best_value = value
+            best_value = D[0]
+            for mu in range(1, P):
+                if D[mu] < best_value:
+                    best_value = D[mu]
                     best = mu
-            if norm2 > 0:
-                margin = best_value / np.sqrt(float(norm2))
-            else:
-                margin = -np.inf
+            margin = best_value / np.sqrt(norm2) if norm2 > 0 else -np.inf
             if (margin >= kappa and (kappa > 0.0 or best_value > 0)) or steps >= max_updates:
                 margins[i] = margin
                 updates[i] = steps
                 break
-            s = X[best, i]
-            norm2 += 2 * s * H[best] + (N - 1)
-            for mu in range(P):
-                H[mu] += s * G[best, mu] - X[mu, i]
+            s = x[best]
+            norm2 += 2.0 * best_value + (N - 1)  # s h_best = D_best
+            Gb = G[best]
+            for mu in range(P):  # h_mu += s (G_best,mu - x_best x_mu): D_mu += s x_mu G - 1
+                D[mu] += s * x[mu] * Gb[mu] - 1.0
             counts[i, best] += 1
             steps += 1

@@ -16,7 +16,7 @@ What asymmetry costs: ``J_ij != J_ji`` in general, so there is no energy functio
 asynchronous dynamics may end on cycles as well as fixed points; the ``outcome`` and
 ``cycle_length`` variables report them.
 
-Cost: O(P) per step and neuron, neurons in parallel (numba); ``max_updates`` bounds it.
+Cost: O(P) per step and neuron, neurons in parallel (numba); ``budget`` bounds the steps.
 """
 
 from __future__ import annotations
@@ -31,14 +31,13 @@ from hopsim.learning.base import (
     LowRank,
     Option,
     Rule,
-    check_count,
     check_number,
     register,
 )
 
 
 def learn_krauth_mezard(
-    patterns: np.ndarray, kappa: float = 0.0, max_updates: int | None = None
+    patterns: np.ndarray, kappa: float = 0.0, budget: float = 100.0
 ) -> Couplings:
     """Minover couplings with margin ``kappa``.
 
@@ -48,21 +47,24 @@ def learn_krauth_mezard(
         (P, N) +/-1.
     kappa : float
         Requested normalised margin (>= 0).
-    max_updates : int, optional
-        Steps per neuron (default ``200 P``); neurons that run out keep the margin they
-        reached, reported in ``info``.
+    budget : float
+        Minover steps allowed per neuron, in units of P (default 100); a neuron that runs
+        out keeps the margin it reached (``info["min_margin"]``,
+        ``info["converged_fraction"]``). Below capacity minover needs a few P steps
+        (about 8 P at alpha = 1.5); near and past capacity it uses the whole budget.
     """
     from hopsim.kernels.learning import minover
 
     X = np.ascontiguousarray(patterns, dtype=np.int8)
     P, N = X.shape
-    steps = 200 * max(P, 1) if max_updates is None else int(max_updates)
-    G = X.astype(np.int64) @ X.T.astype(np.int64)
+    steps = int(np.ceil(budget * max(P, 1)))
+    Xf = X.astype(np.float64)
+    G = Xf @ Xf.T  # exact integers
     counts = np.zeros((N, P), dtype=np.int64)
     margins = np.zeros(N)
     updates = np.zeros(N, dtype=np.int64)
     if P:
-        minover(X, G, float(kappa), steps, counts, margins, updates)
+        minover(np.ascontiguousarray(Xf.T), G, float(kappa), steps, counts, margins, updates)
     A = (counts.T * X).astype(np.int32 if counts.max(initial=0) < 2**31 else np.int64)
     total = counts.sum(axis=1)
     reached = margins >= kappa if kappa > 0 else margins > 0
@@ -96,10 +98,8 @@ KRAUTH_MEZARD = register(
         learn=learn_krauth_mezard,
         options={
             "kappa": Option(0.0, check_number(0.0, 10.0), "margin every pattern must reach"),
-            "max_updates": Option(
-                None,
-                lambda k, v: None if v is None else check_count(1, 10**9)(k, v),
-                "minover steps per neuron (null: 200 P)",
+            "budget": Option(
+                100.0, check_number(0.0, 1e6), "minover steps per neuron, in units of P"
             ),
         },
         integer=True,

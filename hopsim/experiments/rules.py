@@ -1,0 +1,369 @@
+"""The ``rules`` experiment: learning rules compared on equal terms.
+
+For every rule in ``rules.names``, N in ``network.N`` and load alpha in ``patterns.alpha``
+(``P = round(alpha N)``), ``trials`` independent pattern sets are stored (the same sets
+for every rule: a paired comparison). For each network:
+
+``stable_fraction``
+    the fraction of its stored patterns that are fixed points of the update (one
+    synchronous update of the pattern changes no bit);
+``overlap``, ``exact_recall``
+    the mean final overlap, and the fraction of cues recalled without error, from
+    ``rules.cues`` corrupted cues at every ``corruption.level`` (level 0: the pattern);
+``basin_noise``
+    the largest level up to which every level's mean final overlap is at least
+    ``rules.recall_overlap`` (NaN where even level 0 falls short).
+
+Per (rule, N): ``exact_capacity``, the largest load up to which all patterns are stable in
+at least half the networks, next to the theory (``alpha_exact_theory``,
+``alpha_retrieval_theory``). Dataset dims ``rule``, ``N``, ``alpha`` (coordinate ``P``),
+``noise``, ``trial``. Figure: ``python analysis/rules.py RUN_DIR``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+from omegaconf import DictConfig
+from tqdm.auto import tqdm
+
+from hopsim.config import ConfigError, get, get_float, get_int, get_list
+from hopsim.dynamics import discrete
+from hopsim.experiments._discrete_config import (
+    MAX_UNITS,
+    DynamicsSpec,
+    NetworkSpec,
+    batch_bytes,
+    check_network_memory,
+    dynamics_spec,
+    network_spec,
+    pattern_bias,
+)
+from hopsim.learning import get_rule, rule_names
+from hopsim.patterns import corrupt_one, random_patterns
+from hopsim.resources import check_memory
+from hopsim.rng import SeedTree
+
+
+@dataclass(frozen=True)
+class RulesParams:
+    """Everything the rules experiment reads from its config, checked."""
+
+    rules: tuple[NetworkSpec, ...]
+    Ns: tuple[int, ...]
+    alphas: tuple[float, ...]
+    levels: tuple[float, ...]
+    bias: float
+    cues: int
+    recall_overlap: float
+    dynamics: DynamicsSpec
+    trials: int
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The rules' names, in order."""
+        return tuple(spec.learning for spec in self.rules)
+
+    def P(self, N: int, alpha: float) -> int:
+        """Patterns stored at (N, alpha): round(alpha N)."""
+        return int(round(alpha * N))
+
+
+def _distinct(key: str, values: list, allowed: str) -> tuple:
+    if len(set(values)) != len(values):
+        raise ConfigError(key, values, allowed + " without repeats")
+    return tuple(values)
+
+
+def _rule_specs(cfg: DictConfig) -> tuple[NetworkSpec, ...]:
+    raw = get(cfg, "rules.names")
+    names = raw if isinstance(raw, list) else [raw]
+    allowed = "a non-empty list of distinct rules from " + ", ".join(rule_names())
+    if not names or any(n not in rule_names() for n in names) or len(set(names)) != len(names):
+        raise ConfigError("rules.names", raw, allowed)
+    given = get(cfg, "network.learning_options", None) or {}
+    if not isinstance(given, dict):
+        raise ConfigError("network.learning_options", given, "a mapping of option: value")
+    used = {k for n in names for k in get_rule(n).options}
+    for key, value in given.items():
+        if value is not None and key not in used:
+            raise ConfigError(
+                f"network.learning_options.{key}",
+                value,
+                "null: not an option of any rule in rules.names",
+            )
+    specs = []
+    for name in names:
+        options = {k: v for k, v in given.items() if k in get_rule(name).options}
+        cfg_rule = {"network": {**_network_block(cfg), "learning": name}}
+        cfg_rule["network"]["learning_options"] = options
+        from omegaconf import OmegaConf
+
+        specs.append(network_spec(OmegaConf.create(cfg_rule), None, scalar_theta=True))
+    return tuple(specs)
+
+
+def _network_block(cfg: DictConfig) -> dict:
+    block = get(cfg, "network")
+    return {k: block[k] for k in ("theta", "tie", "mode") if k in block}
+
+
+def parameters(cfg: DictConfig) -> RulesParams:
+    """Read and check every key the rules experiment uses (and its memory)."""
+    Ns = _distinct(
+        "network.N", get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS), "integers >= 2"
+    )
+    get_int(cfg, "patterns.P", lo=0, hi=MAX_UNITS)
+    if get(cfg, "patterns.alpha", None) is None:
+        raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers > 0)")
+    alphas = _distinct(
+        "patterns.alpha",
+        get_list(cfg, "patterns.alpha", lo=0.0, hi=1e4, lo_open=True),
+        "loads > 0",
+    )
+    levels = _distinct(
+        "corruption.level", get_list(cfg, "corruption.level", lo=0.0, hi=1.0), "levels in [0, 1]"
+    )
+    if get(cfg, "corruption.kind") != "flip":
+        raise ConfigError("corruption.kind", get(cfg, "corruption.kind"), "'flip'")
+    if get(cfg, "patterns.explicit", None) is not None:
+        raise ConfigError(
+            "patterns.explicit", get(cfg, "patterns.explicit"), "null (rules stores random patterns)"
+        )
+    params = RulesParams(
+        rules=_rule_specs(cfg),
+        Ns=Ns,
+        alphas=alphas,
+        levels=levels,
+        bias=pattern_bias(cfg),
+        cues=get_int(cfg, "rules.cues", lo=1, hi=10**6),
+        recall_overlap=get_float(cfg, "rules.recall_overlap", lo=0.0, hi=1.0, lo_open=True),
+        dynamics=dynamics_spec(cfg),
+        trials=get_int(cfg, "trials", lo=1, hi=10**6),
+    )
+    if all(params.P(N, a) == 0 for N in Ns for a in alphas):
+        raise ConfigError("patterns.alpha", list(alphas), "a load with round(alpha N) >= 1")
+    for spec in params.rules:
+        for N in Ns:
+            check_network_memory(spec, N, max(params.P(N, a) for a in alphas), "network.N", N)
+    cells = float(len(params.rules)) * len(Ns) * len(alphas) * len(levels) * params.trials
+    check_memory("trials", params.trials, 40.0 * cells, "the results")
+    batch = min(params.dynamics.batch_size, params.cues * len(levels))
+    check_memory(
+        "rules.cues",
+        params.cues,
+        batch_bytes(max(Ns), batch, params.dynamics.max_sweeps),
+        "a batch of cues",
+    )
+    return params
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the rules experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def run(params: RulesParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Store, test and recall for every (rule, N, alpha, trial); see the module docstring."""
+    R, n_N, A = len(params.rules), len(params.Ns), len(params.alphas)
+    L, T, C = len(params.levels), params.trials, params.cues
+    dyn, bias = params.dynamics, params.bias
+    stable = np.full((R, n_N, A, T), np.nan)
+    overlap = np.full((R, n_N, A, L, T), np.nan)
+    exact = np.full((R, n_N, A, L, T), np.nan)
+    learn_s = np.full((R, n_N, A, T), np.nan)
+    P_grid = np.array([[params.P(N, a) for a in params.alphas] for N in params.Ns])
+    points = [(j, a, t) for j in range(n_N) for a in range(A) for t in range(T)]
+    work = {(j, a): params.Ns[j] * max(1, P_grid[j, a]) for j in range(n_N) for a in range(A)}
+    bar = tqdm(
+        total=float(sum(work[j, a] for j, a, _ in points)) * R,
+        desc="rules",
+        disable=not progress,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]",
+    )
+    import time
+
+    for j, a, t in points:
+        N, P = params.Ns[j], int(P_grid[j, a])
+        if P == 0:
+            bar.update(work[j, a] * R)
+            continue
+        xi = random_patterns(seeds.generator("rules_patterns", N, P, bias, t), P, N, bias)
+        cued = np.arange(C) % P
+        cells = [(k, c) for k in range(L) for c in range(C)]
+        cues = np.stack(
+            [
+                corrupt_one(
+                    xi[cued[c]],
+                    "flip",
+                    params.levels[k],
+                    seeds.generator("rules_cue", N, P, params.levels[k], t, c),
+                )
+                for k, c in cells
+            ]
+        )
+        targets = xi[[cued[c] for _, c in cells]]
+        for r, spec in enumerate(params.rules):
+            bar.set_description_str(f"rules {spec.learning} N={N} alpha={params.alphas[a]:g}")
+            started = time.perf_counter()
+            net = spec.build(xi)
+            learn_s[r, j, a, t] = time.perf_counter() - started
+            after = net.threshold_update(net.raw_fields(xi), xi)
+            stable[r, j, a, t] = float(np.mean(np.all(after == xi, axis=1)))
+            m = np.empty(len(cells))
+            ok = np.empty(len(cells), dtype=bool)
+            for start in range(0, len(cells), dyn.batch_size):
+                idx = slice(start, start + dyn.batch_size)
+                chunk = cells[idx]
+                rngs = [
+                    seeds.generator("rules_dynamics", spec.learning, N, P, params.levels[k], t, c)
+                    for k, c in chunk
+                ]
+                final = discrete.run(net, cues[idx], dyn.update, dyn.max_sweeps, rngs).final
+                m[idx] = np.einsum("bi,bi->b", final.astype(np.float64), targets[idx]) / N
+                ok[idx] = np.all(final == targets[idx], axis=1)
+            overlap[r, j, a, :, t] = m.reshape(L, C).mean(axis=1)
+            exact[r, j, a, :, t] = ok.reshape(L, C).mean(axis=1)
+            bar.update(work[j, a])
+    bar.close()
+    return _dataset(params, stable, overlap, exact, learn_s, P_grid)
+
+
+def basin_noise(overlap: np.ndarray, levels: np.ndarray, threshold: float) -> np.ndarray:
+    """Largest level up to which every level's overlap is >= threshold (last axis: levels).
+
+    ``levels`` must be sorted; NaN where even the first level falls short or is NaN.
+    """
+    good = np.nan_to_num(overlap, nan=-np.inf) >= threshold
+    upto = np.cumprod(good, axis=-1).sum(axis=-1)  # number of leading good levels
+    out = np.where(upto > 0, levels[np.maximum(upto - 1, 0)], np.nan)
+    return out
+
+
+def exact_capacity(stable: np.ndarray, alphas: np.ndarray) -> np.ndarray:
+    """Largest load up to which all patterns are stable in at least half the networks.
+
+    ``stable`` has the trials on its last axis and the loads (sorted) before them; NaN
+    where even the smallest load fails.
+    """
+    all_stable = np.nan_to_num(stable, nan=0.0) == 1.0
+    half = all_stable.mean(axis=-1) >= 0.5  # (..., alpha)
+    upto = np.cumprod(half, axis=-1).sum(axis=-1)
+    return np.where(upto > 0, alphas[np.maximum(upto - 1, 0)], np.nan)
+
+
+def theory(name: str, N: int, options: dict) -> tuple[float, float]:
+    """(exact-storage load, retrieval load) the literature predicts for a rule at N."""
+    from hopsim.learning.hebbian import exact_storage_capacity
+    from hopsim.learning.perceptron import gardner_capacity
+    from hopsim.learning.storkey import storkey_capacity
+
+    if name == "hebb" or name == "covariance":
+        return exact_storage_capacity(N) / N, 0.138
+    if name == "storkey":
+        return storkey_capacity(N) / N, math.nan
+    if name == "pseudo_inverse":
+        return 1.0, 1.0
+    if name == "krauth_mezard":
+        alpha = gardner_capacity(float(options.get("kappa", 0.0)))
+        return alpha, alpha
+    return get_rule(name).capacity(N) / N, math.nan
+
+
+def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
+    dims = ("rule", "N", "alpha")
+    alphas = np.asarray(params.alphas)
+    order = np.argsort(alphas)
+    levels = np.asarray(params.levels)
+    level_order = np.argsort(levels)
+    basin = basin_noise(
+        np.moveaxis(overlap, 3, -1)[..., level_order], levels[level_order], params.recall_overlap
+    )  # (rule, N, alpha, trial)
+    cap = np.empty((len(params.rules), len(params.Ns)))
+    cap[...] = exact_capacity(stable[:, :, order], alphas[order])
+    theo = np.array([[theory(s.learning, N, s.options) for N in params.Ns] for s in params.rules])
+    ds = xr.Dataset(
+        {
+            "stable_fraction": (dims + ("trial",), stable),
+            "overlap": (dims + ("noise", "trial"), overlap),
+            "exact_recall": (dims + ("noise", "trial"), exact),
+            "basin_noise": (dims + ("trial",), basin),
+            "learning_time": (dims + ("trial",), learn_s),
+            "exact_capacity": (("rule", "N"), cap),
+            "alpha_exact_theory": (("rule", "N"), theo[..., 0]),
+            "alpha_retrieval_theory": (("rule", "N"), theo[..., 1]),
+        },
+        coords={
+            "rule": list(params.names),
+            "N": list(params.Ns),
+            "alpha": list(params.alphas),
+            "noise": list(params.levels),
+            "trial": np.arange(params.trials),
+            "P": (("N", "alpha"), P_grid),
+        },
+    )
+    attrs = {
+        "stable_fraction": ("fraction of stored patterns that are fixed points", "1"),
+        "overlap": ("mean final overlap with the cued pattern", "1"),
+        "exact_recall": ("fraction of cues recalled without error", "1"),
+        "basin_noise": (
+            f"largest cue noise with mean final overlap >= {params.recall_overlap:g}",
+            "1",
+        ),
+        "learning_time": ("wall time to form the couplings", "s"),
+        "exact_capacity": (
+            "largest load with every pattern stable in at least half the networks",
+            "1",
+        ),
+        "alpha_exact_theory": ("load of exact storage predicted by theory", "1"),
+        "alpha_retrieval_theory": ("load of retrieval (with errors) predicted by theory", "1"),
+        "rule": ("learning rule", ""),
+        "N": ("number of neurons", "1"),
+        "alpha": ("load P/N", "1"),
+        "noise": ("fraction of cue bits flipped", "1"),
+        "trial": ("independent pattern set", "1"),
+        "P": ("stored patterns round(alpha N)", "1"),
+    }
+    for name, (long_name, units) in attrs.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds = ds.assign_coords(update=params.dynamics.update, bias=params.bias)
+    ds["update"].attrs.update(long_name="update rule", units="")
+    ds["bias"].attrs.update(long_name="pattern bias a, P(+1) = (1 + a)/2", units="1")
+    ds.attrs.update(
+        cues_per_network=params.cues,
+        recall_overlap=params.recall_overlap,
+        learning_options="; ".join(
+            f"{s.learning}: {', '.join(f'{k}={v}' for k, v in s.options.items())}"
+            for s in params.rules
+            if s.options
+        ),
+    )
+    return ds
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One paragraph: each rule's measured exact-storage capacity against theory."""
+    parts = []
+    for rule in ds.rule.values:
+        cells = []
+        for N in ds.N.values:
+            cap = float(ds.exact_capacity.sel(rule=rule, N=N))
+            theo = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
+            t_learn = float(ds.learning_time.sel(rule=rule, N=N).mean())
+            cells.append(f"N={int(N)} {cap:.3g} (theory {theo:.3g}, {1e3 * t_learn:.0f} ms)")
+        parts.append(f"{rule}: " + ", ".join(cells))
+    return (
+        f"rules: {ds.sizes['rule']} rules, N={list(map(int, ds.N.values))}, "
+        f"{ds.sizes['alpha']} loads {float(ds.alpha.min()):g}..{float(ds.alpha.max()):g}, "
+        f"{ds.sizes['trial']} networks per point. Largest load with every pattern stable "
+        "(in half the networks): " + "; ".join(parts) + ". Figure: python analysis/rules.py RUN_DIR."
+    )
