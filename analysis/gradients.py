@@ -73,17 +73,11 @@ def main(argv: list[str] | None = None) -> None:
         for c, (label, color) in enumerate(
             zip(ds.clipping.values, ("#D55E00", "#0072B2"), strict=True)
         ):
+            nf = int(ds.explode_nonfinite.isel(clipping=c).sum())
             for s in ds.explode_seed.values:
                 y = ds[name].isel(clipping=c).sel(explode_seed=s).values
-                nf = int(ds.explode_nonfinite.isel(clipping=c).sel(explode_seed=s))
-                ax.plot(
-                    ds.step.values,
-                    y,
-                    color=color,
-                    lw=0.8,
-                    alpha=0.8,
-                    label=f"{label} ({nf} non-finite steps)" if s == 0 else None,
-                )
+                label = f"{label} ({nf} inf/NaN steps, all seeds)" if s == 0 else None
+                ax.plot(ds.step.values, y, color=color, lw=0.8, alpha=0.8, label=label)
         ax.set_yscale("log")
         ax.set_xlabel("training step")
         ax.set_ylabel(ylabel)

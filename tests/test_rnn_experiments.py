@@ -55,6 +55,7 @@ def test_flip_changes_exactly_round_level_n_bits():
 def copy_run():
     cfg = compose_config(
         "experiment=gradients",
+        "threads=1",
         "task.lags=[5]",
         "task.seeds=4",
         "model.variants=[rnn,lstm,gru]",
@@ -92,6 +93,7 @@ def test_explosion_runs_record_curves_with_and_without_clipping(copy_run):
 def test_sequence_memory_rnn_replays_a_short_sequence():
     cfg = compose_config(
         "experiment=sequence_memory",
+        "threads=1",
         "sequence.N=32",
         "sequence.lengths=[4,8]",
         "hopfield.trials=10",
@@ -112,6 +114,7 @@ def test_sequence_memory_rnn_replays_a_short_sequence():
 def test_completion_matched_gru_recalls_at_low_load_and_quantises():
     cfg = compose_config(
         "experiment=completion",
+        "threads=1",
         "completion.N=32",
         "completion.P=[3]",
         "completion.noise=[0.0,0.1]",

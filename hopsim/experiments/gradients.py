@@ -184,7 +184,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         gnorm[v, j, s, 0], gnorm[v, j, s, 1] = h0[::-1], h1[::-1]  # index = distance T - t
         if c0 is not None:
             cnorm[v, j, s, 0], cnorm[v, j, s, 1] = c0[::-1], c1[::-1]
-        accuracy[v, j, s] = val(model)[1]
+        with torch.no_grad():
+            accuracy[v, j, s] = val(model)[1]
         solved[v, j, s] = hist.solved_step
         steps_taken[v, j, s] = hist.steps
         seconds[v, j, s] = hist.seconds
