@@ -13,6 +13,12 @@ import os
 # sweep at N = 5000 took 36-47 ms instead of 23-25 ms). Only effective when hopsim is
 # imported before numpy, as the hopsim command does; a value set by the user wins.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+# numba's OpenMP layer (GNU libgomp) spins ~300,000 rounds before an idle or waiting thread
+# sleeps; on a shared machine that spinning takes the core from the thread it waits for
+# (measured with two busy processes on 2 cores, N = 2000, 16 cues, 2 threads: 446 ms
+# spinning, 72 ms passive). Passive threads sleep at once; a wake-up costs ~10 us per
+# parallel loop. Read when numba first runs a parallel loop; a value set by the user wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from hopsim.io import hopsim_version  # noqa: E402
 

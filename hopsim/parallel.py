@@ -4,21 +4,82 @@ Two parallel jobs that each start two numba threads plus two busy-waiting OpenBL
 threads oversubscribe a 2-core machine and run several times slower. Each job
 therefore takes ``cores // parallel_jobs`` threads (at least 1) for both numba and
 BLAS, where ``parallel_jobs`` comes from the Hydra launcher in use.
+
+``threads: auto`` then goes further (:func:`threads_for_size`):
+
+- a small problem gets one thread: below ``SMALL_WORK`` (N^2 x cues in one batch) starting
+  and joining threads costs more than it gives;
+- on a shared machine a job takes no more threads than there are free cores. Numba's and
+  OpenBLAS's parallel loops split the work evenly and wait for their slowest thread, so
+  one thread descheduled by a competing process stalls the others; with one thread per
+  free core the job gets at least its fair share of the machine.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 from omegaconf import DictConfig
 
+#: N^2 x cues per batch below which one thread is faster than several (async recall on
+#: this 2-core machine: N = 2000, 16 cues took 5 ms on one thread, 8 ms on two).
+SMALL_WORK = 2**28
+
 
 def available_cores() -> int:
-    """Cores this process may run on (respects affinity masks and cluster allotments)."""
+    """Cores this process may run on (affinity masks, and a SLURM job's own allotment)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    # without task/affinity (containers, no cgroups) SLURM does not pin the job: its
+    # allotment is only in the environment
+    slurm = os.environ.get("SLURM_CPUS_PER_TASK", "")
+    if slurm.isdigit() and int(slurm) > 0 and os.environ.get("SLURM_JOB_ID"):
+        cores = min(cores, int(slurm))
+    return max(1, cores)
+
+
+def _running(path: str) -> int:
+    """Threads of the process at ``path`` (``/proc/<pid>``) that are running right now."""
+    n = 0
+    for task in os.listdir(f"{path}/task"):
+        try:
+            with open(f"{path}/task/{task}/stat", "rb") as f:
+                n += f.read().rsplit(b")", 1)[1].split()[0] == b"R"
+        except (OSError, IndexError):
+            pass
+    return n
+
+
+def busy_elsewhere(samples: int = 5, interval: float = 0.004) -> int:
+    """Runnable threads of other processes on this machine (0 where it cannot be read).
+
+    ``procs_running`` of ``/proc/stat`` less this process's running threads, the smallest
+    of a few samples: processes that compute all the time are in every sample, short
+    wake-ups are not.
+    """
+    least = None
+    for k in range(samples):
+        try:
+            with open("/proc/stat", "rb") as f:
+                total = next(
+                    int(line.split()[1]) for line in f if line.startswith(b"procs_running")
+                )
+            n = total - _running("/proc/self")
+        except (OSError, ValueError, StopIteration):
+            return 0
+        least = n if least is None else min(least, n)
+        if k + 1 < samples:
+            time.sleep(interval)
+    return max(0, least or 0)
+
+
+def free_cores() -> int:
+    """Cores of this machine that no other runnable thread is using (at least 1)."""
+    online = os.cpu_count() or 1
+    return max(1, min(available_cores(), online - busy_elsewhere()))
 
 
 def parallel_jobs(launcher: DictConfig | None, cores: int) -> int:
@@ -56,3 +117,49 @@ def threads_for_job(cfg_threads: int | str, launcher: DictConfig | None) -> int:
     if cfg_threads == "auto":
         return max(1, cores // parallel_jobs(launcher, cores))
     return max(1, int(cfg_threads))
+
+
+def threads_for_size(
+    n_neurons: int | None,
+    n_cues: int | None,
+    cfg_threads: int | str,
+    launcher: DictConfig | None = None,
+) -> int:
+    """Threads for a job whose largest batch is ``n_cues`` cues of ``n_neurons`` neurons.
+
+    A number is used as given. ``auto``: one thread when ``n_neurons**2 * n_cues`` is below
+    ``SMALL_WORK``; otherwise :func:`threads_for_job`'s share, but no more than the cores
+    that are free right now (:func:`free_cores`). ``None`` sizes skip the size rule.
+    """
+    if cfg_threads != "auto":
+        return max(1, int(cfg_threads))
+    if n_neurons is not None and n_cues is not None and n_neurons**2 * n_cues < SMALL_WORK:
+        return 1
+    return max(1, min(threads_for_job("auto", launcher), free_cores()))
+
+
+def problem_size(cfg: DictConfig) -> tuple[int | None, int | None]:
+    """(largest N, cues per batch) of a recall-like job, or (None, None) when unknown."""
+    try:
+        N = cfg.network.N
+        n = max(int(v) for v in (N if hasattr(N, "__len__") else [N]))
+        levels = cfg.corruption.get("level", 0)
+        n_levels = len(levels) if hasattr(levels, "__len__") else 1
+        cues = int(cfg.trials) * n_levels
+        if str(cfg.get("experiment")) == "recall":  # trials per stored pattern
+            pats = cfg.patterns
+            if pats.get("explicit") is not None:
+                cues *= len(pats.explicit)
+            elif pats.get("alpha") is not None:
+                cues *= max(1, round(float(pats.alpha) * n))
+            else:
+                cues *= max(1, int(pats.P))
+        return n, min(int(cfg.dynamics.batch_size), cues)
+    except Exception:  # noqa: BLE001 - any other experiment: size unknown
+        return None, None
+
+
+def threads_for_config(cfg: DictConfig, launcher: DictConfig | None) -> int:
+    """The ``threads`` key of a job resolved with its problem size (see threads_for_size)."""
+    n, cues = problem_size(cfg)
+    return threads_for_size(n, cues, cfg.get("threads", "auto"), launcher)
