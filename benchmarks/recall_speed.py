@@ -17,20 +17,45 @@ Rows (times are medians of several repetitions, all measured in this process):
 The low-rank row (N = 100,000 by default, fewer cues) runs in a child process so its peak
 resident memory is its own. Ratios are against ``W @ S`` of the same N; "per cue" ratios
 compare one cue's recall with the tutorial loop's.
+
+Shared machine (``--shared N B``, default 2000 16; ``--shared 0`` skips it): async recall
+idle and with one busy process per core (pure-Python spin loops that this script starts
+and stops), each threading in its own child process: one thread, one thread per core, and
+what ``threads=auto`` chooses there and then; under load also numpy's and numba's own
+defaults (a thread per core, OpenBLAS and libgomp spin-waiting). Each child also times
+``W @ S`` with its own threading. "fair" is the time if the job got an even share of the
+machine: the best idle time x (busy processes + 1) / cores.
 """
+
+# ruff: noqa: E402 - environment settings come before numpy is imported
 
 from __future__ import annotations
 
 import os
+import sys
 
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets it, before numpy
+_USER_ENV = {k for k in ("OPENBLAS_THREAD_TIMEOUT", "OMP_WAIT_POLICY") if k in os.environ}
+if "--threading=defaults" in sys.argv:
+    # a child measuring numpy's and numba's own threading: load OpenBLAS and libgomp before
+    # `import hopsim` sets OPENBLAS_THREAD_TIMEOUT and OMP_WAIT_POLICY
+    import numba
+    import numpy
 
-import argparse  # noqa: E402
+    @numba.njit(parallel=True)
+    def _touch(x):
+        for i in numba.prange(x.size):
+            x[i] += 1.0
+
+    _touch(numpy.zeros(2))
+else:
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets it
+
+import argparse
 import json
+import multiprocessing
 import platform
 import resource
 import subprocess
-import sys
 import time
 import tracemalloc
 
@@ -40,6 +65,7 @@ from _timing import median_time
 from hopsim.dynamics import discrete
 from hopsim.kernels.discrete import warm_up
 from hopsim.network import Network, coupling_bytes
+from hopsim.parallel import available_cores, busy_elsewhere, configure_threads, threads_for_size
 from hopsim.patterns import corrupt, random_patterns
 from hopsim.rng import SeedTree
 
@@ -144,6 +170,113 @@ def measure_lowrank_child(N: int, B: int) -> dict:
     )
 
 
+def measure_shared_child(N: int, B: int, threading: str, repeats: int) -> dict:
+    """In a child process: async recall and ``W @ S`` medians under ``threading``.
+
+    ``threading``: ``1`` or ``cores`` (numba and BLAS threads, hopsim's passive waits),
+    ``auto`` (``threads_for_size`` now), ``defaults`` (numpy's and numba's own).
+    """
+    warm_up()
+    cores = available_cores()
+    if threading == "auto":
+        threads = configure_threads(threads_for_size(N, B, "auto"))
+    elif threading == "defaults":
+        threads = cores  # what numpy and numba start with
+    else:
+        threads = configure_threads(cores if threading == "cores" else int(threading))
+    seeds, net, cues = problem(N, B)
+    W = (net.J * net.scale).astype(np.float32)
+    S = cues.astype(np.float32)
+
+    def recall():
+        discrete.run(net, cues, "async", 100, seeds.generators(["dyn", N], range(B)))
+
+    t_ref = median_time(lambda: S @ W.T, repeats, warm_up=True)
+    t = median_time(recall, repeats, warm_up=True)
+    return dict(threads=threads, recall=t, ref=t_ref)
+
+
+def _spin(stop) -> None:  # pragma: no cover - a busy process
+    x = 0
+    while not stop.is_set():
+        for _ in range(100_000):
+            x += 1
+
+
+def measure_shared(N: int, B: int, repeats: int) -> list[dict]:
+    """Idle, then with one busy process per core: the threadings of ``measure_shared_child``."""
+    cores = available_cores()
+
+    def child(threading: str) -> dict:
+        env = dict(os.environ)
+        if threading == "defaults":  # the libraries' own settings, not the ones hopsim makes
+            for key in ("OPENBLAS_THREAD_TIMEOUT", "OMP_WAIT_POLICY"):
+                if key not in _USER_ENV:
+                    env.pop(key, None)
+        out = subprocess.run(
+            [sys.executable, __file__, f"--threading={threading}"]
+            + ["--shared-child", str(N), str(B), str(repeats)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    rows = []
+    for busy in (0, cores):
+        stop = multiprocessing.Event()
+        spinners = [multiprocessing.Process(target=_spin, args=(stop,)) for _ in range(busy)]
+        try:
+            for p in spinners:
+                p.start()
+            time.sleep(0.5)
+            seen = busy_elsewhere()
+            kinds = ("1", "cores", "auto") + (("defaults",) if busy else ())
+            for threading in kinds:
+                rows.append(dict(busy=busy, seen=seen, threading=threading, **child(threading)))
+        finally:
+            stop.set()
+            for p in spinners:
+                p.join()
+    best_idle = min(r["recall"] for r in rows if r["busy"] == 0)
+    idle = {r["threading"]: r["recall"] for r in rows if r["busy"] == 0}
+    for r in rows:
+        r["fair"] = best_idle * max(1.0, (r["busy"] + 1) / cores)
+        r["idle"] = idle.get(r["threading"], idle["cores"])
+    return rows
+
+
+SHARED_LABELS = {
+    "1": "1 numba + 1 BLAS thread",
+    "cores": "a numba + a BLAS thread per core",
+    "auto": "hopsim threads=auto",
+    "defaults": "numpy/numba defaults (spin waits)",
+}
+
+
+def print_shared(rows: list[dict], N: int, B: int) -> None:
+    cores = available_cores()
+    print(f"\nShared machine: N={N}, {B} cues, async recall; {cores} cores")
+    head = (
+        f"{'busy':>4} {'seen':>4}  {'threading':<34} {'thr':>3} {'W@S ms':>7} "
+        f"{'recall ms':>9} {'x W@S':>6} {'x idle':>6} {'fair ms':>7} {'x fair':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r['busy']:>4} {r['seen']:>4}  {SHARED_LABELS[r['threading']]:<34} "
+            f"{r['threads']:>3} {1e3 * r['ref']:>7.2f} {1e3 * r['recall']:>9.2f} "
+            f"{r['recall'] / r['ref']:>6.2f} {r['recall'] / r['idle']:>6.2f} "
+            f"{1e3 * r['fair']:>7.2f} {r['recall'] / r['fair']:>6.2f}"
+        )
+    print(
+        "busy: spinning processes started here; seen: other runnable threads hopsim counted; "
+        "x idle: against the same threading idle ('defaults' against a thread per core)"
+    )
+
+
 def print_table(rows: list[dict]) -> None:
     head = (
         f"{'N':>7} {'B':>4}  {'method':<32} {'total s':>9} {'sweeps':>6} "
@@ -171,10 +304,24 @@ def main(argv: list[str] | None = None) -> None:
         "--lowrank", type=int, default=100_000, help="N of the low-rank row (0: skip)"
     )
     parser.add_argument("--lowrank-batch", type=int, default=8)
+    parser.add_argument(
+        "--shared",
+        type=int,
+        nargs="+",
+        default=[2000, 16],
+        metavar="N B",
+        help="N and cues of the shared-machine rows (0: skip)",
+    )
     parser.add_argument("--child", type=int, nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--shared-child", type=int, nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--threading", default="auto", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(measure_lowrank_child(*args.child)))
+        return
+    if args.shared_child:
+        N, B, repeats = args.shared_child
+        print(json.dumps(measure_shared_child(N, B, args.threading, repeats)))
         return
 
     import numba
@@ -205,6 +352,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"N={N}: hopsim async is {speedup:.0f}x faster per cue than the tutorial loop; "
                 f"whole async recall = {per['hopsim async']['ratio']:.2f} x one W @ S"
             )
+    if args.shared[0]:
+        N, B = args.shared[0], (args.shared[1:] or [16])[0]
+        print_shared(measure_shared(N, B, 31), N, B)
     if args.lowrank:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(args.lowrank), str(args.lowrank_batch)],
