@@ -30,7 +30,7 @@ from hopsim.io import (
     provenance_attrs,
     save_dataset,
 )
-from hopsim.parallel import configure_threads, threads_for_job
+from hopsim.parallel import configure_threads, threads_for_config
 from hopsim.rng import SeedTree
 
 CONFIG_MODULE = "hopsim.conf"
@@ -113,7 +113,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     launcher = None
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher
-    configure_threads(threads_for_job(cfg.threads, launcher))
+    configure_threads(threads_for_config(cfg, launcher))
     started = time.perf_counter()
     ds = module.run(cfg, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
