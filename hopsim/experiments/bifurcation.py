@@ -205,7 +205,8 @@ def network_branches(cfg: DictConfig, seeds: SeedTree, activation: str, tau: flo
         "network_eigenvalue": (("beta", "branch"), eig),
         "network_stable": (("beta", "branch"), (eig < 0).astype(np.int8)),
         "network_converged": ("beta", branch.converged[order].astype(np.int8)),
-        "network_beta_c": ((), 1.0 / top),
+        # W = 0 (e.g. two orthogonal patterns of N = 2): v = 0 never loses stability
+        "network_beta_c": ((), 1.0 / top if top > 0 else np.inf),
     }
 
 

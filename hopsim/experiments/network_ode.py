@@ -69,14 +69,14 @@ def validate(cfg: DictConfig) -> None:
     t_max = get_float(cfg, "network_ode.t_max", lo=MIN_TIME)
     points = get_int(cfg, "network_ode.points", lo=2, hi=1_000_000)
     check_duration("network_ode.t_max", t_max, tau)
-    check_resources(N, P, trials, points, t_max / tau)
+    check_resources(N, P, trials, points, t_max, tau)
 
 
 #: Most floating-point operations of all trials' integrations (minutes on 2 cores).
 MAX_FLOPS = 2e13
 
 
-def check_resources(N: int, P: int, trials: int, points: int, time_constants: float) -> None:
+def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau: float) -> None:
     """Refuse a run whose arrays do not fit or whose integrations would take hours."""
     sizes = {
         "network_ode.N": (N, 500),
@@ -90,8 +90,15 @@ def check_resources(N: int, P: int, trials: int, points: int, time_constants: fl
     key, value = most_responsible(sizes)
     check_memory(key, value, nbytes, "the trajectories and couplings")
     # RK45: ~6 field evaluations (2 N^2 flops each) per step, ~10 steps per time constant
-    flops = trials * (10.0 * time_constants + 100.0) * 6 * 2.0 * float(N) ** 2
-    key, value = most_responsible({k: sizes[k] for k in ("network_ode.N", "network_ode.trials")})
+    flops = trials * (10.0 * t_max / tau + 100.0) * 6 * 2.0 * float(N) ** 2
+    key, value = most_responsible(
+        {
+            "network_ode.N": (N, 500),
+            "network_ode.trials": (trials, 4),
+            "network_ode.t_max": (t_max / tau, 50.0),
+        }
+    )
+    value = t_max if key == "network_ode.t_max" else value
     check_work(key, value, flops, MAX_FLOPS, "floating-point operations")
 
 
@@ -142,7 +149,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             "t_stop": ("trial", t_stop),
             "patterns": (("pattern", "unit"), xi),
             "meanfield_overlap": ((), tanh_fixed_point(F.gain)),
-            "gain_instability": ((), 1.0 / float(eig[-1])),
+            # W = 0 (e.g. two orthogonal patterns of N = 2): v = 0 never loses stability
+            "gain_instability": ((), 1.0 / float(eig[-1]) if eig[-1] > 0 else np.inf),
         },
         coords={
             "trial": np.arange(trials),
