@@ -404,11 +404,11 @@ def _fail(message: str) -> None:
 def main() -> None:
     """Entry point of the ``hopsim`` console script and ``python -m hopsim``."""
     argv = sys.argv[1:]
-    if not _NO_PREFLIGHT.intersection(argv) and not any(a.startswith("--cfg") for a in argv):
-        preflight(argv)
-        GlobalHydra.instance().clear()
-    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
     try:
+        if not _NO_PREFLIGHT.intersection(argv) and not any(a.startswith("--cfg") for a in argv):
+            preflight(argv)
+            GlobalHydra.instance().clear()
+        os.environ.setdefault("HYDRA_FULL_ERROR", "0")
         _hydra_app()
     except KeyboardInterrupt:
         print(callbacks.interrupted_message(), file=sys.stderr)

@@ -256,7 +256,7 @@ def parse_sweep(overrides: list[str]) -> dict[str, list]:
     Raises
     ------
     DatasetError
-        A key given more than once (the jobs ran with the last one only).
+        A swept key given again later (the jobs ran with the later value only).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -266,7 +266,7 @@ def parse_sweep(overrides: list[str]) -> dict[str, list]:
         key = _override_key(ov)
         if key.startswith("hydra"):
             continue
-        if key in seen:
+        if key in swept:  # a later value wins: the jobs ran it, not the swept values
             raise DatasetError(
                 f"{key} is given twice ({seen[key]} and {text}): the jobs ran with the last "
                 "one only, so they cannot be merged into a grid; give each key once"

@@ -1,0 +1,345 @@
+"""Sweep merges that always complete or say why (issue 13, section 1).
+
+One test per class, parametrised over the experiments where it applies:
+
+* a list value swept (``network.N=[40],[50]``) is one coordinate value, for every
+  list-valued key of every experiment;
+* a key that is one of the experiment's own lists, swept with single values
+  (``mc.temperatures=2.0,2.5``), merges along the experiment's own dimension;
+* a job that crashes after computing its result (in its summary) is not finished;
+* a merge that cannot complete is one line on stderr and exit status 1.
+
+The per-experiment merges run the jobs in-process (the same ``run_job`` the command uses)
+and merge them with ``merge_jobs``; a few end-to-end runs of the ``hopsim`` command check
+the callback, the exit status and the launchers.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from conftest import compose_config
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from hopsim import experiments
+from hopsim.cli import run_job, validate
+from hopsim.config import ConfigError
+from hopsim.io import (
+    DatasetError,
+    job_finished,
+    load_dataset,
+    merge_jobs,
+    parse_sweep,
+    sweep_dim_name,
+)
+
+#: Tiny configs (seconds in total) for every experiment these tests cover.
+TINY = {
+    "recall": ["patterns.explicit=[[1,-1,1,-1],[1,1,-1,-1]]", "trials=2"],
+    "capacity": [
+        "network.N=[20,30]",
+        "patterns.alpha=[0.1,0.2]",
+        "corruption.level=[0,0.1]",
+        "trials=2",
+    ],
+    "hopfield_temperature": [
+        "network.N=[20,30]",
+        "patterns.alpha=[0.05,0.1]",
+        "mc.temperatures=[0,0.5]",
+        "mc.thermalize=2",
+        "mc.sweeps=4",
+        "trials=2",
+    ],
+    "ising": [
+        "lattice.L=[4,6]",
+        "mc.temperatures=[1.5,2.5]",
+        "mc.thermalize=5",
+        "mc.sweeps=40",
+        "mc.blocks=4",
+    ],
+    "bifurcation": [
+        "bifurcation.points=11",
+        "bifurcation.h_points=11",
+        "bifurcation.loop_lambda=[1.5,2.0]",
+        "meanfield.N=10",
+        "meanfield.points=3",
+    ],
+    "phase_portrait": ["phase_portrait.points=11", "phase_portrait.lambdas=[0.5,2.0]"],
+    "stimulus": [
+        "stimulus.points=51",
+        "stimulus.t_max=20",
+        "stimulus.pulses=[[1,2,1.0],[5,6,-1.0]]",
+        "stimulus.steps=[[8,0.1],[12,-0.1]]",
+    ],
+    "network_ode": [
+        "network_ode.N=20",
+        "network_ode.P=2",
+        "network_ode.trials=2",
+        "network_ode.t_max=2",
+        "network_ode.points=5",
+    ],
+    "state_graph": ["patterns.explicit=[[-1,1],[1,1]]"],
+    "images": [
+        "images.paths=[smiley,house]",
+        "images.side=8",
+        "images.max_sweeps=3",
+        "images.corruptions=[noise,invert]",
+        "images.updates=[sync,async]",
+    ],
+}
+
+
+def _list_keys(cfg: DictConfig, prefix: str = "") -> dict[str, list]:
+    """Every list-valued key of a composed config (hydra's own node aside)."""
+    found = {}
+    for key, value in cfg.items():
+        full = f"{prefix}{key}"
+        if full == "hydra":
+            continue
+        if isinstance(value, DictConfig):
+            found.update(_list_keys(value, f"{full}."))
+        elif isinstance(value, ListConfig):
+            found[full] = OmegaConf.to_container(value)
+    return found
+
+
+def _text(value) -> str:
+    """A config value as override text: [[1,2],[3]] -> '[[1,2],[3]]'."""
+    return str(value).replace(" ", "").replace("'", "")
+
+
+def _cases() -> list:
+    """(experiment, key, two list values as override text) for each list key, split in two."""
+    cases = []
+    for name in experiments.available():
+        if name not in TINY:
+            cases.append(pytest.param(name, None, None, id=f"{name}-no-tiny-config"))
+            continue
+        for key, value in _list_keys(compose_config(f"experiment={name}", *TINY[name])).items():
+            if len(value) >= 2:
+                cases.append(pytest.param(name, key, value, id=f"{name}-{key}"))
+    return cases
+
+
+CASES = _cases()
+
+
+def _fake_sweep(tmp_path: Path, name: str, key: str, values: list[str]):
+    """Run one job per value of ``key`` in-process, laid out as Hydra lays out a sweep."""
+    sweep = tmp_path / "sweep"
+    base = [f"experiment={name}", *(o for o in TINY[name] if not o.startswith(f"{key}="))]
+    for num, value in enumerate(values):
+        overrides = [*base, f"{key}={value}"]
+        job_dir = sweep / str(num)
+        (job_dir / ".hydra").mkdir(parents=True)
+        OmegaConf.save(OmegaConf.create(overrides), job_dir / ".hydra" / "overrides.yaml")
+        run_job(compose_config(*overrides), job_dir, overrides)
+    return sweep, [*base, f"{key}={','.join(values)}"]
+
+
+def _assert_cell(merged: xr.Dataset, job: xr.Dataset, where: dict) -> None:
+    """The part of the merged dataset at ``where`` holds exactly the job's arrays."""
+    part = merged.sel(where)
+    for name, var in job.data_vars.items():
+        got = part[name]
+        own = {d: job[d].values for d in var.dims if d in job.indexes}
+        got = got.sel(own)
+        for d in set(got.dims) - set(var.dims):  # constant along the jobs' own dim: any entry
+            got = got.isel({d: 0})
+        np.testing.assert_array_equal(got.transpose(*var.dims).values, var.values, err_msg=name)
+
+
+@pytest.mark.parametrize("name, key, value", CASES)
+def test_list_values_of_every_list_key_merge(tmp_path, name, key, value):
+    """`key=[a],[b]` (one list per job) merges: along the experiment's own dimension when
+    the key is one of its lists, else as a new dimension labelled by the lists as text."""
+    if key is None:
+        pytest.skip(f"no tiny config for experiment {name}: add one to TINY")
+    values = [_text(value[:1]), _text(value[1:])]
+    sweep, overrides = _fake_sweep(tmp_path, name, key, values)
+    merged, failed = merge_jobs(sweep, overrides)
+    assert failed == [] and merged.attrs["n_failed"] == 0
+    jobs = [load_dataset(sweep / str(i)) for i in range(2)]
+    dim = merged.attrs["sweep_dims"]
+    if dim in jobs[0].dims:  # the experiment's own dimension: no second one
+        assert set(merged.dims) == set(jobs[0].dims) | set(jobs[1].dims)
+        assert merged.sizes[dim] == jobs[0].sizes[dim] + jobs[1].sizes[dim]
+        for job in jobs:
+            _assert_cell(merged, job, {dim: job[dim].values})
+    else:
+        assert dim == sweep_dim_name(key) or dim == key.replace(".", "_")
+        assert list(merged[dim].values) == values
+        assert "JSON" in merged[dim].attrs["description"]
+        for job, label in zip(jobs, values, strict=True):
+            _assert_cell(merged, job, {dim: label})
+    merged.to_netcdf(tmp_path / "merged.nc", engine="h5netcdf")  # storable as it is
+
+
+OWN_SCALAR_CASES = [
+    c
+    for c in CASES
+    if c.values[1] is not None
+    and not isinstance(c.values[2][0], list)
+    and c.values[1] not in ("patterns.explicit", "network.theta")
+]
+
+
+@pytest.mark.parametrize("name, key, value", OWN_SCALAR_CASES)
+def test_single_values_of_an_own_list_key_merge_along_its_dimension(tmp_path, name, key, value):
+    """`mc.temperatures=2.0,2.5` gives one `temperature` dimension, every cell filled."""
+    values = [_text(value[0]), _text(value[1])]
+    try:
+        for v in values:
+            validate(compose_config(f"experiment={name}", *TINY[name], f"{key}={v}"))
+    except ConfigError:  # this key takes only lists: nothing to merge singly
+        pytest.skip(f"{key} takes lists only")
+    sweep, overrides = _fake_sweep(tmp_path, name, key, values)
+    merged, failed = merge_jobs(sweep, overrides)
+    assert failed == []
+    jobs = [load_dataset(sweep / str(i)) for i in range(2)]
+    dim = merged.attrs["sweep_dims"]
+    assert dim in jobs[0].dims, f"{key} merged as a new dimension {dim}"
+    assert set(merged.dims) == set(jobs[0].dims) | set(jobs[1].dims)
+    assert merged.sizes[dim] == 2
+    for job in jobs:
+        _assert_cell(merged, job, {dim: job[dim].values})
+
+
+@pytest.mark.parametrize("name", [n for n in experiments.available() if n in TINY])
+def test_a_job_that_crashes_after_computing_its_result_is_not_finished(tmp_path, monkeypatch, name):
+    """The summary runs before result.nc is written: a crash there leaves no result."""
+    module = experiments.load(name)
+
+    def crash(ds):
+        raise RuntimeError("summary crashed")
+
+    monkeypatch.setattr(module, "summary", crash)
+    job_dir = tmp_path / "0"
+    (job_dir).mkdir()
+    (job_dir / "result.nc").write_bytes(b"an earlier attempt")  # is not this one's outcome
+    with pytest.raises(RuntimeError, match="summary crashed"):
+        run_job(compose_config(f"experiment={name}", *TINY[name]), job_dir, [])
+    assert not (job_dir / "result.nc").exists() and not job_finished(job_dir)
+    assert not list(job_dir.glob("*.tmp"))
+
+
+def test_a_swept_key_given_again_is_a_merge_error(tmp_path):
+    """`network.N=100,200 network.N=300`: every job ran N=300, there is no grid to merge."""
+    (tmp_path / "0").mkdir()
+    with pytest.raises(DatasetError, match="network.N is given twice"):
+        merge_jobs(tmp_path, ["network.N=100,200", "network.N=300"])
+    assert parse_sweep(["network.N=300", "network.N=100,200"]) == {"network.N": [100, 200]}
+
+
+def test_no_finished_job_is_a_merge_error(tmp_path):
+    (tmp_path / "0" / ".hydra").mkdir(parents=True)
+    OmegaConf.save(OmegaConf.create(["network.N=10"]), tmp_path / "0/.hydra/overrides.yaml")
+    with pytest.raises(DatasetError, match="no job finished"):
+        merge_jobs(tmp_path, ["network.N=10,20"])
+
+
+# ------------------------------------------------------------------ the hopsim command
+
+CAPACITY = ("experiment=capacity", "patterns.alpha=[0.1]", "corruption.level=[0.1]", "trials=2")
+
+
+def test_readme_resume_example_merges_and_resumes(hopsim_cmd, tmp_path):
+    """`network.N=[500],[1000]` (here [40],[50]) merges along N, and resume skips both."""
+    first = hopsim_cmd(*CAPACITY, "network.N=[40],[50]", multirun=True)
+    assert first.returncode == 0, first.stderr
+    assert "Warning" not in first.stderr
+    ds = load_dataset(tmp_path / "sweep")
+    assert list(ds.N.values) == [40, 50] and "N_sweep" not in ds.dims and ds.n_failed == 0
+    assert ds.overlap.notnull().all()
+    again = hopsim_cmd(*CAPACITY, "network.N=[40],[50]", "resume=true", multirun=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("skipped (resume=true)") == 2
+    xr.testing.assert_identical(ds.drop_attrs(), load_dataset(tmp_path / "sweep").drop_attrs())
+
+
+def test_own_dimension_sweep_end_to_end(hopsim_cmd, tmp_path):
+    proc = hopsim_cmd("experiment=ising", *TINY["ising"][2:], "lattice.L=[4]",
+                      "mc.temperatures=2.0,2.5", multirun=True)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    ds = load_dataset(tmp_path / "sweep")
+    assert dict(ds.sizes) == {"L": 1, "temperature": 2} and ds.attrs["n_failed"] == 0
+    for name, var in ds.data_vars.items():  # no temperature left empty
+        if "temperature" in var.dims:
+            others = [d for d in var.dims if d != "temperature"]
+            assert var.notnull().any(others).all(), name
+
+
+def test_merge_error_is_one_line_and_exit_1(hopsim_cmd, tmp_path):
+    """A key given twice: the jobs run, the merge cannot, and the command says so."""
+    proc = hopsim_cmd("network.N=20,30", "network.N=40", "patterns.P=2", "trials=2",
+                      multirun=True)  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert "network.N is given twice" in proc.stderr and "Warning" not in proc.stderr
+
+
+def test_merged_file_that_cannot_be_written_is_exit_1(hopsim_cmd, tmp_path):
+    (tmp_path / "sweep" / "result.nc").mkdir(parents=True)  # in the way of the merged file
+    proc = hopsim_cmd("network.N=20,30", "patterns.P=2", "trials=2", multirun=True)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "merged result" in lines[0], proc.stderr
+
+
+CRASH_HOOK = """
+    import importlib.abc, importlib.util, sys
+
+    class _CrashSummary(importlib.abc.MetaPathFinder):
+        # make recall's summary crash for N=30, in every process (launcher workers too)
+        def find_spec(self, name, path=None, target=None):
+            if name != "hopsim.experiments.recall":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):
+                run_module(module)
+                summary = module.summary
+
+                def crashing(ds):
+                    if int(ds.N) == 30:
+                        raise RuntimeError("summary crashed")
+                    return summary(ds)
+
+                module.summary = crashing
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _CrashSummary())
+"""
+
+
+@pytest.mark.parametrize("launcher", ["basic", "joblib", "submitit_local"])
+def test_crash_after_the_result_is_computed_fails_the_sweep(
+    hopsim_cmd, tmp_path, monkeypatch, launcher
+):
+    """The crashed job has no result.nc, is NaN and listed; exit 1; resume redoes it only."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(textwrap.dedent(CRASH_HOOK))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
+    sweep = ("network.N=20,30", "patterns.P=2", "trials=2", f"hydra/launcher={launcher}")
+    proc = hopsim_cmd(*sweep, multirun=True)
+    assert proc.returncode == 1, proc.stderr
+    assert not (tmp_path / "sweep" / "1" / "result.nc").exists()
+    assert (tmp_path / "sweep" / "1" / "error.txt").exists()
+    ds = load_dataset(tmp_path / "sweep")
+    assert ds.attrs["failed_jobs"] == "network.N=30" and ds.overlap.sel(N=30).isnull().all()
+    if launcher == "basic":  # resume without the crash: only the failed job runs again
+        monkeypatch.setenv("PYTHONPATH", os.environ["PYTHONPATH"].split(os.pathsep, 1)[1])
+        again = hopsim_cmd(*sweep, "resume=true", multirun=True)
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.count("skipped (resume=true)") == 1
+        assert load_dataset(tmp_path / "sweep").overlap.notnull().any("pattern").all()
