@@ -109,7 +109,10 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
         return result_path
     # A new attempt: the outcome of an earlier one in this folder no longer stands.
     for name in (RESULT_NAME, ERROR_NAME):
-        (output_dir / name).unlink(missing_ok=True)
+        try:
+            (output_dir / name).unlink(missing_ok=True)
+        except OSError as exc:
+            raise ResultWriteError(f"cannot replace {output_dir / name}: {exc.strerror}") from None
     launcher = None
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher

@@ -124,6 +124,12 @@ def test_read_only_folders_are_reported(tmp_path, monkeypatch):
     assert callbacks.dir_problem(tmp_path) is None
 
 
+def test_result_that_cannot_be_written_is_one_line(tmp_path, hopsim_cmd):
+    (tmp_path / "run" / "result.nc").mkdir(parents=True)  # in the way of the result
+    line = _one_line(proc := hopsim_cmd(*TINY, "network.N=20"))
+    assert proc.returncode == 1 and "result.nc" in line
+
+
 @pytest.mark.skipif(ROOT, reason="root writes into read-only folders")
 def test_read_only_run_folder_is_one_line(tmp_path, hopsim_cmd):
     (tmp_path / "run").mkdir()
