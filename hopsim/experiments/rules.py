@@ -131,7 +131,9 @@ def parameters(cfg: DictConfig) -> RulesParams:
         raise ConfigError("corruption.kind", get(cfg, "corruption.kind"), "'flip'")
     if get(cfg, "patterns.explicit", None) is not None:
         raise ConfigError(
-            "patterns.explicit", get(cfg, "patterns.explicit"), "null (rules stores random patterns)"
+            "patterns.explicit",
+            get(cfg, "patterns.explicit"),
+            "null (rules stores random patterns)",
         )
     params = RulesParams(
         rules=_rule_specs(cfg),
@@ -270,9 +272,8 @@ def theory(name: str, N: int, options: dict) -> tuple[float, float]:
         return storkey_capacity(N) / N, math.nan
     if name == "pseudo_inverse":
         return 1.0, 1.0
-    if name == "krauth_mezard":
-        alpha = gardner_capacity(float(options.get("kappa", 0.0)))
-        return alpha, alpha
+    if name == "krauth_mezard":  # stable up to alpha_c(0) = 2; margin kappa up to alpha_c(kappa)
+        return gardner_capacity(0.0), gardner_capacity(float(options.get("kappa", 0.0)))
     return get_rule(name).capacity(N) / N, math.nan
 
 
@@ -322,7 +323,10 @@ def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
             "1",
         ),
         "alpha_exact_theory": ("load of exact storage predicted by theory", "1"),
-        "alpha_retrieval_theory": ("load of retrieval (with errors) predicted by theory", "1"),
+        "alpha_retrieval_theory": (
+            "retrieval load from theory (Hebb: with errors; Krauth-Mezard: margin kappa)",
+            "1",
+        ),
         "rule": ("learning rule", ""),
         "N": ("number of neurons", "1"),
         "alpha": ("load P/N", "1"),
@@ -365,5 +369,7 @@ def summary(ds: xr.Dataset) -> str:
         f"rules: {ds.sizes['rule']} rules, N={list(map(int, ds.N.values))}, "
         f"{ds.sizes['alpha']} loads {float(ds.alpha.min()):g}..{float(ds.alpha.max()):g}, "
         f"{ds.sizes['trial']} networks per point. Largest load with every pattern stable "
-        "(in half the networks): " + "; ".join(parts) + ". Figure: python analysis/rules.py RUN_DIR."
+        "(in half the networks): "
+        + "; ".join(parts)
+        + ". Figure: python analysis/rules.py RUN_DIR."
     )

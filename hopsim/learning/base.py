@@ -55,13 +55,46 @@ class LowRank:
         return self.left is self.right
 
     def dense(self, dtype=np.float64) -> np.ndarray:
-        """Form ``J`` (N, N) in ``dtype`` (float products; exact for small integer factors)."""
-        # float32 BLAS is exact for int8 factors: every partial sum is an integer < 2**24
-        small = self.left.dtype == np.int8 and self.right.dtype == np.int8
-        work = np.float32 if small and self.rank < 2**24 else np.float64
-        J = self.left.T.astype(work) @ self.right.astype(work)
+        """Form ``J`` (N, N) in ``dtype``.
+
+        Integer factors are multiplied exactly (float32 BLAS while every partial sum is an
+        int8 product sum below 2**24, else float64); real factors in ``dtype``'s own
+        precision. A symmetric factorisation uses one rank-R update (BLAS syrk: half
+        the flops of a general product).
+        """
+        L, R = self.left, self.right
+        if L.dtype.kind in "iu" and R.dtype.kind in "iu":
+            small = L.dtype == np.int8 and R.dtype == np.int8 and self.rank < 2**24
+            work = np.float32 if small else np.float64
+        else:
+            work = np.float32 if np.dtype(dtype) == np.float32 else np.float64
+        if self.symmetric:
+            J = gram(L, work)
+        else:
+            J = L.T.astype(work) @ R.astype(work)
         J[np.diag_indices_from(J)] -= self.diagonal.astype(work)
         return J.astype(dtype, copy=False)
+
+
+def gram(F: np.ndarray, dtype=np.float64, block: int = 1024) -> np.ndarray:
+    """``F^T F`` (N, N) for F (R, N), by BLAS syrk and an in-place blocked mirror.
+
+    Returns a C-contiguous array (the Fortran-ordered syrk result of a symmetric matrix,
+    viewed transposed: no copy).
+    """
+    from scipy.linalg import blas
+
+    syrk = blas.ssyrk if np.dtype(dtype) == np.float32 else blas.dsyrk
+    A = np.asfortranarray(F.T.astype(dtype))  # (N, R): C = A A^T
+    C = syrk(1.0, A, trans=0, lower=0)  # upper triangle valid, Fortran order
+    N = C.shape[0]
+    for start in range(0, N, block):  # lower triangle from the upper one, block by block
+        stop = min(start + block, N)
+        C[start:stop, :start] = C[:start, start:stop].T
+        diag = C[start:stop, start:stop]
+        upper = np.triu(diag, 1)
+        diag[...] = np.triu(diag) + upper.T
+    return C.T
 
 
 @dataclass(frozen=True)
@@ -202,8 +235,7 @@ class Rule:
                 raise ConfigError(
                     f"{prefix}.{name}",
                     given[name],
-                    f"null: not an option of network.learning={self.name} (its options: "
-                    f"{allowed})",
+                    f"null: not an option of network.learning={self.name} (its options: {allowed})",
                 )
         return {
             name: opt.check(f"{prefix}.{name}", given.get(name, opt.default))

@@ -30,9 +30,10 @@ from hopsim.learning.base import Couplings, LowRank, Option, Rule, check_bool, r
 
 def projection_factor(patterns: np.ndarray) -> np.ndarray:
     """``Y`` (R, N) with ``Y^T Y = xi^T C^-1 xi`` (R = rank of the patterns)."""
-    X = np.ascontiguousarray(patterns, dtype=np.float64)
-    P, N = X.shape
-    C = (X @ X.T) / N
+    X32 = np.ascontiguousarray(patterns, dtype=np.float32)
+    P, N = X32.shape
+    C = (X32 @ X32.T).astype(np.float64) / N  # exact: integer sums below 2**24
+    X = X32.astype(np.float64)
     try:
         L = scipy.linalg.cholesky(C, lower=True)
         if np.min(np.abs(np.diag(L))) < 1e-7:  # numerically dependent

@@ -27,7 +27,26 @@ from hopsim.learning.base import Couplings, LowRank, Rule, register
 
 def learn_storkey(patterns: np.ndarray) -> Couplings:
     """Storkey couplings of ``patterns`` (P, N) +/-1 in factored form (scale 1, real)."""
+    from threadpoolctl import threadpool_limits
+
     X = np.ascontiguousarray(patterns, dtype=np.float64)
+    P, N = X.shape
+    with threadpool_limits(1):  # P small matrix-vector products: threads only wait
+        left, right, diag = _factors(X)
+    return Couplings(
+        rule="storkey",
+        N=N,
+        inverse_scale=1.0,
+        integer=False,
+        symmetric=True,
+        zero_diagonal=True,
+        max_abs=math.inf,
+        lowrank=LowRank(left, right, diag),
+    )
+
+
+def _factors(X: np.ndarray):
+    """``(U, V, d)`` with Storkey's ``W = U^T V - diag(d)``: the O(P^2 N) recursion."""
     P, N = X.shape
     c = 1.0 + 2.0 / N
     G = X @ X.T  # pattern overlaps, exact integers
@@ -49,16 +68,7 @@ def learn_storkey(patterns: np.ndarray) -> Couplings:
         diag = c * diag + (1.0 - 2.0 * xi * h) / N
     left = np.concatenate([X, H])
     right = np.concatenate([coef[:, None] * (X - H), -coef[:, None] * X])
-    return Couplings(
-        rule="storkey",
-        N=N,
-        inverse_scale=1.0,
-        integer=False,
-        symmetric=True,
-        zero_diagonal=True,
-        max_abs=math.inf,
-        lowrank=LowRank(left, right, diag),
-    )
+    return left, right, diag
 
 
 def storkey_capacity(N: int) -> float:
