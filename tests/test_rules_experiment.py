@@ -1,0 +1,105 @@
+"""The rules experiment: dataset contract, capacity read-outs, and what its figure shows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import compose_config
+
+from hopsim.config import ConfigError
+from hopsim.experiments import rules
+from hopsim.rng import SeedTree
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
+import rules as rules_figure  # noqa: E402
+
+SMALL = (
+    "experiment=rules",
+    "network.N=[40,60]",
+    "patterns.alpha=[0.05,0.2,0.5,1.2]",
+    "corruption.level=[0,0.1,0.2]",
+    "trials=2",
+    "rules.cues=4",
+)
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    return rules.run(rules.parameters(compose_config(*SMALL)), SeedTree(0))
+
+
+def test_dataset_dims_and_coordinates(small_run):
+    ds = small_run
+    assert dict(ds.stable_fraction.sizes) == {"rule": 5, "N": 2, "alpha": 4, "trial": 2}
+    assert dict(ds.overlap.sizes) == {"rule": 5, "N": 2, "alpha": 4, "noise": 3, "trial": 2}
+    assert int(ds.P.sel(N=60, alpha=0.2)) == 12
+    assert ((ds.stable_fraction >= 0) & (ds.stable_fraction <= 1)).all()
+    # level 0 cues are the patterns: a stored fixed point is recalled exactly
+    stable_all = ds.stable_fraction == 1
+    assert (ds.exact_recall.sel(noise=0.0).where(stable_all) == 1).where(stable_all, True).all()
+
+
+def test_paired_pattern_sets_make_covariance_equal_hebb_at_zero_bias(small_run):
+    # at bias 0 the covariance rule differs from Hebb only by the sample mean (~1/sqrt(PN))
+    diff = small_run.stable_fraction.sel(rule="hebb") - small_run.stable_fraction.sel(
+        rule="covariance"
+    )
+    assert float(np.abs(diff).mean()) < 0.2
+
+
+def test_pseudo_inverse_is_stable_to_alpha_1_and_hebb_is_not(small_run):
+    pi = small_run.stable_fraction.sel(rule="pseudo_inverse", alpha=[0.05, 0.2, 0.5])
+    assert (pi == 1).all()
+    assert float(small_run.stable_fraction.sel(rule="hebb", alpha=0.5).mean()) < 0.1
+    assert float(small_run.exact_capacity.sel(rule="pseudo_inverse").min()) >= 0.5
+
+
+def test_exact_capacity_and_basin_helpers():
+    alphas = np.array([0.1, 0.2, 0.3, 0.4])
+    stable = np.array([[1, 1], [1, 0.5], [1, 1], [0, 0]], dtype=float)  # (alpha, trial)
+    # half the networks all-stable at 0.1, 0.2 (1 of 2), 0.3; none at 0.4
+    assert rules.exact_capacity(stable, alphas) == pytest.approx(0.3)
+    assert np.isnan(rules.exact_capacity(np.zeros((4, 2)), alphas))
+    levels = np.array([0.0, 0.1, 0.2, 0.3])
+    overlap = np.array([[1.0, 0.99, 0.5, 0.99], [0.5, 1.0, 1.0, 1.0]])
+    out = rules.basin_noise(overlap, levels, 0.95)
+    assert out[0] == pytest.approx(0.1) and np.isnan(out[1])
+
+
+def test_bad_values_get_one_line_errors():
+    with pytest.raises(ConfigError, match="rules.names"):
+        rules.parameters(compose_config(*SMALL, "rules.names=[hebb,hebb]"))
+    with pytest.raises(ConfigError, match="rules.names"):
+        rules.parameters(compose_config(*SMALL, "rules.names=[nosuch]"))
+    with pytest.raises(ConfigError, match="network.N"):
+        rules.parameters(compose_config(*SMALL, "network.N=[40,40]"))
+    with pytest.raises(ConfigError, match="network.learning_options.activity"):
+        rules.parameters(
+            compose_config(*SMALL, "rules.names=[hebb]", "network.learning_options.activity=0.1")
+        )
+
+
+def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run):
+    ds = small_run
+    ds.attrs.setdefault("recall_overlap", 0.95)
+    fig, axes, level = rules_figure.figure(ds)
+    assert level == pytest.approx(0.1)  # the level nearest 0.1, never an average
+    assert "0.1" in axes[1, 0].get_ylabel()
+    for col, N in enumerate(ds.N.values):
+        ax = axes[0, col]
+        data_lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == ds.sizes["alpha"]]
+        assert len(data_lines) == ds.sizes["rule"]
+        for line, rule in zip(data_lines, ds.rule.values, strict=True):
+            np.testing.assert_allclose(
+                line.get_ydata(), ds.stable_fraction.sel(rule=rule, N=N).mean("trial")
+            )
+        marks = {
+            round(float(ln.get_xdata()[0]), 6) for ln in ax.get_lines() if len(ln.get_xdata()) == 2
+        }
+        expected = {round(float(v), 6) for v in ds.alpha_exact_theory.sel(N=N).values}
+        assert marks == expected
+    with pytest.raises(SystemExit):
+        rules_figure.figure(ds, noise=0.33)
