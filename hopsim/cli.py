@@ -62,7 +62,7 @@ def validate_common(cfg: DictConfig) -> None:
 def validate(cfg: DictConfig) -> None:
     """Validate a composed config: common keys, then the experiment's own."""
     validate_common(cfg)
-    experiments.load(str(cfg.experiment)).validate(cfg)
+    experiments.prepare(experiments.load(str(cfg.experiment)), cfg)
 
 
 def _show_progress(cfg: DictConfig) -> bool:
@@ -118,7 +118,8 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
         launcher = HydraConfig.get().launcher
     configure_threads(threads_for_config(cfg, launcher))
     started = time.perf_counter()
-    ds = module.run(cfg, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
+    params = experiments.prepare(module, cfg)
+    ds = module.run(params, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
     ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
     summary = module.summary(ds)
