@@ -7,4 +7,8 @@
     T_M(alpha) and the spin-glass line T_g = 1 + sqrt(alpha).
 ``hopsim.theory.continuous``
     The single-neuron pitchfork and fold points, the mean-field overlap m = tanh(beta m).
+``hopsim.theory.dense``
+    Dense associative memory capacity (Krotov-Hopfield per pattern and all patterns,
+    Demircigil's exponential rate, the one-bit-pair limit) and the modern network's
+    one-step retrieval bound and global-fixed-point beta (Ramsauer et al.).
 """
