@@ -219,3 +219,16 @@ def test_every_registered_rule_runs_through_recall_and_capacity(rule):
     )
     ds = capacity.run(capacity.parameters(cfg), SeedTree(0))
     assert np.isfinite(ds.overlap).all() and ds["learning"].item() == rule
+
+
+def test_continuous_network_takes_symmetric_rules_and_refuses_asymmetric_ones():
+    from hopsim.experiments import network_ode
+
+    tiny = ("experiment=network_ode", "network_ode.N=40", "network_ode.P=3", "network_ode.trials=1")
+    cfg = compose_config(*tiny, "network_ode.t_max=5", "network.learning=pseudo_inverse")
+    network_ode.validate(cfg)
+    ds = network_ode.run(cfg, SeedTree(0))
+    energy = ds.energy.values[np.isfinite(ds.energy.values)]
+    assert np.all(np.diff(energy) <= 1e-9)  # a Lyapunov function for symmetric W
+    with pytest.raises(ConfigError, match="symmetric couplings"):
+        network_ode.validate(compose_config(*tiny, "network.learning=krauth_mezard"))

@@ -6,6 +6,9 @@ Keys read here (each experiment's YAML sets them):
     The unit: time constant, constant input, slope of F at 0, shape of F.
 ``solver.method``, ``solver.rtol``, ``solver.atol``, ``solver.stop_tol``, ``solver.jacobian``
     :func:`hopsim.dynamics.continuous.integrate` options.
+``network.learning``, ``network.learning_options.*``
+    The learning rule of the networks that store patterns (bifurcation's mean-field link,
+    network_ode): :func:`learning_rule`, :func:`learned_weights`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from hopsim.config import (
     get_optional,
 )
 from hopsim.dynamics.continuous import ACTIVATIONS, METHODS, Activation, Input
+from hopsim.learning import get_rule, learn, rule_names
 
 #: Smallest time constant and integration time: keeps 1/tau and the output grid finite.
 MIN_TIME = 1e-9
@@ -95,3 +99,30 @@ def drive(cfg: DictConfig, prefix: str, base: float) -> Input:
             )
     steps = _tuples(cfg, f"{prefix}.steps", 2, "a list of [time, amplitude]")
     return Input(base=base, pulses=tuple(pulses), steps=tuple(steps))
+
+
+def learning_rule(cfg: DictConfig) -> tuple[str, dict]:
+    """``network.learning`` (a rule with symmetric couplings) and its checked options.
+
+    The continuous network's energy and the mean-field analysis (eigenvalues of W, the
+    symmetry v -> -v) need ``W = W^T``, so asymmetric rules are refused here. The rule's
+    thresholds (the covariance rule's) are not used: the continuous unit's input is
+    ``neuron.h``.
+    """
+    name = get(cfg, "network.learning", "hebb")
+    rule = get_rule(name)
+    if not rule.symmetric:
+        symmetric = ", ".join(n for n in rule_names() if get_rule(n).symmetric)
+        raise ConfigError(
+            "network.learning", name, f"a rule with symmetric couplings ({symmetric})"
+        )
+    given = get(cfg, "network.learning_options", None) or {}
+    if not isinstance(given, dict):
+        raise ConfigError("network.learning_options", given, "a mapping of option: value")
+    return name, rule.resolve_options(given, "network.learning_options")
+
+
+def learned_weights(cfg: DictConfig, patterns) -> tuple[str, object]:
+    """(rule name, couplings W (N, N) float64) of the config's rule for ``patterns``."""
+    name, options = learning_rule(cfg)
+    return name, learn(name, patterns, options).weights()

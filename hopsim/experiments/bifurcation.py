@@ -31,8 +31,7 @@ from tqdm.auto import tqdm
 
 from hopsim import bifurcation as bif
 from hopsim.config import ConfigError, get_float, get_int, get_list, most_responsible
-from hopsim.experiments._continuous_config import neuron
-from hopsim.learning import hebb
+from hopsim.experiments._continuous_config import learned_weights, learning_rule, neuron
 from hopsim.patterns import random_patterns
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
@@ -43,6 +42,7 @@ from hopsim.rng import SeedTree
 def validate(cfg: DictConfig) -> None:
     """Check every key the bifurcation experiment reads."""
     _, h0, _ = neuron(cfg)
+    learning_rule(cfg)
     lo = get_float(cfg, "bifurcation.lambda_min")
     hi = get_float(cfg, "bifurcation.lambda_max")
     if not hi > lo:
@@ -181,7 +181,7 @@ def network_branches(cfg: DictConfig, seeds: SeedTree, activation: str, tau: flo
         float(cfg.meanfield.beta_min), float(cfg.meanfield.beta_max), int(cfg.meanfield.points)
     )
     xi = random_patterns(seeds.generator("patterns", N, P, 0.0), P, N, 0.0)
-    W = hebb(xi)
+    _, W = learned_weights(cfg, xi)
     # follow the retrieval state of pattern 0 from the highest gain down;
     # small dense solves: one BLAS thread avoids busy-waiting threads (see ARCHITECTURE.md)
     with threadpool_limits(limits=1, user_api="blas"):

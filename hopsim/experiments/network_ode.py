@@ -1,8 +1,8 @@
 """The ``network_ode`` experiment: recall in the continuous Hopfield network.
 
 ``tau dv_i/dt = -v_i + F(h + sum_j W_ij v_j)`` with Hebbian ``W = (1/N) sum_mu xi_mu xi_mu^T``
-(zero diagonal) for ``P`` random patterns (:func:`hopsim.patterns.random_patterns`,
-:func:`hopsim.learning.hebb`). Trial ``k`` cues pattern ``k mod P``: ``round(flip N)`` bits
+(zero diagonal; any rule with symmetric couplings via ``network.learning``) for ``P`` random
+patterns (:func:`hopsim.patterns.random_patterns`). Trial ``k`` cues pattern ``k mod P``: ``round(flip N)`` bits
 flipped (:func:`hopsim.patterns.corrupt_one`), scaled to ``v(0) = amplitude * cue``.
 
 Why the gain matters: ``W xi = (1 - alpha) xi + crosstalk``, so the overlap with a pattern
@@ -31,10 +31,11 @@ from hopsim.dynamics import continuous as ode
 from hopsim.experiments._continuous_config import (
     MIN_TIME,
     check_duration,
+    learned_weights,
+    learning_rule,
     neuron,
     solver,
 )
-from hopsim.learning import hebb
 from hopsim.patterns import corrupt_one, random_patterns
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
@@ -54,6 +55,7 @@ WHY_GAIN = (
 def validate(cfg: DictConfig) -> None:
     """Check every key the network_ode experiment reads."""
     tau, _, _ = neuron(cfg)
+    learning_rule(cfg)
     solver(cfg)
     # N = 1 has no couplings (W = 0): there is nothing to recall
     N = get_int(cfg, "network_ode.N", lo=2, hi=100_000)
@@ -109,7 +111,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     N, P, trials = int(c.N), int(c.P), int(c.trials)
     bias, level, amp = float(c.bias), float(c.flip), float(c.amplitude)
     xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
-    W = hebb(xi)
+    _, W = learned_weights(cfg, xi)
     model = ode.ContinuousNetwork(W, tau, F, ode.Input(base=h0))
     t = np.linspace(0.0, float(c.t_max), int(c.points))
     options = solver(cfg)
