@@ -2,8 +2,9 @@
 
 ``tau dv_i/dt = -v_i + F(h + sum_j W_ij v_j)`` with Hebbian ``W = (1/N) sum_mu xi_mu xi_mu^T``
 (zero diagonal; any rule with symmetric couplings via ``network.learning``) for ``P`` random
-patterns (:func:`hopsim.patterns.random_patterns`). Trial ``k`` cues pattern ``k mod P``: ``round(flip N)`` bits
-flipped (:func:`hopsim.patterns.corrupt_one`), scaled to ``v(0) = amplitude * cue``.
+patterns (:func:`hopsim.patterns.random_patterns`). Trial ``k`` cues pattern ``k mod P``:
+``round(flip N)`` bits flipped (:func:`hopsim.patterns.corrupt_one`), scaled to
+``v(0) = amplitude * cue``.
 
 Why the gain matters: ``W xi = (1 - alpha) xi + crosstalk``, so the overlap with a pattern
 obeys ``m = tanh(gain m)`` as ``alpha -> 0``: a pitchfork at gain 1 (the mean-field link of the
