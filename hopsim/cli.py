@@ -276,8 +276,8 @@ def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
         if ov.is_sweep_override():
             try:
                 values = [f"{prefix}={v}" for v in ov.sweep_string_iterator()]
-            except Exception:  # noqa: BLE001 - e.g. glob over a group: let Hydra handle it
-                values = [text]
+            except Exception:  # noqa: BLE001 - a glob over a group: expand it on its options
+                values = [f"{prefix}={v}" for v in _glob_options(text, ov)] or [text]
             firsts.append(values[0])
             choices.append(values)
         else:
@@ -290,6 +290,45 @@ def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
             variant[i] = value
             variants.append((variant, value))
     return variants
+
+
+def _glob_options(text: str, override) -> list[str]:
+    """The options of a hopsim config group that ``group=glob(...)`` selects."""
+    from importlib import resources
+
+    folder = resources.files(CONFIG_MODULE) / _override_key(text)
+    try:
+        names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+        return list(override.value().filter(names))
+    except Exception:  # noqa: BLE001 - not a hopsim group (e.g. hydra/...): compose as given
+        return []
+
+
+def _check_command_line(options: list[str], overrides: list[str]) -> None:
+    """Refuse what the preflight cannot check: another primary config, a sweep without -m,
+    and ``~key`` deletions of keys the experiment reads."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for option in options:
+        name = option.split("=", 1)[0]
+        if name in _OPTIONS_WITH_VALUE:
+            _fail(
+                f"{name} is not allowed: hopsim composes its own config (conf/config.yaml); "
+                "choose an experiment with experiment=NAME"
+            )
+    multirun = "-m" in options or "--multirun" in options or "hydra.mode=MULTIRUN" in overrides
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    for text, ov in zip(overrides, parsed, strict=True):
+        if ov.is_sweep_override() and not multirun:
+            _fail(
+                f"{text} is not allowed: several values are a sweep and need -m (--multirun); "
+                "a list is written key=[a,b]"
+            )
+        if text.startswith("~") and not _override_key(text).startswith("hydra"):
+            _fail(
+                f"{text} is not allowed: every key the experiment reads must be set; "
+                f"give it a value with {_override_key(text)}=VALUE"
+            )
 
 
 def _leaf_keys(node, prefix: str = "") -> set[str]:
@@ -351,8 +390,9 @@ def preflight(argv: list[str]) -> None:
     """
     from hydra.errors import HydraException, OverrideParseException
 
-    _, overrides = _split_argv(argv)
+    options, overrides = _split_argv(argv)
     try:
+        _check_command_line(options, overrides)
         variants = _variants(overrides)
     except OverrideParseException as exc:
         _fail(_one_line(exc))

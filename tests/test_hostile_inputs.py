@@ -266,6 +266,26 @@ def test_every_swept_value_and_interpolation_is_checked(monkeypatch, capsys, tmp
     assert_refused(monkeypatch, capsys, tmp_path, argv, key)
 
 
+COMMAND_LINE = [
+    (("network.N=10,20",), "network.N=10,20"),
+    (exp("ising", "mc.sweeps=range(100,300,100)"), "mc.sweeps=range(100,300,100)"),
+    (("experiment=ising,recall",), "experiment=ising,recall"),
+    (("~trials",), "~trials"),
+    (("~network",), "~network"),
+    (("--config-name", "nosuch"), "--config-name"),
+    (("-cp", "/nonexistent"), "-cp"),
+    (("network.N",), "network.N"),
+    (("network.N=[1,",), "[1,"),
+    (("+experiment=ising",), "+experiment=ising"),
+    (("trials=${trials}",), "trials"),
+]
+
+
+@pytest.mark.parametrize(("argv", "key"), COMMAND_LINE, ids=[" ".join(a) for a, _ in COMMAND_LINE])
+def test_malformed_command_lines_are_refused(monkeypatch, capsys, tmp_path, argv, key):
+    assert_refused(monkeypatch, capsys, tmp_path, argv, key)
+
+
 # --------------------------------------------------------------------------- shadowed keys
 
 SHADOWED = [
