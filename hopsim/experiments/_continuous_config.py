@@ -55,6 +55,28 @@ def solver(cfg: DictConfig) -> dict:
     }
 
 
+class ProgressModel:
+    """A model whose right-hand side advances a progress bar to the solver's time.
+
+    Wraps a :class:`hopsim.dynamics.continuous.ContinuousNetwork` for
+    :func:`hopsim.dynamics.continuous.integrate` (every other attribute is the model's), so
+    one long integration shows how far it got: ``bar`` counts percent of ``t_max``. The
+    numbers are those of the bare model.
+    """
+
+    def __init__(self, model, bar, t_max: float) -> None:
+        self._model, self._bar, self._scale = model, bar, 100.0 / t_max
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def rhs(self, t, v):
+        percent = int(min(float(t) * self._scale, 100.0))
+        if percent > self._bar.n:
+            self._bar.update(percent - self._bar.n)
+        return self._model.rhs(t, v)
+
+
 def check_duration(key: str, t_max: float, tau: float) -> None:
     """Refuse an integration over more than :data:`MAX_TIME_CONSTANTS` time constants."""
     from hopsim.resources import check_work

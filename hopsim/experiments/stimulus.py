@@ -17,12 +17,14 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
+from tqdm.auto import tqdm
 
 from hopsim import bifurcation as bif
 from hopsim.config import ConfigError, get, get_float, get_int, get_optional
 from hopsim.dynamics import continuous as ode
 from hopsim.experiments._continuous_config import (
     MIN_TIME,
+    ProgressModel,
     check_duration,
     drive,
     neuron,
@@ -71,7 +73,11 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     stable_rest = np.where(rest.stable[0] == 1, rest.v[0], np.nan)
     v0 = _initial_state(cfg, stable_rest)
     t = np.linspace(0.0, float(cfg.stimulus.t_max), int(cfg.stimulus.points))
-    sol = ode.integrate(model, np.array([v0]), t, **solver(cfg))
+    bar = tqdm(total=100, desc="stimulus", unit="%", disable=not progress)
+    watched = ProgressModel(model, bar, float(t[-1])) if progress else model
+    sol = ode.integrate(watched, np.array([v0]), t, **solver(cfg))
+    bar.update(bar.total - bar.n)
+    bar.close()
 
     pulses = np.array(h.pulses, dtype=np.float64).reshape(-1, 3)
     after = _states_after(model, sol, pulses, t[-1])
