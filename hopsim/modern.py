@@ -36,7 +36,7 @@ from scipy.special import logsumexp
 REGIMES = ("single", "metastable", "global")
 SINGLE, METASTABLE, GLOBAL = 0, 1, 2
 #: Keys processed at once; above this the update runs in blocks with a running log-sum-exp.
-BLOCK = 8192
+BLOCK = 16384
 
 
 # ----------------------------------------------------------------------------- patterns
@@ -108,9 +108,9 @@ def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK):
     """(update of Q, ``lse(beta, X xi)`` of every query of Q): one pass over the keys."""
     Q = np.atleast_2d(Q)
     P = X.shape[0]
+    Qb = Q * np.asarray(beta, dtype=Q.dtype)  # beta folded into the queries: one pass fewer
     if P <= block:
-        W = Q @ X.T
-        W *= beta
+        W = Qb @ X.T
         top = W.max(axis=1)
         W -= top[:, None]
         np.exp(W, out=W)
@@ -123,8 +123,7 @@ def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK):
     acc = np.zeros((Q.shape[0], X.shape[1]), dtype=np.result_type(Q, X))
     for start in range(0, P, block):
         Xb = X[start : start + block]
-        W = Q @ Xb.T
-        W *= beta
+        W = Qb @ Xb.T
         new_top = np.maximum(top, W.max(axis=1))
         rescale = np.exp(top - new_top)
         W -= new_top[:, None]

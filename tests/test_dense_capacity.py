@@ -27,8 +27,7 @@ def polynomial_run():
         "dense_capacity.checks=96",
         "dense_capacity.trials=4",
     )
-    dense_capacity.validate(cfg)
-    return dense_capacity.run(cfg, SeedTree(0))
+    return dense_capacity.run(dense_capacity.parameters(cfg), SeedTree(0))
 
 
 def test_layout_and_stricter_criterion(polynomial_run):
@@ -88,8 +87,7 @@ def test_config_errors_are_one_line(override, key):
 
 def test_default_grid_reaches_past_capacity():
     cfg = compose_config("experiment=dense_capacity")
-    dense_capacity.validate(cfg)
-    for name, energy, sizes, _factors, grids in dense_capacity._plan(cfg):
+    for name, energy, sizes, _factors, grids in dense_capacity.parameters(cfg).plan:
         for N in sizes:
             predicted, _ = dense_capacity.prediction(energy, N)
             assert grids[N].max() >= min(2 * predicted, 2 ** (N - 1)), (name, N)

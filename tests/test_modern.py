@@ -156,8 +156,7 @@ def test_experiment_layout_and_pictures():
         "modern.members=32",
         "images.side=16",
     )
-    experiment.validate(cfg)
-    ds = experiment.run(cfg, SeedTree(0))
+    ds = experiment.run(experiment.parameters(cfg), SeedTree(0))
     assert ds.error.dims == ("kind", "P", "beta", "query")
     assert (ds.one_step_error <= ds.bound + 1e-12).all()
     assert float(ds.energy_rise.max()) <= 1e-12

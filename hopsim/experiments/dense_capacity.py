@@ -26,6 +26,7 @@ are NaN), ``factor`` (grid index; ``P`` and ``P_factor`` are coordinates), ``net
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -102,24 +103,40 @@ def _plan(cfg: DictConfig):
     return plan
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the dense_capacity experiment reads, and the memory it needs."""
-    get_float(cfg, "dense_capacity.beta", lo=0.0, lo_open=True)
-    get_int(cfg, "dense_capacity.networks", lo=1)
-    get_int(cfg, "dense_capacity.checks", lo=1)
+@dataclass(frozen=True)
+class DenseCapacityParams:
+    """Everything the experiment reads from its config, checked once."""
+
+    plan: tuple  # (name, energy, sizes, factors, {N: P grid}) per energy
+    networks: int
+    checks: int
+    trials: int
+    noise: float
+    tie: str
+    update: str
+    max_sweeps: int
+    beta: float
+
+
+def parameters(cfg: DictConfig) -> DenseCapacityParams:
+    """Read and check every key, and the memory the largest point needs."""
+    beta = get_float(cfg, "dense_capacity.beta", lo=0.0, lo_open=True)
+    networks = get_int(cfg, "dense_capacity.networks", lo=1)
+    checks = get_int(cfg, "dense_capacity.checks", lo=1)
     trials = get_int(cfg, "dense_capacity.trials", lo=1)
-    get_float(cfg, "dense_capacity.noise", lo=0.0, hi=1.0)
-    get_choice(cfg, "network.tie", TIE_RULES)
-    get_choice(cfg, "dynamics.update", discrete.UPDATE_RULES)
-    get_int(cfg, "dynamics.max_sweeps", lo=1)
+    noise = get_float(cfg, "dense_capacity.noise", lo=0.0, hi=1.0)
+    tie = get_choice(cfg, "network.tie", TIE_RULES)
+    update = get_choice(cfg, "dynamics.update", discrete.UPDATE_RULES)
+    max_sweeps = get_int(cfg, "dynamics.max_sweeps", lo=1)
     for key in ("dense_capacity.factors", "dense_capacity.factors_exp"):
         if len(get_list(cfg, key, lo=0.0, lo_open=True)) < 2:
             raise ConfigError(key, get(cfg, key), "at least 2 numbers > 0")
-    biggest = 0.0
-    for _, _, sizes, _, grids in _plan(cfg):
+    plan = _plan(cfg)
+    biggest, worst = 0.0, (0, 0)
+    for _, _, sizes, _, grids in plan:
         for N in sizes:
             P = float(grids[N].max())
-            # patterns (int8 + float64 blocks), overlaps and terms of one block of states
+            # patterns (int8 + float32 + float64 copies), overlaps and terms of one block
             need = P * N * 13 + 3 * 8 * P * max(_BLOCK, trials)
             if need > biggest:
                 biggest, worst = need, (N, P)
@@ -129,6 +146,14 @@ def validate(cfg: DictConfig) -> None:
         biggest,
         f"N={worst[0]}, P={int(worst[1])} patterns and their overlaps",
     )
+    return DenseCapacityParams(
+        tuple(plan), networks, checks, trials, noise, tie, update, max_sweeps, beta
+    )
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the dense_capacity experiment reads."""
+    parameters(cfg)
 
 
 def _fixed_checks(net: DenseNetwork, checks: int) -> tuple[float, int, int]:
@@ -148,14 +173,10 @@ def _fixed_checks(net: DenseNetwork, checks: int) -> tuple[float, int, int]:
     return float(flags[:first].mean()), int(not failed), tested
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(p: DenseCapacityParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run every (energy, N, P) point; see the module docstring for the dataset."""
-    plan = _plan(cfg)
-    networks = int(get(cfg, "dense_capacity.networks"))
-    checks, trials = int(get(cfg, "dense_capacity.checks")), int(get(cfg, "dense_capacity.trials"))
-    noise = float(get(cfg, "dense_capacity.noise"))
-    tie, update = str(get(cfg, "network.tie")), str(get(cfg, "dynamics.update"))
-    max_sweeps = int(get(cfg, "dynamics.max_sweeps"))
+    plan, networks, checks, trials = p.plan, p.networks, p.checks, p.trials
+    noise, tie, update, max_sweeps = p.noise, p.tie, p.update, p.max_sweeps
     names = [p[0] for p in plan]
     all_N = sorted({N for p in plan for N in p[2]})
     n_fac = max(len(p[3]) for p in plan)
@@ -237,7 +258,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     ds["exact"] = (ds.overlap == 1).where(ds.overlap.notnull())
     ds["capacity_pattern"] = crossing(ds.fixed_fraction.mean("network"), ds.P)
     ds["capacity_all"] = crossing(ds.all_fixed.mean("network"), ds.P)
-    _attrs(ds, noise, checks, update, tie, float(get(cfg, "dense_capacity.beta")))
+    _attrs(ds, noise, checks, update, tie, p.beta)
     return ds
 
 

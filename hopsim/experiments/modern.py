@@ -68,7 +68,7 @@ class ModernParams:
     image_noise: float
 
 
-def params(cfg: DictConfig) -> ModernParams:
+def parameters(cfg: DictConfig) -> ModernParams:
     """Read and check every key (one-line ConfigError on an impossible value)."""
     from hopsim.experiments.images import image_labels, image_sources
 
@@ -123,7 +123,7 @@ def params(cfg: DictConfig) -> ModernParams:
 
 def validate(cfg: DictConfig) -> None:
     """Check every key the modern experiment reads."""
-    params(cfg)
+    parameters(cfg)
 
 
 def make_patterns(p: ModernParams, kind: str, P: int, rng: np.random.Generator) -> np.ndarray:
@@ -144,9 +144,8 @@ def _separation(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return own - G.max(axis=1)
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
-    """Run both parts; see the module docstring for the dataset."""
-    p = params(cfg)
+def run(p: ModernParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """Run both parts from the checked parameters; see the module docstring."""
     K, Pn, Bn, Q = len(p.kinds), len(p.Ps), len(p.betas), p.queries
     shape = (K, Pn, Bn, Q)
     out = {n: np.full(shape, np.nan) for n in ("error", "one_step_error", "bound", "energy_rise")}
