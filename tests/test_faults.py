@@ -65,17 +65,6 @@ def test_stale_temporaries_of_killed_writes_are_removed(tmp_path):
     assert clean_stale_temporaries(tmp_path) == []
 
 
-def test_a_resumed_job_cleans_its_folder_too(tmp_path, hopsim_cmd):
-    """resume=true skips a finished job without writing: the stale temporary goes anyway."""
-    first = hopsim_cmd(*TINY, "network.N=20,30", multirun=True)
-    assert first.returncode == 0, first.stderr
-    stale = tmp_path / "sweep" / "0" / f".result.nc.{socket.gethostname()}.{_dead_pid()}.x.tmp"
-    stale.write_bytes(b"killed")
-    again = hopsim_cmd(*TINY, "network.N=20,30", "resume=true", multirun=True)
-    assert again.returncode == 0 and again.stdout.count("skipped") == 2
-    assert not stale.exists()
-
-
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_results_get_the_mode_the_umask_allows(tmp_path, umask, mode):
     old = os.umask(umask)
@@ -86,7 +75,7 @@ def test_results_get_the_mode_the_umask_allows(tmp_path, umask, mode):
     assert path.stat().st_mode & 0o777 == mode
 
 
-def test_sweep_files_are_readable_by_colleagues_under_umask_022(tmp_path, hopsim_cmd):
+def test_sweep_files_are_readable_under_umask_022_and_resume_cleans_up(tmp_path, hopsim_cmd):
     old = os.umask(0o022)  # inherited by the command
     try:
         proc = hopsim_cmd(*TINY, "network.N=20,30", multirun=True)
@@ -95,6 +84,12 @@ def test_sweep_files_are_readable_by_colleagues_under_umask_022(tmp_path, hopsim
     assert proc.returncode == 0, proc.stderr
     for path in [tmp_path / "sweep" / "result.nc", *(tmp_path / "sweep").glob("*/result.nc")]:
         assert path.stat().st_mode & 0o777 == 0o644, path
+    # resume=true skips a finished job without writing: its stale temporary goes anyway
+    stale = tmp_path / "sweep" / "0" / f".result.nc.{socket.gethostname()}.{_dead_pid()}.x.tmp"
+    stale.write_bytes(b"killed")
+    again = hopsim_cmd(*TINY, "network.N=20,30", "resume=true", multirun=True)
+    assert again.returncode == 0 and again.stdout.count("skipped") == 2
+    assert not stale.exists()
 
 
 # ------------------------------------------------------------------ folders
@@ -106,10 +101,24 @@ def test_run_folder_that_is_a_file_is_one_line(tmp_path, hopsim_cmd):
     assert proc.returncode == 1 and "run" in line and "not a folder" in line
 
 
-def test_sweep_folder_inside_a_file_is_one_line(tmp_path, hopsim_cmd):
+def test_sweep_folder_that_is_a_file_is_one_line(tmp_path, capsys):
+    """Through Hydra's own callback dispatcher, which turns exceptions into warnings."""
+    from hydra._internal.callbacks import Callbacks
+    from omegaconf import OmegaConf
+
     (tmp_path / "sweep").write_text("not a folder")
-    line = _one_line(proc := hopsim_cmd(*TINY, "network.N=20,30", multirun=True))
-    assert proc.returncode == 1 and "sweep" in line
+    config = OmegaConf.create(
+        {
+            "hydra": {
+                "sweep": {"dir": str(tmp_path / "sweep")},
+                "callbacks": {"merge": {"_target_": "hopsim.callbacks.MergeResults"}},
+            }
+        }
+    )
+    with pytest.raises(SystemExit) as info:
+        Callbacks(config).on_multirun_start(config=config)
+    err = capsys.readouterr().err.strip()
+    assert info.value.code == 1 and len(err.splitlines()) == 1 and "not a folder" in err
 
 
 def test_read_only_folders_are_reported(tmp_path, monkeypatch):
@@ -124,10 +133,15 @@ def test_read_only_folders_are_reported(tmp_path, monkeypatch):
     assert callbacks.dir_problem(tmp_path) is None
 
 
-def test_result_that_cannot_be_written_is_one_line(tmp_path, hopsim_cmd):
-    (tmp_path / "run" / "result.nc").mkdir(parents=True)  # in the way of the result
-    line = _one_line(proc := hopsim_cmd(*TINY, "network.N=20"))
-    assert proc.returncode == 1 and "result.nc" in line
+def test_result_that_cannot_be_written_is_one_line(tmp_path):
+    from conftest import compose_config
+
+    from hopsim.cli import ResultWriteError, run_job
+
+    (tmp_path / "result.nc").mkdir()  # in the way of the result
+    with pytest.raises(ResultWriteError) as info:  # main prints it as one line, exit 1
+        run_job(compose_config(*TINY, "network.N=20"), tmp_path, [])
+    assert "result.nc" in str(info.value) and "\n" not in str(info.value)
 
 
 @pytest.mark.skipif(ROOT, reason="root writes into read-only folders")

@@ -16,6 +16,8 @@ the callback, the exit status and the launchers.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import textwrap
 from pathlib import Path
@@ -35,6 +37,7 @@ from hopsim.io import (
     load_dataset,
     merge_jobs,
     parse_sweep,
+    save_dataset,
     sweep_dim_name,
 )
 
@@ -94,6 +97,16 @@ TINY = {
 }
 
 
+@functools.cache
+def _composed(*overrides: str) -> DictConfig:
+    return compose_config(*overrides)
+
+
+def _compose(*overrides: str) -> DictConfig:
+    """compose_config, cached (each composition takes a noticeable fraction of a second)."""
+    return copy.deepcopy(_composed(*overrides))
+
+
 def _list_keys(cfg: DictConfig, prefix: str = "") -> dict[str, list]:
     """Every list-valued key of a composed config (hydra's own node aside)."""
     found = {}
@@ -138,7 +151,7 @@ def _fake_sweep(tmp_path: Path, name: str, key: str, values: list[str]):
         job_dir = sweep / str(num)
         (job_dir / ".hydra").mkdir(parents=True)
         OmegaConf.save(OmegaConf.create(overrides), job_dir / ".hydra" / "overrides.yaml")
-        run_job(compose_config(*overrides), job_dir, overrides)
+        run_job(_compose(*overrides), job_dir, overrides)
     return sweep, [*base, f"{key}={','.join(values)}"]
 
 
@@ -195,7 +208,8 @@ def test_single_values_of_an_own_list_key_merge_along_its_dimension(tmp_path, na
     values = [_text(value[0]), _text(value[1])]
     try:
         for v in values:
-            validate(compose_config(f"experiment={name}", *TINY[name], f"{key}={v}"))
+            base = (o for o in TINY[name] if not o.startswith(f"{key}="))
+            validate(_compose(f"experiment={name}", *base, f"{key}={v}"))
     except ConfigError:  # this key takes only lists: nothing to merge singly
         pytest.skip(f"{key} takes lists only")
     sweep, overrides = _fake_sweep(tmp_path, name, key, values)
@@ -262,18 +276,6 @@ def test_readme_resume_example_merges_and_resumes(hopsim_cmd, tmp_path):
     xr.testing.assert_identical(ds.drop_attrs(), load_dataset(tmp_path / "sweep").drop_attrs())
 
 
-def test_own_dimension_sweep_end_to_end(hopsim_cmd, tmp_path):
-    proc = hopsim_cmd("experiment=ising", *TINY["ising"][2:], "lattice.L=[4]",
-                      "mc.temperatures=2.0,2.5", multirun=True)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    ds = load_dataset(tmp_path / "sweep")
-    assert dict(ds.sizes) == {"L": 1, "temperature": 2} and ds.attrs["n_failed"] == 0
-    for name, var in ds.data_vars.items():  # no temperature left empty
-        if "temperature" in var.dims:
-            others = [d for d in var.dims if d != "temperature"]
-            assert var.notnull().any(others).all(), name
-
-
 def test_merge_error_is_one_line_and_exit_1(hopsim_cmd, tmp_path):
     """A key given twice: the jobs run, the merge cannot, and the command says so."""
     proc = hopsim_cmd("network.N=20,30", "network.N=40", "patterns.P=2", "trials=2",
@@ -283,12 +285,55 @@ def test_merge_error_is_one_line_and_exit_1(hopsim_cmd, tmp_path):
     assert "network.N is given twice" in proc.stderr and "Warning" not in proc.stderr
 
 
-def test_merged_file_that_cannot_be_written_is_exit_1(hopsim_cmd, tmp_path):
-    (tmp_path / "sweep" / "result.nc").mkdir(parents=True)  # in the way of the merged file
-    proc = hopsim_cmd("network.N=20,30", "patterns.P=2", "trials=2", multirun=True)
-    assert proc.returncode == 1
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "merged result" in lines[0], proc.stderr
+def _job(sweep: Path, num: int, overrides: list[str], ds: xr.Dataset) -> None:
+    (sweep / str(num) / ".hydra").mkdir(parents=True)
+    OmegaConf.save(OmegaConf.create(overrides), sweep / str(num) / ".hydra" / "overrides.yaml")
+    save_dataset(ds, sweep / str(num) / "result.nc")
+
+
+def _tiny(x_as_coord: bool = False) -> xr.Dataset:
+    ds = xr.Dataset({"x": ("trial", np.arange(3.0))}, attrs={"experiment": "recall"})
+    return ds.set_coords("x") if x_as_coord else ds
+
+
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ("merged file in the way", "cannot write the merged result"),
+        ("swept key given again", "network.N is given twice"),
+        ("no job finished", "no job finished"),
+        ("datasets that do not fit", "do not fit together"),
+    ],
+)
+def test_every_merge_error_is_one_line_and_exit_1(tmp_path, capsys, fault, message):
+    """Through Hydra's own callback dispatcher, which turns exceptions into warnings."""
+    from hydra._internal.callbacks import Callbacks
+
+    sweep, overrides = tmp_path / "sweep", ["network.N=20,30"]
+    _job(sweep, 0, ["network.N=20"], _tiny())
+    _job(sweep, 1, ["network.N=30"], _tiny(x_as_coord=fault.startswith("datasets")))
+    if fault == "merged file in the way":
+        (sweep / "result.nc").mkdir()
+    elif fault == "swept key given again":
+        overrides.append("network.N=40")
+    elif fault == "no job finished":
+        for num in (0, 1):
+            (sweep / str(num) / "error.txt").write_text("Traceback ...")
+    config = OmegaConf.create(
+        {
+            "hydra": {
+                "sweep": {"dir": str(sweep)},
+                "overrides": {"task": overrides},
+                "callbacks": {"merge": {"_target_": "hopsim.callbacks.MergeResults"}},
+            }
+        }
+    )
+    with pytest.raises(SystemExit) as info:
+        Callbacks(config).on_multirun_end(config=config)
+    assert info.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert not (sweep / "result.nc").is_file()
 
 
 CRASH_HOOK = """
