@@ -245,6 +245,7 @@ def _explain_composition_error(
 ) -> str:
     """Turn Hydra's multi-line composition errors into one line naming ``override``."""
     from hydra.errors import MissingConfigException
+    from omegaconf.errors import ValidationError
 
     context = [] if context is None else [c for c in context if c != override]
     cause = exc.__cause__ or exc
@@ -255,6 +256,9 @@ def _explain_composition_error(
         value = override.split("=", 1)[1] if "=" in override else ""
         return f"{group}={value!r} is not allowed: expected {allowed}"
     full_key = getattr(cause, "full_key", None)
+    if override and isinstance(cause, ValidationError):
+        reason = (str(cause).strip().splitlines() or ["a value of the wrong type"])[0]
+        return f"{override} is not allowed: {reason}"
     if override and not full_key and "Could not override" in str(exc):
         full_key = _override_key(override)
     if full_key and override:
@@ -302,6 +306,33 @@ def _glob_options(text: str, override) -> list[str]:
         return list(override.value().filter(names))
     except Exception:  # noqa: BLE001 - not a hopsim group (e.g. hydra/...): compose as given
         return []
+
+
+#: Launcher keys that count something: (smallest value, largest value); null is allowed.
+_LAUNCHER_COUNTS = {
+    "timeout_min": (1, 10**7),
+    "cpus_per_task": (1, 4096),
+    "tasks_per_node": (1, 4096),
+    "nodes": (1, 10**5),
+    "mem_gb": (1, 10**6),
+    "gpus_per_node": (0, 1024),
+    "array_parallelism": (1, 10**6),
+    "max_num_timeout": (0, 10**4),
+    "signal_delay_s": (0, 10**6),
+}
+
+
+def _check_launcher(cfg: DictConfig) -> None:
+    """Counts of the chosen launcher (``hydra.launcher.*``) must be sensible integers."""
+    launcher = OmegaConf.select(cfg, "hydra.launcher")
+    if not isinstance(launcher, DictConfig):
+        return
+    for name, (lo, hi) in _LAUNCHER_COUNTS.items():
+        if name in launcher and launcher._get_node(name)._value() is not None:
+            get_int(cfg, f"hydra.launcher.{name}", lo=lo, hi=hi)
+    n_jobs = launcher.get("n_jobs") if "n_jobs" in launcher else None
+    if n_jobs is not None and (get_int(cfg, "hydra.launcher.n_jobs", lo=-4096, hi=4096) == 0):
+        raise ConfigError("hydra.launcher.n_jobs", 0, "an integer >= 1, or -1 (one per core)")
 
 
 def _check_command_line(options: list[str], overrides: list[str]) -> None:
@@ -405,6 +436,10 @@ def preflight(argv: list[str]) -> None:
         except Exception as exc:  # noqa: BLE001 - omegaconf errors during interpolation
             culprit = changed or _find_culprit(variant)
             _fail(_explain_composition_error(exc, culprit, _context(variant)))
+        try:
+            _check_launcher(cfg)
+        except ConfigError as exc:
+            _fail(str(exc))
         with open_dict(cfg):
             del cfg["hydra"]
         _check_resolvable(cfg)
