@@ -76,10 +76,10 @@ def test_bad_values_get_one_line_errors():
         rules.parameters(compose_config(*SMALL, "rules.names=[nosuch]"))
     with pytest.raises(ConfigError, match="network.N"):
         rules.parameters(compose_config(*SMALL, "network.N=[40,40]"))
-    with pytest.raises(ConfigError, match="network.learning_options.activity"):
-        rules.parameters(
-            compose_config(*SMALL, "rules.names=[hebb]", "network.learning_options.activity=0.1")
-        )
+    with pytest.raises(ConfigError, match="network.learning_options.nosuch"):
+        rules.parameters(compose_config(*SMALL, "+network.learning_options.nosuch=0.1"))
+    with pytest.raises(ConfigError, match="network.learning_options.kappa"):
+        rules.parameters(compose_config(*SMALL, "network.learning_options.kappa=-1"))
 
 
 def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run):

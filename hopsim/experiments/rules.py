@@ -87,13 +87,14 @@ def _rule_specs(cfg: DictConfig) -> tuple[NetworkSpec, ...]:
     given = get(cfg, "network.learning_options", None) or {}
     if not isinstance(given, dict):
         raise ConfigError("network.learning_options", given, "a mapping of option: value")
-    used = {k for n in names for k in get_rule(n).options}
+    # each rule takes its own options; an option no registered rule has is an error
+    known = {k for n in rule_names() for k in get_rule(n).options}
     for key, value in given.items():
-        if value is not None and key not in used:
+        if value is not None and key not in known:
             raise ConfigError(
                 f"network.learning_options.{key}",
                 value,
-                "null: not an option of any rule in rules.names",
+                "null: not an option of any learning rule (" + ", ".join(sorted(known)) + ")",
             )
     specs = []
     for name in names:
@@ -273,7 +274,8 @@ def theory(name: str, N: int, options: dict) -> tuple[float, float]:
     if name == "pseudo_inverse":
         return 1.0, 1.0
     if name == "krauth_mezard":  # stable up to alpha_c(0) = 2; margin kappa up to alpha_c(kappa)
-        return gardner_capacity(0.0), gardner_capacity(float(options.get("kappa", 0.0)))
+        kappa = float(options.get("kappa", 0.0))  # kappa = 0: no margin, no basin to predict
+        return gardner_capacity(0.0), gardner_capacity(kappa) if kappa > 0 else math.nan
     return get_rule(name).capacity(N) / N, math.nan
 
 
