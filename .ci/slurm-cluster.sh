@@ -42,7 +42,7 @@ is_up() {
         serving "$(node_state)"
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 install_packages() {
     if command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
