@@ -11,7 +11,7 @@ Usage::
    visit (``-sum_mu F(xi_mu . s)`` for s_i = +1 and -1: O(N P) per visit). Both visit the
    same order and the script checks that they end in the same states.
 2. Modern Hopfield network: one update of Q queries against P patterns of dimension d
-   (float32), ``hopsim.modern.update`` (keys in blocks of 16384 with a running
+   (float32), ``hopsim.modern.update`` (keys in blocks of 64 MB of weights with a running
    log-sum-exp) against the two matrix products it consists of, ``Q X^T`` and
    ``W X``, timed on their own; also the peak size of the weight block it holds.
 
@@ -96,7 +96,7 @@ def modern_benchmark(Q: int, P: int, d: int) -> None:
     t_products = median_time(products, 3, warm_up=True)
     ref = md.attention(queries[:8].astype(np.float64), X, X, float(beta))
     err = float(np.max(np.abs(md.update(X, queries[:8], beta) - ref)))
-    block = min(P, md.BLOCK)
+    block = min(P, md.block_keys(Q, np.float32))
     print(f"Modern Hopfield update, Q = {Q}, P = {P}, d = {d} (float32)")
     print(f"  Q X^T and W X alone                 {t_products:10.3f} s")
     print(f"  hopsim.modern.update                {t_update:10.3f} s")

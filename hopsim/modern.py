@@ -35,8 +35,14 @@ from scipy.special import logsumexp
 
 REGIMES = ("single", "metastable", "global")
 SINGLE, METASTABLE, GLOBAL = 0, 1, 2
-#: Keys processed at once; above this the update runs in blocks with a running log-sum-exp.
-BLOCK = 16384
+#: Bytes of softmax weights held at once; more keys run in blocks with a running
+#: log-sum-exp (so memory is one (B, block) array, never (B, P)).
+BLOCK_BYTES = 64 * 2**20
+
+
+def block_keys(B: int, dtype=np.float64) -> int:
+    """Keys per block for B queries: ``BLOCK_BYTES`` of weights, at least 1024 keys."""
+    return max(1024, BLOCK_BYTES // (max(B, 1) * np.dtype(dtype).itemsize))
 
 
 # ----------------------------------------------------------------------------- patterns
@@ -94,20 +100,23 @@ def attention(Q: np.ndarray, K: np.ndarray, V: np.ndarray, beta: float) -> np.nd
     return w @ V
 
 
-def update(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK) -> np.ndarray:
+def update(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None) -> np.ndarray:
     """One update of every query: ``softmax(beta Q X^T) X``, (B, d).
 
-    Up to ``block`` keys at once this is two BLAS products and one exp; beyond, the keys
-    are visited in blocks with a running maximum and sum (a streaming log-sum-exp), so
-    only a (B, block) array of weights ever exists.
+    Up to ``block`` keys at once (default :func:`block_keys`: 64 MB of weights) this is
+    two BLAS products and one exp; beyond, the keys are visited in blocks with a running
+    maximum and sum (a streaming log-sum-exp), so only a (B, block) array of weights
+    ever exists.
     """
     return _step(X, Q, beta, block)[0]
 
 
-def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int = BLOCK):
+def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None):
     """(update of Q, ``lse(beta, X xi)`` of every query of Q): one pass over the keys."""
     Q = np.atleast_2d(Q)
     P = X.shape[0]
+    if block is None:
+        block = block_keys(Q.shape[0], np.result_type(Q, X))
     Qb = Q * np.asarray(beta, dtype=Q.dtype)  # beta folded into the queries: one pass fewer
     if P <= block:
         W = Qb @ X.T

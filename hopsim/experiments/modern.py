@@ -111,7 +111,7 @@ def parameters(cfg: DictConfig) -> ModernParams:
         image_noise=get_float(cfg, "images.noise", lo=0.0),
     )
     Pmax = max(p.Ps)
-    block = min(Pmax, md.BLOCK)
+    block = min(Pmax, md.block_keys(p.queries))
     # patterns, their Gram rows for the separation (one block), weights of one update
     need = 8.0 * (Pmax * p.d + Pmax * min(Pmax, 4096) + 3 * p.queries * block)
     need += 8.0 * (len(p.kinds) * len(p.Ps) * len(p.betas) * p.queries * (p.max_steps + 12))
