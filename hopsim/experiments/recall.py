@@ -220,7 +220,8 @@ def summary(ds: xr.Dataset) -> str:
     return (
         f"recall: N={int(ds.N)} P={int(ds.P)} (alpha={float(ds.alpha):.3f}), "
         f"update={ds['update'].item()}, corruption={ds['corruption'].item()} "
-        f"level={float(ds.noise):g}, theta={theta_text}, tie={ds['tie'].item()}. "
+        f"level={float(ds.noise):g}, theta={theta_text}, tie={ds['tie'].item()}, "
+        f"learning={ds['learning'].item() if 'learning' in ds.coords else 'hebb'}. "
         f"{n} trials: mean final overlap {m.mean():.3f} +/- {sem:.3f} "
         f"(cue {float(ds.cue_overlap.mean()):.3f}), exact recall {exact}/{n}, "
         f"ended on an inverse {inverse}, spurious {spurious}; outcomes: {counts}; "
