@@ -207,6 +207,43 @@ def make_energy(kind: str, n: int = 3, rectified: bool = False, beta: float = 1.
     raise ValueError(f"network.energy={kind!r} is not allowed: expected one of {ENERGIES}")
 
 
+def energy_from_config(cfg) -> Energy | None:
+    """The energy named by ``network.energy`` and ``network.energy_options``, checked.
+
+    ``network.energy`` absent or ``hebb``/null -> None (the Hebbian network of
+    :mod:`hopsim.network`); ``quadratic``, ``polynomial`` (``energy_options.n``, integer >= 2,
+    default 3; ``energy_options.rectified``, default false) or ``exponential``
+    (``energy_options.beta`` > 0, default 1). Raises ConfigError with a one-line message.
+    """
+    from hopsim.config import ConfigError, get, get_bool, get_choice, get_float, get_int
+
+    if get(cfg, "network.energy", None) in (None, "hebb"):
+        return None
+    kind = get_choice(cfg, "network.energy", ENERGIES)
+    options = get(cfg, "network.energy_options", None) or {}
+    allowed = {"quadratic": set(), "polynomial": {"n", "rectified"}, "exponential": {"beta"}}
+    if not isinstance(options, dict):
+        raise ConfigError("network.energy_options", options, "a mapping of options")
+    extra = sorted(set(options) - allowed[kind])
+    if extra:
+        keys = ", ".join(sorted(allowed[kind])) or "none"
+        raise ConfigError(
+            f"network.energy_options.{extra[0]}",
+            options[extra[0]],
+            f"an option of network.energy={kind} ({keys})",
+        )
+    n = get_int(cfg, "network.energy_options.n", lo=2, hi=64) if "n" in options else 3
+    rectified = (
+        get_bool(cfg, "network.energy_options.rectified") if "rectified" in options else False
+    )
+    beta = (
+        get_float(cfg, "network.energy_options.beta", lo=0.0, lo_open=True)
+        if "beta" in options
+        else 1.0
+    )
+    return make_energy(kind, n, rectified, beta)
+
+
 @dataclass(frozen=True)
 class DenseNetwork:
     """A binary dense associative memory: stored patterns, an energy, thresholds, tie rule.

@@ -193,3 +193,27 @@ def test_make_energy_and_errors():
         Polynomial(1)
     with pytest.raises(ValueError, match="network.theta"):
         DenseNetwork.build(np.ones((1, 3), np.int8), Exponential(1.0), 0.1)
+
+
+def test_energy_from_config():
+    from omegaconf import OmegaConf
+
+    from hopsim.config import ConfigError
+    from hopsim.dense import energy_from_config
+
+    def cfg(**network):
+        return OmegaConf.create({"network": network})
+
+    assert energy_from_config(cfg(N=10)) is None
+    assert energy_from_config(cfg(energy="quadratic")) == Polynomial(2)
+    poly = cfg(energy="polynomial", energy_options={"n": 4, "rectified": True})
+    assert energy_from_config(poly) == Polynomial(4, True)
+    assert energy_from_config(cfg(energy="exponential")) == Exponential(1.0)
+    for bad, key in [
+        (cfg(energy="cubic"), "network.energy"),
+        (cfg(energy="polynomial", energy_options={"n": 1}), "network.energy_options.n"),
+        (cfg(energy="exponential", energy_options={"beta": 0}), "network.energy_options.beta"),
+        (cfg(energy="exponential", energy_options={"n": 3}), "network.energy_options.n"),
+    ]:
+        with pytest.raises(ConfigError, match=key):
+            energy_from_config(bad)
