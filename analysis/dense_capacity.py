@@ -88,60 +88,8 @@ def _factor_ticks(ax) -> None:
     ax.xaxis.set_minor_formatter(mticker.NullFormatter())
 
 
-def figure(ds: xr.Dataset):
-    names = [str(e) for e in ds.energy.values]
-    fig = plt.figure(figsize=(4.0 * max(len(names), 3), 8.6))
-    grid = fig.add_gridspec(2, max(len(names), 4))
-    top = [fig.add_subplot(grid[0, j]) for j in range(len(names))]
-    ax_poly, ax_exp, ax_rec, ax_key = (fig.add_subplot(grid[1, j]) for j in range(4))
-    df = table(ds)
-    letters = "abcdefgh"
-
-    for j, (ax, name) in enumerate(zip(top, names, strict=True)):
-        sel = ds.sel(energy=name)
-        sizes = [N for N in ds.N.values if np.isfinite(sel.theory_pattern.sel(N=N))]
-        for color, N in zip(OKABE_ITO, sizes, strict=False):
-            cell = sel.sel(N=N)
-            x = cell.P_factor.values
-            ax.plot(x, cell.fixed_fraction.mean("network"), "o-", color=color, ms=3, label=f"N={N}")
-            ax.plot(x, cell.all_fixed.mean("network"), "s--", color=color, ms=3, mfc="none")
-        ax.axhline(0.5, color="gray", lw=0.8)
-        ax.axvline(1.0, color="k", lw=0.8, ls=":")
-        ax.set_xscale("log")
-        ref = "2^(N/2)+1" if name == "exp" else "Krotov-Hopfield"
-        ax.set(
-            xlabel=f"P / {ref} prediction",
-            ylabel="fraction (solid: per pattern; dashed: all P)",
-            ylim=(-0.03, 1.03),
-            title=f"({letters[j]}) {name}: stored patterns that are fixed points",
-        )
-        ax.title.set_fontsize(9)
-        ax.legend(fontsize=7, loc="lower left")
-        _factor_ticks(ax)
-
-    # (e) polynomial capacities on log-log axes
-    polys = [n for n in names if n != "exp"]
-    palette = dict(zip(polys, OKABE_ITO, strict=False))
-    for name in polys:
-        part = df[df.energy == name]
-        n = int(part.degree.iloc[0])
-        c = palette[name]
-        grid_N = np.geomspace(part.N.min(), part.N.max(), 50)
-        ax_poly.plot(part.N, part.capacity_pattern, "o", color=c, label=f"{name} per pattern")
-        ax_poly.plot(part.N, part.capacity_all, "s", color=c, mfc="none", label=f"{name} all fixed")
-        ax_poly.plot(grid_N, theory.krotov_hopfield(grid_N, n), "-", color=c, lw=1.2)
-        ax_poly.plot(grid_N, theory.all_patterns_fixed(grid_N, n), "--", color=c, lw=1.0)
-        if name in df.attrs["slopes"]:
-            m, p, N1, N2 = df.attrs["slopes"][name]
-            ax_poly.annotate(
-                f"slope {m:.2f} (theory {p:.2f})",
-                (part.N.max(), part.capacity_pattern.max()),
-                xytext=(4, 0),
-                textcoords="offset points",
-                fontsize=7,
-                color=c,
-                va="center",
-            )
+def _poly_axes(ax_poly, ax_key, df, ds) -> None:
+    """Labels, ticks and the shared key of panel (e)."""
     ax_poly.plot([], [], "k-", lw=1.2, label="N^(n-1)/(2(2n-3)!! ln N)")
     ax_poly.plot([], [], "k--", lw=1.0, label="same / n (all patterns)")
     ax_poly.set(
@@ -177,6 +125,67 @@ def figure(ds: xr.Dataset):
         fontsize=8,
         va="bottom",
     )
+
+
+def figure(ds: xr.Dataset):
+    names = [str(e) for e in ds.energy.values]
+    fig = plt.figure(figsize=(4.0 * max(len(names), 3), 8.6))
+    grid = fig.add_gridspec(2, max(len(names), 4))
+    top = [fig.add_subplot(grid[0, j]) for j in range(len(names))]
+    ax_poly, ax_exp, ax_rec, ax_key = (fig.add_subplot(grid[1, j]) for j in range(4))
+    df = table(ds)
+    letters = "abcdefgh"
+
+    for j, (ax, name) in enumerate(zip(top, names, strict=True)):
+        sel = ds.sel(energy=name)
+        sizes = [N for N in ds.N.values if np.isfinite(sel.theory_pattern.sel(N=N))]
+        for color, N in zip(OKABE_ITO, sizes, strict=False):
+            cell = sel.sel(N=N)
+            x = cell.P_factor.values
+            ax.plot(x, cell.fixed_fraction.mean("network"), "o-", color=color, ms=3, label=f"N={N}")
+            ax.plot(x, cell.all_fixed.mean("network"), "s--", color=color, ms=3, mfc="none")
+        ax.axhline(0.5, color="gray", lw=0.8)
+        ax.axvline(1.0, color="k", lw=0.8, ls=":")
+        ax.set_xscale("log")
+        ref = "2^(N/2)+1" if name == "exp" else "Krotov-Hopfield"
+        ax.set(
+            xlabel=f"P / {ref} prediction",
+            ylabel="fraction (solid: per pattern; dashed: all P)",
+            ylim=(-0.03, 1.03),
+            title=f"({letters[j]}) {name}: stored patterns that are fixed points",
+        )
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=7, loc="lower left")
+        _factor_ticks(ax)
+
+    # (e) polynomial capacities on log-log axes
+    polys = [n for n in names if n != "exp"]
+    if not polys:
+        ax_poly.set_axis_off()
+        ax_key.set_axis_off()
+    palette = dict(zip(polys, OKABE_ITO, strict=False))
+    for name in polys:
+        part = df[df.energy == name]
+        n = int(part.degree.iloc[0])
+        c = palette[name]
+        grid_N = np.geomspace(part.N.min(), part.N.max(), 50)
+        ax_poly.plot(part.N, part.capacity_pattern, "o", color=c, label=f"{name} per pattern")
+        ax_poly.plot(part.N, part.capacity_all, "s", color=c, mfc="none", label=f"{name} all fixed")
+        ax_poly.plot(grid_N, theory.krotov_hopfield(grid_N, n), "-", color=c, lw=1.2)
+        ax_poly.plot(grid_N, theory.all_patterns_fixed(grid_N, n), "--", color=c, lw=1.0)
+        if name in df.attrs["slopes"]:
+            m, p, N1, N2 = df.attrs["slopes"][name]
+            ax_poly.annotate(
+                f"slope {m:.2f} (theory {p:.2f})",
+                (part.N.max(), part.capacity_pattern.max()),
+                xytext=(4, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=c,
+                va="center",
+            )
+    if polys:
+        _poly_axes(ax_poly, ax_key, df, ds)
 
     # (f) exponential capacities, log y against linear N
     if "exp" in names:
