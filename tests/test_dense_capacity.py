@@ -91,3 +91,28 @@ def test_default_grid_reaches_past_capacity():
         for N in sizes:
             predicted, _ = dense_capacity.prediction(energy, N)
             assert grids[N].max() >= min(2 * predicted, 2 ** (N - 1)), (name, N)
+
+
+def test_figure_script(polynomial_run, tmp_path):
+    import importlib.util
+    import pathlib
+
+    import pandas as pd
+
+    from hopsim.io import save_dataset
+
+    ds = polynomial_run.copy()
+    ds.attrs.update(experiment="dense_capacity")
+    save_dataset(ds, tmp_path / "result.nc")
+    path = pathlib.Path(__file__).parents[1] / "analysis" / "dense_capacity.py"
+    spec = importlib.util.spec_from_file_location("dense_capacity_fig", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    paths = module.main([str(tmp_path)])
+    assert {p.name for p in paths} == {
+        "dense_capacity.png",
+        "dense_capacity.pdf",
+        "dense_capacity.csv",
+    }
+    table = pd.read_csv(tmp_path / "dense_capacity.csv")
+    assert set(table.energy) == {"poly2", "poly3", "poly4"}

@@ -147,7 +147,7 @@ def test_clustered_patterns_give_metastable_mixtures():
     assert (label[top] == label[targets]).all()  # the mixture is the query's own cluster
 
 
-def test_experiment_layout_and_pictures():
+def test_experiment_layout_pictures_and_figures(tmp_path):
     cfg = compose_config(
         "experiment=modern",
         "modern.P=[128,256]",
@@ -166,6 +166,29 @@ def test_experiment_layout_and_pictures():
     assert ds.picture_fixed.dims == ("query_kind", "image", "row", "col")
     assert (ds.picture_top == np.arange(ds.sizes["image"])).all()
     assert "modern:" in experiment.summary(ds)
+    _figure_script(ds, tmp_path)
+
+
+def _figure_script(ds, tmp_path):
+    import importlib.util
+    import pathlib
+
+    from hopsim.io import save_dataset
+
+    ds = ds.copy()
+    ds.attrs.update(experiment="modern")
+    save_dataset(ds, tmp_path / "result.nc")
+    path = pathlib.Path(__file__).parents[1] / "analysis" / "modern.py"
+    spec = importlib.util.spec_from_file_location("modern_fig", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    paths = module.main([str(tmp_path)])
+    assert {p.name for p in paths} == {
+        "modern.png",
+        "modern.pdf",
+        "modern_pictures.png",
+        "modern_pictures.pdf",
+    }
 
 
 @pytest.mark.parametrize(
