@@ -47,7 +47,7 @@ synchronous updates and the fixed-point test of many stored patterns.
 float64 for ``beta N > 709``. The kernels divide D by ``2 sinh(beta) exp(beta c)`` with
 ``c`` the largest overlap (per visit: the largest ``A_mu``; per state in batch form: the
 largest ``M_mu``), a positive factor that keeps the sign: ``D' = sum_mu x exp(beta (A - c))``,
-every term at most ``exp(2 beta)``. The energy reported for F = exp is
+every term at most ``exp(beta)``. The energy reported for F = exp is
 ``-(1/beta) ln sum_mu exp(beta M_mu)`` (log-sum-exp, also shifted), a monotone function
 of the true energy ``-sum_mu exp(beta M_mu)``, which cannot be held in float64 at large N.
 """
