@@ -23,8 +23,8 @@ Sources and constants
   asymptotic; at N <= 100 the ``ln N`` and the Gaussian tail are rough, which is why the
   measured capacities are compared by their log-log *slopes* with :func:`local_slope`.
 * Demircigil, Heusel, Loewe, Upgang and Vermet, "On a model of associative memory with
-  huge storage capacity", J. Stat. Phys. 168, 288 (2017) (arXiv:1702.01929), Theorem 3:
-  for ``F(x) = exp(x)`` and ``M = exp(alpha N) + 1`` random patterns, every stored
+  huge storage capacity", J. Stat. Phys. 168, 288 (2017) (arXiv:1702.01929), their theorem
+  for F = exp: for ``F(x) = exp(x)`` and ``M = exp(alpha N) + 1`` random patterns, every stored
   pattern is recovered from a cue with ``rho N`` corrupted bits, with probability -> 1, for
   ``alpha < I(1 - 2 rho) / 2``, ``I(x) = ((1+x) ln(1+x) + (1-x) ln(1-x)) / 2``; for
   ``rho = 0`` that is ``alpha < ln(2)/2``: ``M ~ 2^(N/2)`` (:func:`exponential_capacity`).
@@ -34,7 +34,7 @@ Sources and constants
   -1 there is not a fixed point. Among K random patterns the expected number of such
   pairs is ``K (K-1) N / 2^(N+1)`` (:func:`one_bit_pairs`).
 * Ramsauer et al., "Hopfield networks is all you need", ICLR 2021 (arXiv:2008.02217),
-  Theorem 5 and its proof: with patterns of norm at most ``M`` (``M = max_i |x_i|``),
+  the retrieval-error theorem and its proof: with patterns of norm at most ``M`` (``M = max_i |x_i|``),
   separation ``Delta_i = min_{j != i} (x_i . x_i - x_i . x_j)`` and a query xi, one update
   ``f(xi) = X^T softmax(beta X xi)`` satisfies ``|f(xi) - x_i| <= 2 eps M`` with
   ``eps = (P - 1) exp(-beta (Delta_i - 2 M |xi - x_i|))`` (:func:`one_step_bound`). The
