@@ -79,13 +79,15 @@ def check_resources(points, grid, loops, h_points, N, P, betas, shifted) -> None
         }
     )
     value = loops if key == "bifurcation.loop_lambda" else value
-    # per solve: about grid + 3 float64 roots; per sample: v, eigenvalue, stable, counts
-    per_point = 8.0 * (grid + 3) + 100.0
-    check_work(key, value, solves * (grid / 33) ** 0.5, MAX_SOLVES, "fixed-point solves")
+    # kept per sample: v, eigenvalue, stable, counts (~100 bytes); one solve's grid at a time
+    per_point = 100.0
+    # a solve costs ~55 us plus ~4 us per 100 grid points (measured)
+    check_work(key, value, solves * (1 + grid / 1500), MAX_SOLVES, "fixed-point solves")
     # network: W, the Newton Jacobian and its LU, eigh's workspace; the branch (betas, N)
     net_bytes = 8.0 * (5 * N * N + betas * N + P * N)
     mem_key, mem_value = ("meanfield.N", N) if net_bytes > solves * per_point else (key, value)
-    check_memory(mem_key, mem_value, net_bytes + solves * per_point, "the fixed points")
+    nbytes = net_bytes + solves * per_point + 64.0 * grid
+    check_memory(mem_key, mem_value, nbytes, "the fixed points")
     # each gain: a few Newton solves and one symmetric eigenproblem, ~20 N^3 flops
     flops = betas * 20.0 * float(N) ** 3
     mkey, mvalue = most_responsible({"meanfield.N": (N, 200), "meanfield.points": (betas, 51)})
