@@ -431,10 +431,10 @@ def preflight(argv: list[str]) -> None:
         try:
             cfg = _compose(variant, hydra_config=True)
         except HydraException as exc:
-            culprit = changed or _find_culprit(variant)
+            culprit = _find_culprit(variant) or changed
             _fail(_explain_composition_error(exc, culprit, _context(variant)))
         except Exception as exc:  # noqa: BLE001 - omegaconf errors during interpolation
-            culprit = changed or _find_culprit(variant)
+            culprit = _find_culprit(variant) or changed
             _fail(_explain_composition_error(exc, culprit, _context(variant)))
         try:
             _check_launcher(cfg)

@@ -220,6 +220,7 @@ BLAME = [
     (exp("stimulus", "neuron.tau=2", "stimulus.pulse=1"), "stimulus.pulse=1"),
     (exp("network_ode", "network_ode.N=50", "network.N=5"), "network.N=5"),
     (exp("capacity", "network.N=[50]", "dynamics.updat=sync"), "dynamics.updat=sync"),
+    (("-m", "experiment=ising,recall", "lattice.L=[8]"), "lattice.L=[8]"),
 ]
 
 
