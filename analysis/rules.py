@@ -121,8 +121,11 @@ def figure(ds: xr.Dataset, noise: float | None = None):
     fig.suptitle(
         f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
         f"{ds.attrs['cues_per_network']} cues per network, {ds['update'].item()} updates, "
-        f"bias {float(ds['bias']):g})",
-        y=0.995,
+        f"bias {float(ds['bias']):g})"
+        + (
+            f"\noptions: {ds.attrs['learning_options']}" if ds.attrs.get("learning_options") else ""
+        ),
+        y=1.0,
     )
     fig.tight_layout(rect=(0, 0.03, 1, 0.98))
     return fig, axes, level

@@ -345,9 +345,9 @@ def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
         cues_per_network=params.cues,
         recall_overlap=params.recall_overlap,
         learning_options="; ".join(
-            f"{s.learning}: {', '.join(f'{k}={v}' for k, v in s.options.items())}"
+            f"{s.learning}: {', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in s.options.items() if v is not None)}"
             for s in params.rules
-            if s.options
+            if any(v is not None for v in s.options.values())
         ),
     )
     return ds
