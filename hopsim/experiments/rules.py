@@ -345,12 +345,21 @@ def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
         cues_per_network=params.cues,
         recall_overlap=params.recall_overlap,
         learning_options="; ".join(
-            f"{s.learning}: {', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in s.options.items() if v is not None)}"
-            for s in params.rules
-            if any(v is not None for v in s.options.values())
+            f"{spec.learning}: {_options_text(spec.options)}"
+            for spec in params.rules
+            if _options_text(spec.options)
         ),
     )
     return ds
+
+
+def _options_text(options: dict) -> str:
+    """``kappa=0, budget=20`` for the options that are set (None: the rule's default)."""
+    return ", ".join(
+        f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in options.items()
+        if v is not None
+    )
 
 
 # ----------------------------------------------------------------------------- summary
