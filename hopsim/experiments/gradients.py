@@ -29,9 +29,9 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get_bool, get_float, get_int, get_list
+from hopsim.config import ConfigError, get, get_bool, get_float, get_int, get_list
 from hopsim.experiments import _rnn
-from hopsim.resources import check_work
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 VARIANTS = ("rnn", "lstm", "gru", "lstm_forget1")
@@ -40,8 +40,6 @@ WORK_LIMIT = 2e12
 
 
 def _variants(cfg: DictConfig) -> list[str]:
-    from hopsim.config import get
-
     raw = get(cfg, "model.variants")
     values = raw if isinstance(raw, list) else [raw]
     allowed = "one of " + ", ".join(repr(v) for v in VARIANTS) + " or a list of them"
@@ -70,6 +68,11 @@ def validate(cfg: DictConfig) -> None:
     get_float(cfg, "explode.lr", lo=0.0, hi=10.0, lo_open=True)
     esteps = get_int(cfg, "explode.steps", lo=1, hi=1_000_000)
     eseeds = get_int(cfg, "explode.seeds", lo=0, hi=1000)
+    # the largest tensors: validation and gradient batches, their hidden states and grads
+    inputs = 4.0 * (K + 1) * (get_int(cfg, "task.validation") * (max(lags) + 1) + 3 * tk.batch_size)
+    states = 4.0 * 4 * H * (get(cfg, "gradients.batch_size") + tk.batch_size) * max(length, *lags)
+    key = "task.validation" if inputs > 3 * states else "gradients.batch_size"
+    check_memory(key, get(cfg, key), inputs + 3 * states, "sequences and hidden states")
     per_step = (H + K + 1) * H * 4 * tk.batch_size
     work = per_step * (len(variants) * seeds * tk.steps * sum(lags) + 2 * eseeds * esteps * elag)
     work += per_step * len(variants) * seeds * len(lags) * 2 * length
