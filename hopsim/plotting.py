@@ -1,8 +1,9 @@
-"""Shared helpers for the figure scripts in ``analysis/``.
+"""Command-line plumbing of the figure scripts in ``analysis/`` (the figures are in
+:mod:`hopsim.figures`).
 
-Each script: ``python analysis/NAME.py [RUN_DIR_OR_FILE]`` reads a dataset (the
-newest run of its experiment when no path is given), draws with seaborn, labels
-axes from ``long_name`` and ``units``, and writes PNG and PDF next to the dataset.
+Each script: ``python analysis/NAME.py [RUN_DIR_OR_FILE] [--out DIR] [--format png,pdf]
+[--dpi N] [--fix KEY=VALUE]`` reads a dataset (the newest run of its experiment when no
+path is given), draws every figure of its family and writes them next to the dataset.
 """
 
 from __future__ import annotations
@@ -18,14 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from hopsim.figures._common import axis_label  # noqa: E402,F401  (kept for old imports)
 from hopsim.io import DatasetError, load_dataset, newest_result, resolve_result_path  # noqa: E402
-
-
-def axis_label(da: xr.DataArray | xr.Variable, fallback: str = "") -> str:
-    """``long_name [units]`` of a variable or coordinate (units omitted when "1")."""
-    name = da.attrs.get("long_name", getattr(da, "name", None) or fallback)
-    units = da.attrs.get("units", "")
-    return f"{name} [{units}]" if units and units != "1" else str(name)
 
 
 def save_figure(fig: plt.Figure, out_dir: str | Path, stem: str) -> list[Path]:
@@ -38,14 +33,9 @@ def save_figure(fig: plt.Figure, out_dir: str | Path, stem: str) -> list[Path]:
     return paths
 
 
-def open_from_cli(experiment: str, description: str, argv: list[str] | None = None):
-    """Parse ``[PATH]`` from the command line and load the dataset.
+def _parser(experiment: str, description: str) -> argparse.ArgumentParser:
+    from hopsim.figures.cli import add_options
 
-    Returns
-    -------
-    (xr.Dataset, Path)
-        The dataset and the folder to write figures into.
-    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "path",
@@ -53,7 +43,11 @@ def open_from_cli(experiment: str, description: str, argv: list[str] | None = No
         help=f"run or sweep directory, or a result.nc (default: newest runs/{experiment} result)",
     )
     parser.add_argument("--runs", default="runs", help="root of the runs tree (default: runs)")
-    args = parser.parse_args(argv)
+    add_options(parser)
+    return parser
+
+
+def _open(experiment: str, args) -> tuple[xr.Dataset, Path]:
     try:
         path = resolve_result_path(args.path) if args.path else newest_result(args.runs, experiment)
         ds = load_dataset(path)
@@ -68,6 +62,33 @@ def open_from_cli(experiment: str, description: str, argv: list[str] | None = No
         )
         raise SystemExit(2)
     return ds, path.parent
+
+
+def open_from_cli(experiment: str, description: str, argv: list[str] | None = None):
+    """Parse ``[PATH]`` from the command line and load the dataset; return (ds, folder)."""
+    args = _parser(experiment, description).parse_args(argv)
+    return _open(experiment, args)
+
+
+def run_script(
+    experiment: str,
+    description: str,
+    argv: list[str] | None = None,
+    extra=None,
+) -> list[Path]:
+    """The whole of an ``analysis/NAME.py`` script: parse, load, draw every figure, write.
+
+    ``extra(parser)`` may add options; it returns a function ``args -> options dict``.
+    """
+    from hopsim.figures.cli import write
+
+    parser = _parser(experiment, description)
+    to_options = extra(parser) if extra else (lambda args: {})
+    args = parser.parse_args(argv)
+    ds, folder = _open(experiment, args)
+    paths = write(ds, Path(args.out) if args.out else folder, args, to_options(args))
+    report(paths)
+    return paths
 
 
 def report(paths: list[Path]) -> None:

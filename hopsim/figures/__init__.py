@@ -1,0 +1,159 @@
+"""Figures of hopsim datasets, from Python and from the command line.
+
+One module per experiment family, each with ``figure(ds, **options) -> Figure`` (the main
+figure; a ``kind=`` option picks the others) and ``figures(ds, **options) -> {stem: Figure}``
+(every figure the family draws, keyed by the file stem ``analysis/<name>.py`` and
+``hopsim-plot`` write). Importing :mod:`hopsim` registers the dataset accessor::
+
+    ds = hopsim.io.load_dataset("runs/recall/.../result.nc")
+    fig = ds.hopsim.plot()            # the figure that fits ds.attrs["experiment"]
+    figs = ds.hopsim.figures()        # all of them, {stem: Figure}
+
+Modules are imported on first use, so ``import hopsim`` does not load matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import xarray as xr
+
+from hopsim.figures._common import OKABE_ITO, FigureError
+
+#: experiment attr -> module of hopsim.figures (or "path/to/file.py:" for repository scripts)
+REGISTRY: dict[str, str] = {
+    "recall": "recall",
+    "capacity": "capacity",
+    "hopfield_temperature": "phase_diagram",
+    "bifurcation": "bifurcation",
+    "phase_portrait": "phase_portrait",
+    "stimulus": "stimulus",
+    "network_ode": "network_ode",
+    "ising": "ising",
+    "state_graph": "state_graph",
+    "images": "images",
+}
+
+#: experiments whose figure code still lives only in the repository's analysis/ scripts
+ANALYSIS_ONLY: tuple[str, ...] = ()
+
+
+def experiment_of(ds: xr.Dataset) -> str:
+    name = ds.attrs.get("experiment")
+    if not name:
+        raise FigureError("dataset has no 'experiment' attr: not written by hopsim?")
+    return str(name)
+
+
+def module_for(experiment: str):
+    """The figure module of one experiment."""
+    target = REGISTRY.get(experiment)
+    if target is None:
+        known = ", ".join(sorted(REGISTRY))
+        raise FigureError(f"no figure for experiment {experiment!r} (figures exist for: {known})")
+    if target.endswith(".py"):
+        return _load_script(target)
+    return importlib.import_module(f"hopsim.figures.{target}")
+
+
+def _load_script(path: str):
+    """A repository script ``analysis/NAME.py`` (present in a checkout, not in a wheel)."""
+    import importlib.util
+
+    file = Path(__file__).resolve().parents[2] / path
+    if not file.exists():
+        raise FigureError(f"the figure of this experiment lives in {path}: a source checkout")
+    name = f"hopsim_analysis_{file.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, file)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def figure(ds: xr.Dataset, **options):
+    """The main figure of ``ds`` (chosen by its ``experiment`` attr)."""
+    return module_for(experiment_of(ds)).figure(ds, **options)
+
+
+def figures(ds: xr.Dataset, **options) -> dict:
+    """Every figure of ``ds``, keyed by file stem."""
+    module = module_for(experiment_of(ds))
+    if hasattr(module, "figures"):
+        return module.figures(ds, **options)
+    return {experiment_of(ds): module.figure(ds, **options)}
+
+
+def tables(ds: xr.Dataset, **options) -> dict:
+    """Tables a family writes beside its figures (``{file name: DataFrame}``), often none."""
+    module = module_for(experiment_of(ds))
+    return module.tables(ds, **options) if hasattr(module, "tables") else {}
+
+
+def save(
+    figs: dict, out_dir, formats=("png", "pdf"), dpi: int = 150, tables: dict | None = None
+) -> list[Path]:
+    """Write each figure as ``out_dir/<stem>.<format>`` (and each table as CSV); close them."""
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in (tables or {}).items():
+        table.to_csv(out_dir / name, index=False)
+        paths.append(out_dir / name)
+    for stem, fig in figs.items():
+        for ext in formats:
+            path = out_dir / f"{stem}.{ext}"
+            fig.savefig(path, dpi=dpi, bbox_inches="tight")
+            paths.append(path)
+        plt.close(fig)
+    return paths
+
+
+@xr.register_dataset_accessor("hopsim")
+class HopsimAccessor:
+    """``ds.hopsim.plot()``, ``ds.hopsim.figures()``, ``ds.hopsim.save(DIR)``."""
+
+    def __init__(self, ds: xr.Dataset):
+        self._ds = ds
+
+    @property
+    def experiment(self) -> str:
+        return experiment_of(self._ds)
+
+    @property
+    def summary(self) -> str | None:
+        """The paragraph the run printed (attr ``summary``), if it has one."""
+        return self._ds.attrs.get("summary")
+
+    def plot(self, **options):
+        """The main figure of this dataset's experiment."""
+        return figure(self._ds, **options)
+
+    def figures(self, **options) -> dict:
+        """Every figure of this dataset, keyed by file stem."""
+        return figures(self._ds, **options)
+
+    def save(self, out_dir, formats=("png", "pdf"), dpi: int = 150, **options) -> list[Path]:
+        """Draw every figure and write it into ``out_dir``; return the paths."""
+        return save(
+            figures(self._ds, **options), out_dir, formats, dpi, tables(self._ds, **options)
+        )
+
+
+__all__ = [
+    "OKABE_ITO",
+    "REGISTRY",
+    "FigureError",
+    "HopsimAccessor",
+    "figure",
+    "figures",
+    "module_for",
+    "save",
+    "tables",
+]

@@ -1,0 +1,85 @@
+"""``hopsim-plot PATH [--out DIR] [--format png,pdf] [--dpi N] [--fix KEY=VALUE ...]``.
+
+Draws every figure of a hopsim dataset (a run or sweep directory, or a result.nc), chosen
+by its ``experiment`` attr, and writes them next to the dataset or into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def build_parser(prog: str = "hopsim-plot", description: str | None = None):
+    parser = argparse.ArgumentParser(prog=prog, description=description or __doc__.splitlines()[0])
+    parser.add_argument("path", help="run or sweep directory, or a result.nc")
+    add_options(parser)
+    return parser
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options shared by ``hopsim-plot`` and the ``analysis/*.py`` wrappers."""
+    parser.add_argument("--out", help="folder for the figures (default: next to the dataset)")
+    parser.add_argument(
+        "--format", default="png,pdf", help="comma-separated file formats (default: png,pdf)"
+    )
+    parser.add_argument("--dpi", type=int, default=150, help="raster resolution (default: 150)")
+    parser.add_argument(
+        "--fix",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="draw only this value of a swept key (repeatable), e.g. --fix theta=0",
+    )
+
+
+def options_from(args) -> dict:
+    return {"fix": args.fix} if args.fix else {}
+
+
+def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
+    """Draw and write every figure of ``ds``; errors become one line and exit status 2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hopsim import figures
+
+    formats = [f.strip().lstrip(".") for f in args.format.split(",") if f.strip()]
+    if args.dpi <= 0:
+        _fail(f"--dpi {args.dpi}: must be a positive number")
+    options = dict(options_from(args), **(options or {}))
+    try:
+        figs = figures.figures(ds, **options)
+        tables = figures.tables(ds, **options)
+        return figures.save(figs, out_dir, formats, args.dpi, tables)
+    except figures.FigureError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        if "Format" in str(exc) and "not supported" in str(exc):
+            _fail(f"--format: {exc}")
+        raise
+
+
+def _fail(message: str):
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    from hopsim.io import DatasetError, load_dataset, resolve_result_path
+
+    args = build_parser().parse_args(argv)
+    try:
+        path = resolve_result_path(args.path)
+        ds = load_dataset(path)
+    except DatasetError as exc:
+        _fail(str(exc))
+    paths = write(ds, Path(args.out) if args.out else path.parent, args)
+    for p in paths:
+        print(f"wrote {p}")
+    return paths
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Figures of a recall run or sweep: final overlap against the swept keys, energy per sweep.
+
+``figure(ds, kind="overlap" | "energy", fix=None)``. Every swept dimension is shown: the
+first on x (the corruption level ``noise`` when it is swept), the next as colour, then line
+style, columns and rows; dimensions beyond those are combined into the row facets, so no
+swept key is ever averaged. ``fix={"theta": 0}`` (``--fix theta=0``) selects one value of a
+swept key instead. Means with 95% intervals over the cued patterns and trials.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from hopsim.figures._common import (
+    LINESTYLES,
+    MARKERS,
+    FigureError,
+    axis_label,
+    colors,
+    facet_grid,
+    fmt,
+    mean_ci,
+    select_fixed,
+)
+
+TRIAL_DIMS = ("pattern", "trial", "sweep")
+STEMS = ("recall_overlap", "recall_energy")
+MAX_PANELS = 36
+
+
+def swept_dims(ds: xr.Dataset) -> list[str]:
+    """Dimensions that come from a sweep (everything but pattern, trial, sweep, unit)."""
+    return [d for d in ds["overlap"].dims if d not in TRIAL_DIMS + ("unit",)]
+
+
+def _ordered(ds: xr.Dataset) -> list[str]:
+    dims = swept_dims(ds)
+    if "noise" in dims:
+        dims.remove("noise")
+        dims.insert(0, "noise")
+    return dims
+
+
+def layout(ds: xr.Dataset, with_x: bool = True) -> dict[str, list[str]]:
+    """Roles of the swept dims: x, hue, style, col and rows (all the remaining ones)."""
+    dims = _ordered(ds)
+    roles: dict[str, list[str]] = {}
+    names = (["x"] if with_x else []) + ["hue", "style", "col"]
+    for name in names:
+        if dims:
+            roles[name] = [dims.pop(0)]
+    roles["row"] = dims
+    return roles
+
+
+def hold_last(da: xr.DataArray, dim: str) -> xr.DataArray:
+    """Forward-fill NaN along ``dim`` (a trial's energy stays at its final value)."""
+    da = da.transpose(..., dim)
+    arr = da.values
+    idx = np.where(np.isnan(arr), 0, np.arange(arr.shape[-1]))
+    np.maximum.accumulate(idx, axis=-1, out=idx)
+    return da.copy(data=np.take_along_axis(arr, idx, axis=-1))
+
+
+def _title(ds: xr.Dataset, fixed: list[str]) -> str:
+    scalar = [
+        f"{name}={fmt(ds[name].item())}"
+        for name in ("N", "P", "update", "corruption", "noise", "theta", "learning")
+        if name in ds.coords and ds[name].ndim == 0
+    ]
+    text = "recall: " + ", ".join(scalar)
+    if fixed:
+        text += f" (selected: {', '.join(fixed)})"
+    return text
+
+
+def _label(ds, dims, index) -> str:
+    return ", ".join(f"{d}={fmt(ds[d].values[index[d]])}" for d in dims)
+
+
+def _check_panels(ds, roles, fixed_hint: str) -> None:
+    n = int(np.prod([ds.sizes[d] for d in roles.get("col", []) + roles["row"]] or [1]))
+    if n > MAX_PANELS:
+        raise FigureError(
+            f"{n} panels: too many to read; select values of "
+            f"{', '.join(roles['row'])} with --fix (e.g. --fix {fixed_hint})"
+        )
+
+
+def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
+    """The overlap figure (``kind="overlap"``) or the energy figure (``"energy"``)."""
+    if kind not in ("overlap", "energy"):
+        raise FigureError(f"recall figure kind {kind!r}: overlap or energy")
+    ds, fixed = select_fixed(ds, fix, swept_dims(ds))
+    roles = layout(ds, with_x=kind == "overlap")
+    if roles["row"]:
+        d = roles["row"][0]
+        _check_panels(ds, roles, f"{d}={fmt(ds[d].values[0])}")
+    col_dims, row_dims = roles.get("col", []), roles["row"]
+    cols = facet_grid(col_dims, ds)
+    rows = facet_grid(row_dims, ds)
+    hue = roles.get("hue", [])
+    style = roles.get("style", [])
+    hue_vals = range(ds.sizes[hue[0]]) if hue else [None]
+    style_vals = range(ds.sizes[style[0]]) if style else [None]
+    palette = colors(len(hue_vals))
+    fig, axes = plt.subplots(
+        len(rows),
+        len(cols),
+        figsize=(3.4 * len(cols) + 1.6, 2.8 * len(rows) + 0.8),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        constrained_layout=True,
+    )
+    lows = []
+    for r, row in enumerate(rows):
+        for c, col in enumerate(cols):
+            ax = axes[r, c]
+            for h, hv in enumerate(hue_vals):
+                for s, sv in enumerate(style_vals):
+                    sel = dict(row, **col)
+                    if hue:
+                        sel[hue[0]] = hv
+                    if style:
+                        sel[style[0]] = sv
+                    cell = ds.isel(sel)
+                    label = (
+                        ", ".join(
+                            t
+                            for t in (
+                                f"{hue[0]}={fmt(ds[hue[0]].values[hv])}" if hue else "",
+                                f"{style[0]}={fmt(ds[style[0]].values[sv])}" if style else "",
+                            )
+                            if t
+                        )
+                        or "mean"
+                    )
+                    line_kw = dict(
+                        color=palette[h],
+                        ls=LINESTYLES[s % len(LINESTYLES)],
+                        marker=MARKERS[s % len(MARKERS)],
+                        ms=4,
+                        lw=1.5,
+                        label=label,
+                    )
+                    if kind == "overlap":
+                        lows.append(_draw_overlap(ax, ds, cell, roles, line_kw))
+                    else:
+                        _draw_energy(ax, cell, line_kw)
+            heading = _label(ds, col_dims + row_dims, dict(row, **col))
+            ax.set_title(heading, fontsize=8)
+            ax.grid(True, color="0.9")
+    for ax in axes[-1, :]:
+        if kind == "overlap" and "x" in roles:
+            ax.set_xlabel(axis_label(ds[roles["x"][0]]))
+        elif kind == "energy":
+            ax.set_xlabel("sweep")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(axis_label(ds["overlap"]) if kind == "overlap" else "energy per neuron E/N")
+    if kind == "overlap":
+        low = float(np.nanmin(lows)) if lows else 0.0
+        axes[0, 0].set_ylim(max(-1.02, low - 0.05 * (1.02 - low) - 0.02), 1.02)
+    if len(hue_vals) * len(style_vals) > 1:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
+    what = (
+        "mean final overlap with 95% intervals over cued patterns and trials"
+        if kind == "overlap"
+        else "energy per neuron after each sweep (a finished trial keeps its final value); "
+        "mean over patterns and trials, band: 1 SD"
+    )
+    fig.suptitle(f"{_title(ds, fixed)}\n{what}", fontsize=9)
+    return fig
+
+
+def _draw_overlap(ax, ds, cell, roles, line_kw) -> float:
+    values = cell["overlap"]
+    if "x" in roles:
+        x_dim = roles["x"][0]
+        arr = values.transpose(x_dim, ...).values.reshape(values.sizes[x_dim], -1)
+        mean, half, _ = mean_ci(arr, axis=1)
+        x = ds[x_dim].values
+        if x.dtype.kind in "OUS":
+            x = np.arange(x.size)
+            ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
+        ax.errorbar(x, mean, yerr=half, capsize=2, **line_kw)
+        return float(np.nanmin(mean - half))
+    # a single run: the distribution of final overlaps over all cues
+    arr = values.values.ravel()
+    arr = arr[np.isfinite(arr)]
+    ax.boxplot(arr, positions=[0], widths=0.5)
+    ax.set_xticks([0], [f"noise {fmt(ds['noise'].item())}"])
+    return float(arr.min()) if arr.size else 0.0
+
+
+def _draw_energy(ax, cell, line_kw) -> None:
+    energy = hold_last(cell["energy"], "sweep") / cell["N"]
+    arr = energy.transpose("sweep", ...).values.reshape(energy.sizes["sweep"], -1)
+    with np.errstate(invalid="ignore"):
+        mean = np.nanmean(arr, axis=1)
+        sd = np.nanstd(arr, axis=1)
+    x = cell["sweep"].values
+    line_kw = dict(line_kw, marker=None)
+    ax.plot(x, mean, **line_kw)
+    ax.fill_between(x, mean - sd, mean + sd, color=line_kw["color"], alpha=0.15, lw=0)
+
+
+def figures(ds: xr.Dataset, fix=None, **_) -> dict[str, plt.Figure]:
+    """Both recall figures, keyed by file stem."""
+    return {
+        "recall_overlap": figure(ds, "overlap", fix=fix),
+        "recall_energy": figure(ds, "energy", fix=fix),
+    }
