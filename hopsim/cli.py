@@ -108,7 +108,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
         print(f"hopsim: {result_path} exists with the same config; skipped (resume=true)")
         return result_path
     # A new attempt: the outcome of an earlier one in this folder no longer stands.
-    for name in (RESULT_NAME, ERROR_NAME):
+    for name in (RESULT_NAME, ERROR_NAME, SUMMARY_NAME):
         try:
             (output_dir / name).unlink(missing_ok=True)
         except OSError as exc:
@@ -123,13 +123,31 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
     ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)
     summary = module.summary(ds)
+    ds.attrs["summary"] = summary
     # result.nc is written last: it exists only if everything the job does succeeded
     try:
+        _write_text_atomic(output_dir / SUMMARY_NAME, summary + "\n")
         save_dataset(ds, result_path)
     except OSError as exc:
-        raise ResultWriteError(f"cannot write {result_path}: {exc.strerror or exc}") from None
+        where = exc.filename or result_path
+        raise ResultWriteError(f"cannot write {where}: {exc.strerror or exc}") from None
     print(f"{summary} [{ds.attrs['wall_time_s']:.2f} s] Wrote {result_path}")
     return result_path
+
+
+#: The paragraph a job prints, written beside its result.nc (and kept as the attr ``summary``).
+SUMMARY_NAME = "summary.txt"
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (no half-written file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class ResultWriteError(RuntimeError):
