@@ -20,6 +20,8 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # parallel loop. Read when numba first runs a parallel loop; a value set by the user wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# hopsim.figures registers the ``ds.hopsim`` dataset accessor (matplotlib loads on drawing)
+import hopsim.figures  # noqa: E402,F401
 from hopsim.io import hopsim_version  # noqa: E402
 
 __version__ = hopsim_version()
