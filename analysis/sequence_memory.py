@@ -5,10 +5,12 @@ Usage::
     python analysis/sequence_memory.py [RUN_DIR | result.nc]
 
 Panels: (a) fraction of replays that reproduce the whole sequence exactly against its
-length P, per N: the Hopfield temporal-association rule (black, clean cue solid, noisy cue
-dashed) and each trained RNN at each hidden size (colours); (b) the longest sequence
-replayed exactly by at least half the trials against the number of weights (Hopfield N^2,
-RNN parameters), log-log; markers at the top of the length grid mean "at least this".
+length P, per N: the Hopfield temporal-association rule (black, synchronous; grey, slow
+synapses with asynchronous updates; clean cue solid, noisy cue dashed) and each trained RNN
+at each hidden size (colours); (b) the longest sequence replayed exactly by at least half
+the trials against the number of weights (Hopfield N^2, RNN parameters; the slow-synapse
+network has two N x N matrices), log-log; markers at the top of the length grid mean "at
+least this".
 Writes ``sequence_memory.{png,pdf}`` next to the dataset.
 """
 
@@ -42,6 +44,17 @@ def main(argv: list[str] | None = None) -> None:
                 marker="x",
                 label=f"Hopfield, cue noise {float(level):g}",
             )
+        if ds.sizes.get("async_trial", 0):
+            for level, style in ((clean, "-"), (noisy, "--")):
+                rate = ds.hop_async_exact.sel(N=N, noise=level).mean("async_trial")
+                ax.plot(
+                    ds.length,
+                    rate,
+                    style,
+                    color="#999999",
+                    marker="+",
+                    label=f"Hopfield slow synapses (async), cue noise {float(level):g}",
+                )
         for kind, H in combos:
             rate = ds.rnn_exact.sel(kind=kind, hidden=H, N=N, noise=clean).mean(["seed", "cue"])
             ax.plot(
@@ -64,7 +77,17 @@ def main(argv: list[str] | None = None) -> None:
     ax = axes[-1]
     top = int(ds.length.max())
     hop = longest(ds.hop_exact.sel(noise=clean).mean("trial"))
-    ax.plot(ds.hop_parameters, hop, "kx-", ms=8, label="Hopfield (N^2 weights)")
+    ax.plot(ds.hop_parameters, hop, "kx-", ms=8, label="Hopfield sync (N^2 weights)")
+    if ds.sizes.get("async_trial", 0):
+        slow = longest(ds.hop_async_exact.sel(noise=clean).mean("async_trial"))
+        ax.plot(
+            2 * ds.hop_parameters,
+            slow,
+            "+-",
+            color="#999999",
+            ms=9,
+            label="Hopfield slow synapses (2 N^2 weights)",
+        )
     if has_rnn:
         rnn = longest(ds.rnn_exact.sel(noise=clean).mean(["seed", "cue"]))
         for kind, H in combos:

@@ -38,6 +38,21 @@ def test_temporal_association_fails_past_its_capacity():
     assert _replay_rate(N=200, P=100, trials=10) == 0.0  # load 0.5
 
 
+def _slow_rate(N: int, P: int, trials: int) -> float:
+    seeds = SeedTree(0)
+    exact = 0
+    for t in range(trials):
+        xi = random_patterns(seeds.generator("sequence", N, P, t), P, N)
+        rng = seeds.generator("slow", t)
+        exact += int(sequence_memory.slow_synapse_replay(xi, xi[0], 2.0, 4, rng) == P - 1)
+    return exact / trials
+
+
+def test_slow_synapses_replay_asynchronously_at_low_load_and_fail_past_capacity():
+    assert _slow_rate(N=100, P=4, trials=5) == 1.0
+    assert _slow_rate(N=100, P=50, trials=3) == 0.0
+
+
 def test_temporal_rule_maps_each_pattern_to_the_next():
     xi = random_patterns(SeedTree(1).generator("x"), 4, 300)
     W = sequence_memory.temporal_couplings(xi)

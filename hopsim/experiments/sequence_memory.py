@@ -6,8 +6,13 @@ A sequence of P random +/-1 patterns ``xi_1 .. xi_P`` of N bits (stream
 exact when every one of the P - 1 transitions is right.
 
 Hopfield side: the temporal-association rule ``W = (1/N) sum_{mu<P} xi_{mu+1} xi_mu^T`` with
-synchronous updates ``s <- sgn(W s)`` (ties to +1). The slow-synapse variant for
-asynchronous replay (Sompolinsky and Kanter 1986) is not implemented.
+synchronous updates ``s <- sgn(W s)`` (ties to +1). Asynchronous replay needs the
+slow-synapse variant of Sompolinsky and Kanter (1986): fields
+``h = J1 s(t) + lambda J2 s(t - delay)`` with the symmetric Hebb couplings ``J1`` (which hold
+the current pattern), the sequence couplings ``J2 = W`` acting on the state ``delay`` sweeps
+ago, and one neuron at a time in a fresh random order each sweep; with ``lambda > 1`` each
+pattern is held for about ``delay`` sweeps and then handed on. Its replay is exact when the
+patterns visited (overlap > 0.9 after a sweep) begin with ``xi_2 .. xi_P`` in order.
 
 RNN side: SimpleRNN, LSTM and GRU (:mod:`hopsim.rnn`) of hidden size H, input and output N,
 trained by teacher forcing to predict ``xi_{t+1}`` from ``xi_1 .. xi_t`` (binary cross
@@ -16,7 +21,8 @@ bits flipped), one model per (kind, H, N, P, seed); seed s learns the same seque
 Hopfield trial s. Replay is closed loop: each output's signs are the next input.
 
 Dataset: ``hop_exact``, ``hop_correct`` (transitions right before the first error),
-``hop_final_overlap`` over (N, length, noise, trial); ``rnn_exact``, ``rnn_correct`` over
+``hop_final_overlap`` over (N, length, noise, trial); ``hop_async_exact``,
+``hop_async_correct`` over (N, length, noise, async_trial); ``rnn_exact``, ``rnn_correct`` over
 (kind, hidden, N, length, seed, noise, cue); ``rnn_train_time``, ``rnn_train_steps`` over
 (kind, hidden, N, length, seed); ``rnn_parameters`` (kind, hidden, N);
 ``hop_parameters`` (N) = N^2.
@@ -54,6 +60,17 @@ def validate(cfg: DictConfig) -> None:
     lengths = get_list(cfg, "sequence.lengths", kind="int", lo=2, hi=100_000)
     noise = get_list(cfg, "sequence.noise", lo=0.0, hi=1.0)
     trials = get_int(cfg, "hopfield.trials", lo=1, hi=100_000)
+    get_float(cfg, "hopfield.slow_synapse.strength", lo=0.0)
+    get_int(cfg, "hopfield.slow_synapse.delay", lo=1, hi=1000)
+    async_trials = get_int(cfg, "hopfield.slow_synapse.trials", lo=0, hi=100_000)
+    sweeps = sum((P + 2) * get_int(cfg, "hopfield.slow_synapse.delay") for P in lengths)
+    check_work(
+        "hopfield.slow_synapse.trials",
+        async_trials,
+        float(async_trials) * len(noise) * sum(N * N for N in Ns) * sweeps,
+        1e12,
+        "multiply-adds of asynchronous replay",
+    )
     kinds = _kinds(cfg) if get(cfg, "rnn.kinds") else []
     hidden = get_list(cfg, "rnn.hidden", kind="int", lo=1, hi=1024)
     rseeds = get_int(cfg, "rnn.seeds", lo=0, hi=1000)
@@ -72,7 +89,7 @@ def validate(cfg: DictConfig) -> None:
             per_step = 4 * H * (N + H) + H * N  # gated blocks, readout
             work += per_step * tk.batch_size * tk.steps * sum(lengths) * 3 * len(kinds) * rseeds
     check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
-    del noise, cues
+    del cues
 
 
 # ----------------------------------------------------------------------------- Hopfield
@@ -113,6 +130,49 @@ def hopfield_replay(xi: np.ndarray, cues: np.ndarray) -> tuple[np.ndarray, np.nd
         alive &= ok
         correct += alive
     return correct, s.astype(np.int8)
+
+
+def slow_synapse_replay(
+    xi: np.ndarray, cue: np.ndarray, lam: float, delay: int, rng: np.random.Generator
+) -> int:
+    """Asynchronous replay with slow synapses (Sompolinsky and Kanter 1986).
+
+    Fields ``h = J1 s + lam J2 s(t - delay)`` (``J1`` Hebb with zero diagonal, ``J2`` the
+    temporal rule), one neuron at a time in a random order per sweep, for
+    ``(P + 2) delay`` sweeps; the delayed state starts as the cue. Returns the number of
+    patterns ``xi_2, xi_3, ..`` visited in order (overlap > 0.9 after a sweep) before the
+    first wrong one: P - 1 is an exact replay.
+    """
+    from collections import deque
+
+    P, N = xi.shape
+    x = xi.astype(np.float64)
+    J1 = x.T @ x / N
+    np.fill_diagonal(J1, 0.0)
+    J2 = temporal_couplings(xi)
+    S = cue.astype(np.float64).copy()
+    history = deque([S.copy() for _ in range(delay)])
+    h1 = J1 @ S
+    visited: list[int] = []
+    for _ in range((P + 2) * delay):
+        h2 = lam * (J2 @ history[0])
+        for i in rng.permutation(N):
+            new = 1.0 if h1[i] + h2[i] >= 0 else -1.0
+            if new != S[i]:
+                h1 += (new - S[i]) * J1[:, i]
+                S[i] = new
+        history.append(S.copy())
+        history.popleft()
+        m = x @ S / N
+        k = int(np.argmax(m))
+        if m[k] > 0.9 and (not visited or visited[-1] != k):
+            visited.append(k)
+    correct = 0
+    for want, got in zip(range(1, P), visited, strict=False):
+        if want != got:
+            break
+        correct += 1
+    return correct
 
 
 # ----------------------------------------------------------------------------- RNN
@@ -199,6 +259,20 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
                     hop_overlap[i, j, k, t] = final[0].astype(np.float64) @ xi[-1] / N
     hop_seconds = time.perf_counter() - started
 
+    slow = cfg.hopfield.slow_synapse
+    lam, delay, async_trials = float(slow.strength), int(slow.delay), int(slow.trials)
+    async_correct = np.zeros((len(Ns), len(lengths), len(noise), async_trials), dtype=np.int64)
+    started = time.perf_counter()
+    for i, N in enumerate(Ns):
+        for j, P in enumerate(lengths):
+            for t in range(async_trials):
+                xi = random_patterns(seeds.generator("sequence", N, P, t), P, N)
+                for k, level in enumerate(noise):
+                    cue = flip(seeds.generator("sequence_cue", N, P, level, t), xi[:1], level)
+                    rng = seeds.generator("sequence_async", N, P, level, t)
+                    async_correct[i, j, k, t] = slow_synapse_replay(xi, cue[0], lam, delay, rng)
+    async_seconds = time.perf_counter() - started
+
     rshape = (len(kinds), len(hidden), len(Ns), len(lengths), rseeds)
     rnn_correct = np.zeros(rshape + (len(noise), cues_n), dtype=np.int64)
     train_time = np.full(rshape, np.nan)
@@ -255,6 +329,11 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             ),
             "hop_final_overlap": (("N", "length", "noise", "trial"), hop_overlap),
             "hop_parameters": (("N",), np.array(Ns, dtype=np.int64) ** 2),
+            "hop_async_correct": (("N", "length", "noise", "async_trial"), async_correct),
+            "hop_async_exact": (
+                ("N", "length", "noise", "async_trial"),
+                (async_correct == (L - 1)[None, :, None, None]).astype(np.int8),
+            ),
             "rnn_correct": (
                 ("kind", "hidden", "N", "length", "seed", "noise", "cue"),
                 rnn_correct,
@@ -276,6 +355,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             "hidden": hidden,
             "seed": np.arange(rseeds),
             "cue": np.arange(cues_n),
+            "async_trial": np.arange(async_trials),
         },
     )
     attrs = {
@@ -283,6 +363,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         "hop_exact": ("Hopfield replayed the whole sequence exactly", "1"),
         "hop_final_overlap": ("overlap of the last replayed state with xi_P", "1"),
         "hop_parameters": ("Hopfield couplings N^2", "1"),
+        "hop_async_correct": ("slow-synapse async replay: patterns visited in order", "1"),
+        "hop_async_exact": ("slow-synapse async replay of the whole sequence", "1"),
         "rnn_correct": ("RNN transitions right before the first error", "1"),
         "rnn_exact": ("RNN replayed the whole sequence exactly", "1"),
         "rnn_train_time": ("RNN training wall time", "s"),
@@ -295,7 +377,13 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     }
     for name, (long_name, units) in attrs.items():
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(hopfield_seconds=round(hop_seconds, 3), train_noise=train_noise)
+    ds.attrs.update(
+        hopfield_seconds=round(hop_seconds, 3),
+        async_seconds=round(async_seconds, 3),
+        async_lambda=lam,
+        async_delay=delay,
+        train_noise=train_noise,
+    )
     return ds
 
 
@@ -317,6 +405,9 @@ def summary(ds: xr.Dataset) -> str:
     parts = [
         f"Hopfield N={int(N)} ({int(N) ** 2} weights): {int(hop.sel(N=N))}" for N in ds.N.values
     ]
+    if ds.sizes.get("async_trial", 0):
+        slow = longest(ds.hop_async_exact.sel(noise=clean).mean("async_trial"))
+        parts += [f"slow-synapse async N={int(N)}: {int(slow.sel(N=N))}" for N in ds.N.values]
     if ds.sizes["kind"] and ds.sizes["seed"]:
         rnn = longest(ds.rnn_exact.sel(noise=clean).mean(["seed", "cue"]))
         for kind in ds.kind.values:
