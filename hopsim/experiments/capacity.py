@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 
 from hopsim.config import ConfigError, get, get_choice, get_int, get_list
 from hopsim.dynamics import discrete
+from hopsim.experiments._discrete_checks import check_loads
 from hopsim.experiments._discrete_config import (
     MAX_UNITS,
     DynamicsSpec,
@@ -92,13 +93,7 @@ def parameters(cfg: DictConfig) -> CapacityParams:
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
     )
-    empty = [(N, a) for N in Ns for a in alphas if params.P(N, a) == 0]
-    if len(empty) == len(Ns) * len(alphas):
-        raise ConfigError(
-            "patterns.alpha",
-            list(alphas),
-            "at least one load with P = round(alpha N) >= 1 for some network.N",
-        )
+    check_loads(list(Ns), list(alphas))  # no cell may store nothing (it would be all NaN)
     for N in Ns:
         P_max = max(params.P(N, a) for a in alphas)
         check_network_memory(params.network, N, P_max, "network.N", N)

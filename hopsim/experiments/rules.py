@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from hopsim.config import ConfigError, get, get_float, get_int, get_list
 from hopsim.dynamics import discrete
+from hopsim.experiments._discrete_checks import check_loads
 from hopsim.experiments._discrete_config import (
     MAX_UNITS,
     DynamicsSpec,
@@ -147,8 +148,7 @@ def parameters(cfg: DictConfig) -> RulesParams:
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**6),
     )
-    if all(params.P(N, a) == 0 for N in Ns for a in alphas):
-        raise ConfigError("patterns.alpha", list(alphas), "a load with round(alpha N) >= 1")
+    check_loads(list(Ns), list(alphas))  # no cell may store nothing (it would be all NaN)
     for spec in params.rules:
         for N in Ns:
             check_network_memory(spec, N, max(params.P(N, a) for a in alphas), "network.N", N)
