@@ -15,7 +15,10 @@ is timed against two references from the same run:
 Krauth-Mezard has no closed form: its minover time depends on how far the load is from
 capacity, so it is reported at the same load against ``xi^T xi`` only.
 
-Usage: ``python benchmarks/rules_speed.py [--sizes 2000 5000] [--load 0.15] [--repeat 3]``
+Usage: ``python benchmarks/rules_speed.py [--sizes 2000 5000] [--load 0.15] [--threads 1]``
+
+One thread by default: the ratios are then those of the work itself, not of how the
+BLAS threads share a (possibly busy) machine.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def textbook_covariance(X: np.ndarray) -> np.ndarray:
 
 
 def textbook_storkey(X: np.ndarray) -> np.ndarray:
-    """Storkey (1997) pattern by pattern with the N x N matrix h_ij = h_i - w_ii xi_i - w_ij xi_j."""
+    """Storkey (1997) pattern by pattern, with the fields h_ij = h_i - w_ii xi_i - w_ij xi_j."""
     P, N = X.shape
     W = np.zeros((N, N))
     for x in X.astype(np.float64):
@@ -84,7 +87,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load", type=float, default=0.15, help="P / N")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--storkey-sample", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS and numba threads")
     args = parser.parse_args(argv)
+    from hopsim.parallel import configure_threads
+
+    configure_threads(args.threads)
     blas = ", ".join(f"{i['internal_api']} {i['num_threads']} threads" for i in threadpool_info())
     print(f"# learning-rule speed ({platform.processor() or platform.machine()}; {blas})")
     for N in args.sizes:
