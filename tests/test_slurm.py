@@ -9,9 +9,11 @@ is skipped with the script's reason when it cannot (start it once with
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,33 +23,52 @@ from hopsim.io import load_dataset
 
 SCRIPT = Path(__file__).resolve().parents[1] / ".ci" / "slurm-cluster.sh"
 CANNOT_START = 3  # the script's exit status for "SLURM cannot be started here"
+LOCK = Path(tempfile.gettempdir()) / "hopsim-slurm-tests.lock"
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def _start_cluster() -> bool:
+    """Make sure the cluster runs; True if this call started it (skip or fail if it cannot)."""
+    up = subprocess.run(["bash", str(SCRIPT), "status"], capture_output=True, text=True)
+    if up.returncode == 0:
+        return False
+    args = ["bash", str(SCRIPT), "start"] + ([] if _in_ci() else ["--no-install"])
+    try:
+        start = subprocess.run(args, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(args)} did not finish in 15 minutes")
+    if start.returncode != 0:
+        why = start.stderr.strip() or start.stdout.strip()
+        if start.returncode == CANNOT_START and not _in_ci():
+            pytest.skip(f"no SLURM cluster: {why.splitlines()[-1]}")
+        pytest.fail(f"{' '.join(args)} failed (exit {start.returncode}):\n{why}")
+    return True
+
+
 @pytest.fixture(scope="session")
 def slurm_cluster():
-    """The partition of a running single-node cluster; stopped afterwards if started here."""
+    """The partition of a running single-node cluster.
+
+    Test sessions on one machine coordinate through a lock on ``LOCK``: exclusive while one
+    checks or starts the cluster, shared while it is used. The session that started the
+    cluster stops it at the end unless another one still holds the lock.
+    """
     if not SCRIPT.exists():
         pytest.skip(f"{SCRIPT} is missing (not a source checkout)")
-    up = subprocess.run(["bash", str(SCRIPT), "status"], capture_output=True, text=True)
-    started_here = up.returncode != 0
-    if started_here:
-        args = ["bash", str(SCRIPT), "start"] + ([] if _in_ci() else ["--no-install"])
-        try:
-            start = subprocess.run(args, capture_output=True, text=True, timeout=900)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"{' '.join(args)} did not finish in 15 minutes")
-        if start.returncode != 0:
-            why = start.stderr.strip() or start.stdout.strip()
-            if start.returncode == CANNOT_START and not _in_ci():
-                pytest.skip(f"no SLURM cluster: {why.splitlines()[-1]}")
-            pytest.fail(f"{' '.join(args)} failed (exit {start.returncode}):\n{why}")
-    yield "debug"
-    if started_here:
-        subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, text=True)
+    with open(LOCK, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        started_here = _start_cluster()
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield "debug"
+        if started_here:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another session's test still uses the cluster: leave it running
+            subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, text=True)
 
 
 @pytest.mark.slurm
