@@ -227,6 +227,8 @@ SWEEP_DIM_NAMES = {
     "corruption.kind": "corruption",
     "dynamics.update": "update",
     "images.paths": "image",
+    "rules.names": "rule",
+    "dense_capacity.N_exp": "N",  # the exp energy's sizes share the dimension N
 }
 
 
@@ -241,7 +243,9 @@ def _own_dim_names(key: str) -> list[str]:
     ``temperatures``, ``temperature``; ``images.paths`` -> ``image``."""
     name = sweep_dim_name(key)
     names = [name]
-    if name.endswith("s") and len(name) > 1:
+    if name.endswith("ies") and len(name) > 3:
+        names.append(name[:-3] + "y")  # energies -> energy
+    elif name.endswith("s") and len(name) > 1:
         names.append(name[:-1])
     return names
 
@@ -370,14 +374,32 @@ def _value_count(value) -> int:
     return 1
 
 
+def _values_of(value) -> list:
+    """The values a job ran with for one key, as a list (JSON text decoded)."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return list(parsed) if isinstance(parsed, list) else [parsed]
+    return [value]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
+        return bool(np.isclose(float(a), float(b), rtol=1e-12, atol=0.0))
+    return str(a) == str(b)
+
+
 def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple[str, bool]]:
     """For each swept key: (dimension, is the experiment's own dimension).
 
     A key is merged along the experiment's own dimension (``mc.temperatures`` along
-    ``temperature``, ``network.N`` of capacity along ``N``) when every finished job has that
-    dimension with one entry per value it ran with and the jobs' coordinates do not repeat.
-    Any other key becomes a new dimension named by :func:`sweep_dim_name`, or by the key with
-    dots as underscores if that name is already one of the experiment's dimensions.
+    ``temperature``, ``network.N`` of capacity along ``N``, ``dense_capacity.energies`` along
+    ``energy``) when every finished job has that dimension and either every value it ran with
+    is one of its coordinates, or it has one entry per value and the jobs' coordinates do not
+    repeat. Any other key becomes a new dimension named by :func:`sweep_dim_name`, or by the
+    key with dots as underscores if that name is already one of the experiment's dimensions.
     """
     datasets = list(loaded.items())
     all_dims = set().union(*(ds.dims for _, ds in datasets))
@@ -385,15 +407,21 @@ def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple
     for i, key in enumerate(keys):
         own = None
         for name in _own_dim_names(key):
-            if not all(
-                name in ds.dims and ds.sizes[name] == _value_count(cell[i]) for cell, ds in datasets
-            ):
+            if not all(name in ds.dims and name in ds.coords for _, ds in datasets):
                 continue
+            coords = [(cell, ds[name].values.tolist()) for cell, ds in datasets]
+            if all(
+                all(any(_same(v, c) for c in cs) for v in _values_of(cell[i]))
+                for cell, cs in coords
+            ):
+                own = name
+                break
+            sized = all(len(cs) == _value_count(cell[i]) for cell, cs in coords)
             per_value = {}
-            for cell, ds in datasets:
-                per_value.setdefault(cell[i], list(ds[name].values) if name in ds.coords else None)
-            labels = [x for v in per_value.values() if v is not None for x in v]
-            if None not in per_value.values() and len(set(map(str, labels))) == len(labels):
+            for cell, cs in coords:
+                per_value.setdefault(cell[i], cs)
+            labels = [str(x) for cs in per_value.values() for x in cs]
+            if sized and len(set(labels)) == len(labels):
                 own = name
                 break
         if own is not None:
@@ -406,6 +434,16 @@ def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple
             raise DatasetError(f"cannot name a dimension for swept key {key}: {name} is taken")
         out.append((name, False))
     return out
+
+
+def _along_own(parts: list[xr.Dataset], dim: str) -> xr.Dataset:
+    """Jobs that differ along one of the experiment's own dimensions, as one dataset:
+    concatenated if their coordinates there are disjoint, else merged (where they overlap,
+    e.g. a dimension two keys fill, the jobs must agree)."""
+    labels = [str(x) for p in parts for x in p[dim].values.tolist()]
+    if len(set(labels)) == len(labels):
+        return _concat(parts, dim, own=True)
+    return xr.merge(parts, compat="no_conflicts", join="outer", combine_attrs="drop_conflicts")
 
 
 def _concat(parts: list[xr.Dataset], dim: str, own: bool) -> xr.Dataset:
@@ -523,7 +561,7 @@ def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
             if (sub := along_own(level + 1, prefix + (value,), cells)) is not None
         ]
         if len(parts) > 1:
-            return _concat(parts, dims[own_idx[level]][0], own=True)
+            return _along_own(parts, dims[own_idx[level]][0])
         return parts[0] if parts else None
 
     order = [g for g in itertools.product(*(canon[keys[i]] for i in new_idx)) if g in groups]
@@ -544,10 +582,11 @@ def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
                     f"{key}: the swept values repeat along the dimension {dim}; sweep each "
                     "value once"
                 )
-            expected = _own_expected(key, dim, swept, canon, loaded, keys)
-            if expected is not None:
+            present = list(index) if index is not None else []
+            missing = _own_missing(key, dim, swept, canon, loaded, keys, present)
+            if missing:
                 try:
-                    merged = merged.reindex({dim: expected})
+                    merged = merged.reindex({dim: [*present, *missing]})
                 except Exception:  # noqa: BLE001 - labels of another type: keep what ran
                     pass
         else:
@@ -563,17 +602,16 @@ def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
     return merged.transpose(*new_dims, ...)
 
 
-def _own_expected(key, dim, swept, canon, loaded, keys) -> list | None:
-    """Coordinates along an own dimension, finished or not: each value's coordinates from a
-    finished job, the value itself for a value no job finished with."""
+def _own_missing(key, dim, swept, canon, loaded, keys, present) -> list:
+    """Coordinates to add along an own dimension for the values no job finished with, so
+    that their cells are NaN rather than absent."""
     i = keys.index(key)
-    expected = []
+    finished = {cell[i] for cell in loaded}
+    missing = []
     for raw, value in zip(swept[key], canon[key], strict=True):
-        ds = next((d for cell, d in loaded.items() if cell[i] == value), None)
-        if ds is not None:
-            expected.extend(ds[dim].values.tolist())
-        elif isinstance(raw, (list, tuple)):
-            expected.extend(raw)
-        else:
-            expected.append(raw)
-    return expected if len(set(map(str, expected))) == len(expected) else None
+        if value in finished:
+            continue
+        for v in raw if isinstance(raw, (list, tuple)) else [raw]:
+            if not any(_same(v, p) for p in [*present, *missing]):
+                missing.append(v)
+    return missing
