@@ -138,8 +138,7 @@ def claim_check(ds: xr.Dataset) -> str | None:
 def _log_points(ax, x, y, floor, **kw):
     """Positive values as points; zeros as open triangles on the lower edge (log axis)."""
     y = np.asarray(y, dtype=float)
-    pos = y > 0
-    ax.plot(np.asarray(x)[pos], y[pos], **kw)
+    ax.plot(x, np.where(y > 0, y, np.nan), **kw)  # a gap where nothing was measured
     zero = np.isfinite(y) & (y == 0)
     if zero.any():
         ax.plot(

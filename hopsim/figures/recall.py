@@ -165,7 +165,14 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
         axes[0, 0].set_ylim(max(-1.02, low - 0.05 * (1.02 - low) - 0.02), 1.02)
     if len(hue_vals) * len(style_vals) > 1:
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            fontsize=8,
+            frameon=False,
+            ncol=min(4, len(labels)),
+        )
     what = (
         "mean final overlap with 95% intervals over cued patterns and trials"
         if kind == "overlap"
@@ -187,6 +194,8 @@ def _draw_overlap(ax, ds, cell, roles, line_kw) -> float:
             x = np.arange(x.size)
             ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
         ax.errorbar(x, mean, yerr=half, capsize=2, **line_kw)
+        if x.size <= 8:
+            ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
         return float(np.nanmin(mean - half))
     # a single run: the distribution of final overlaps over all cues
     arr = values.values.ravel()

@@ -1,0 +1,112 @@
+"""Ising and phase-diagram figures: the right exact quantity, honest titles, lines that reach
+their end points and stay on the plot, legends off the data, a readable palette."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from figure_runs import assert_legends_clear, dataset
+
+from hopsim.figures import OKABE_ITO
+from hopsim.figures import ising as fig_ising
+from hopsim.figures import phase_diagram as fig_pd
+from hopsim.theory import ising as th
+
+CHAIN = (
+    "experiment=ising",
+    "lattice.kind=chain",
+    "lattice.L=[16]",
+    "lattice.h=0.2",
+    "mc.temperatures=[1.0,3.0]",
+    "mc.sweeps=400",
+    "mc.thermalize=50",
+)
+
+
+def _brute_abs_m(T, L, J, h):
+    z = a = 0.0
+    for s in itertools.product((1, -1), repeat=L):
+        s = np.array(s)
+        w = np.exp((J * np.sum(s * np.roll(s, 1)) + h * s.sum()) / T)
+        z += w
+        a += w * abs(s.mean())
+    return a / z
+
+
+@pytest.mark.parametrize("T, L, h", [(3.0, 8, 0.2), (1.0, 10, 0.0), (0.7, 6, -0.3)])
+def test_exact_abs_magnetization_of_the_ring(T, L, h):
+    assert fig_ising.chain_abs_magnetization(T, L, 1.0, h) == pytest.approx(
+        _brute_abs_m(T, L, 1.0, h), rel=1e-10
+    )
+
+
+def test_chain_abs_m_panel_shows_exact_abs_m_not_abs_mean():
+    ds = dataset(*CHAIN)
+    fig = fig_ising.observables_figure(ds)
+    ax = fig.axes[0]
+    exact = [line for line in ax.get_lines() if line.get_gid() == "exact"]
+    assert len(exact) == 1
+    T, y = exact[0].get_xdata(), exact[0].get_ydata()
+    at3 = float(np.interp(3.0, T, y))
+    assert at3 == pytest.approx(fig_ising.chain_abs_magnetization(3.0, 16, 1.0, 0.2), abs=1e-3)
+    # the README's case: <|m|> = 0.30 at T = 3, L = 16, while |<m>| = 0.13
+    assert at3 == pytest.approx(0.297, abs=0.005)
+    assert abs(th.chain_finite(3.0, 16, 1.0, 0.2)["magnetization"] - at3) > 0.1
+    # and the simulation agrees with it
+    sim = float(ds.abs_magnetization.sel(L=16, temperature=3.0))
+    err = float(ds.abs_magnetization_err.sel(L=16, temperature=3.0))
+    assert abs(sim - at3) < 5 * err + 0.02
+
+
+def test_binder_title_claims_a_crossing_only_for_the_square_lattice():
+    chain = fig_ising.binder_figure(dataset(*CHAIN))
+    assert "cross" not in chain.axes[0].get_title() and "no transition" in chain.axes[0].get_title()
+    square = dataset(
+        "experiment=ising",
+        "lattice.L=[4,8]",
+        "mc.temperatures=[2.0,2.3,2.6]",
+        "mc.sweeps=300",
+        "mc.thermalize=50",
+    )
+    assert "cross at T_c" in fig_ising.binder_figure(square).axes[0].get_title()
+
+
+def _phase_ds():
+    return dataset(
+        "experiment=hopfield_temperature",
+        "network.N=[60]",
+        "patterns.alpha=[0.02,0.04,0.06,0.08,0.1,0.12,0.14,0.16,0.18,0.2]",
+        "mc.temperatures=[0.0,0.4,0.8,1.2]",
+        "trials=1",
+        "mc.sweeps=5",
+        "mc.thermalize=2",
+    )
+
+
+def test_phase_diagram_lines_reach_their_ends_and_stay_on_the_plot():
+    fig = fig_pd.figure(_phase_ds())
+    ax = fig.axes[0]
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    tm = lines["T_M"]
+    points = set(zip(np.round(tm.get_xdata(), 3), np.round(tm.get_ydata(), 3), strict=True))
+    assert (0.0, 1.0) in points and (round(th.AGS_ALPHA_C0, 3), 0.0) in points
+    lo_x, hi_x = ax.get_xlim()
+    lo_y, hi_y = ax.get_ylim()
+    for gid in ("T_M", "T_g"):
+        x, y = lines[gid].get_xdata(), lines[gid].get_ydata()
+        assert np.all((x >= lo_x) & (x <= hi_x) & (y >= lo_y) & (y <= hi_y)), gid
+    labels = {t.get_text() for t in ax.texts if t.get_gid() == "phase"}
+    assert {"R", "SG", "P"} <= labels
+
+
+def test_phase_diagram_palette_and_legends():
+    ds = _phase_ds()
+    fig = fig_pd.figure(ds)
+    ax = next(a for a in fig.axes if a.get_title(loc="left").startswith("(b)"))
+    colours = [c.lines[0].get_color() for c in ax.containers]
+    assert len(colours) <= 7 and len(set(colours)) == len(colours)
+    assert set(colours) <= set(OKABE_ITO)
+    assert "7 of 10 loads" in ax.get_title(loc="left")
+    assert_legends_clear(fig)
