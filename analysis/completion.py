@@ -5,7 +5,8 @@ Usage::
     python analysis/completion.py [RUN_DIR | result.nc]
 
 Panels: (a) mean final overlap against the load P/N at the training-noise edge, per model
-(Hopfield rules in black and grey, RNNs in colour, N^2-sized solid, N P-sized dashed);
+(Hopfield rules in black and grey, the modern Hopfield network green dash-dotted, RNNs
+in colour, N^2-sized solid, N P-sized dashed);
 (b) mean final overlap against the cue noise at the lowest load, the noise range seen in
 training shaded; (c) the int8 RNN's overlap against the float RNN's, every (model, P, noise);
 (d) weight bytes of every model (float32 and int8). Writes ``completion.{png,pdf}``.
@@ -26,7 +27,11 @@ def _models(ds):
     """(label, overlap DataArray over (P, noise, trial), color, style) for every model."""
     out = []
     for i, rule in enumerate(ds.rule.values):
-        out.append((f"Hopfield {rule}", ds.hop_overlap.sel(rule=rule), RULE_COLORS[i % 3], "-"))
+        if rule == "modern":
+            label = f"modern Hopfield, beta={ds.attrs.get('modern_beta', '?')} (N P numbers)"
+            out.append((label, ds.hop_overlap.sel(rule=rule), "#009E73", "-."))
+        else:
+            out.append((f"Hopfield {rule}", ds.hop_overlap.sel(rule=rule), RULE_COLORS[i % 3], "-"))
     for a, kind in enumerate(ds.kind.values):
         for size in ds["size"].values:
             style = "-" if size == "N2" else "--"

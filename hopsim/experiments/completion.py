@@ -6,7 +6,10 @@ The score is the final overlap ``m = xi . s / N`` of the answer with the cued pa
 
 Hopfield side: every rule of ``hopfield.rules`` (``Network.learned`` of the learning-rule
 registry; Hebb through ``Network.hebbian`` if the registry is absent), run with
-``hopfield.update`` until a fixed point or ``hopfield.max_sweeps``.
+``hopfield.update`` until a fixed point or ``hopfield.max_sweeps``; and, unless
+``hopfield.modern_beta`` is null, the modern Hopfield network (:mod:`hopsim.modern`, one
+update ``xi <- X^T softmax(beta X xi)`` and its signs), rule ``modern`` in the dataset,
+which stores the N P pattern entries themselves.
 
 RNN side: for every kind of ``rnn.kinds`` (``gru``, ``rnn``, ``lstm``) and size of
 ``rnn.sizes`` (``N2``: H chosen so that the parameter count is nearest N^2, the Hopfield
@@ -35,7 +38,15 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
+from hopsim.config import (
+    ConfigError,
+    get,
+    get_choice,
+    get_float,
+    get_int,
+    get_list,
+    get_optional,
+)
 from hopsim.experiments import _rnn
 from hopsim.experiments.sequence_memory import flip
 from hopsim.patterns import random_patterns
@@ -74,6 +85,7 @@ def validate(cfg: DictConfig) -> None:
     get_list(cfg, "completion.noise", lo=0.0, hi=1.0)
     trials = get_int(cfg, "completion.trials", lo=1, hi=1_000_000)
     _choices(cfg, "hopfield.rules", _rule_names())
+    get_optional(cfg, "hopfield.modern_beta", get_float, lo=0.0, lo_open=True)
     get_choice(cfg, "hopfield.update", discrete.UPDATE_RULES)
     get_int(cfg, "hopfield.max_sweeps", lo=1)
     kinds = _choices(cfg, "rnn.kinds", KINDS) if get(cfg, "rnn.kinds") else []
@@ -148,6 +160,32 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
                 hop[r, j, k] = np.einsum("bi,bi->b", final, xi[cued[P]]) / N
             hop_time[r, j] = spent / (trials * len(noise))
 
+    # the modern (dense, softmax) Hopfield network of Ramsauer et al.: one update
+    # xi <- X^T softmax(beta X xi), answer its signs; it stores X itself (N P numbers)
+    beta = get_optional(cfg, "hopfield.modern_beta", get_float)
+    hop_params = np.tile(np.float64(N * N), (len(rules), len(Ps)))
+    if beta is not None:
+        from hopsim import modern
+
+        rules = rules + ["modern"]
+        m_over = np.full((1, len(Ps), len(noise), trials), np.nan)
+        m_time = np.full((1, len(Ps)), np.nan)
+        for j, P in enumerate(Ps):
+            X = patterns[P].astype(np.float64)
+            modern.update(X, cues[P, noise[0]][:1].astype(np.float64), beta)  # warm-up
+            spent = 0.0
+            for k, level in enumerate(noise):
+                t0 = time.perf_counter()
+                out = modern.update(X, cues[P, level].astype(np.float64), beta)
+                spent += time.perf_counter() - t0
+                answer = np.where(out >= 0, 1.0, -1.0)
+                m_over[0, j, k] = np.einsum("bi,bi->b", answer, X[cued[P]]) / N
+            m_time[0, j] = spent / (trials * len(noise))
+        hop = np.concatenate([hop, m_over])
+        hop_time = np.concatenate([hop_time, m_time])
+        hop_learn = np.concatenate([hop_learn, np.zeros((1, len(Ps)))])
+        hop_params = np.concatenate([hop_params, np.array([[N * P for P in Ps]], float)])
+
     rshape = (len(kinds), len(sizes), len(Ps))
     out = np.full(rshape + (len(noise), trials), np.nan)
     out8 = np.full(rshape + (len(noise), trials), np.nan)
@@ -214,6 +252,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             "hop_overlap": (("rule", "P", "noise", "trial"), hop),
             "hop_recall_time": (("rule", "P"), hop_time),
             "hop_learn_time": (("rule", "P"), hop_learn),
+            "hop_rule_parameters": (("rule", "P"), hop_params),
             "rnn_overlap": (("kind", "size", "P", "noise", "trial"), out),
             "rnn_overlap_int8": (("kind", "size", "P", "noise", "trial"), out8),
             **{name: (("kind", "size", "P"), v) for name, v in scalars.items()},
@@ -235,6 +274,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         "hop_overlap": ("Hopfield final overlap with the cued pattern", "1"),
         "hop_recall_time": ("Hopfield recall time per cue", "s"),
         "hop_learn_time": ("Hopfield learning time", "s"),
+        "hop_rule_parameters": ("numbers the Hopfield network stores (N^2; modern: N P)", "1"),
         "rnn_overlap": ("RNN final overlap with the cued pattern", "1"),
         "rnn_overlap_int8": ("int8 RNN final overlap with the cued pattern", "1"),
         "rnn_hidden": ("hidden units H", "1"),
@@ -256,6 +296,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     for name, (long_name, units) in attrs.items():
         ds[name].attrs.update(long_name=long_name, units=units)
     ds.attrs.update(N=N, train_noise=train_noise, read_steps=T, update=update)
+    if beta is not None:
+        ds.attrs["modern_beta"] = beta
     return ds
 
 
