@@ -1,0 +1,75 @@
+"""hopsim.figures from Python and the command line: the accessor picks the figure from the
+experiment attr, hopsim-plot writes every figure, and each run keeps its summary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import matplotlib.figure
+import pytest
+import xarray as xr
+from figure_runs import dataset, run
+
+import hopsim  # noqa: F401  (registers ds.hopsim)
+from hopsim import figures
+from hopsim.figures.cli import main as hopsim_plot
+
+FAMILIES = {
+    "recall": ("experiment=recall", "network.N=30", "patterns.P=2", "trials=2"),
+    "phase_portrait": ("experiment=phase_portrait",),
+    "state_graph": ("experiment=state_graph",),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_accessor_draws_the_figure_of_the_experiment(name):
+    ds = dataset(*FAMILIES[name])
+    fig = ds.hopsim.plot()
+    assert isinstance(fig, matplotlib.figure.Figure) and fig.axes
+    module = figures.module_for(ds.attrs["experiment"])
+    assert set(ds.hopsim.figures()) == set(module.figures(ds))
+
+
+def test_every_registered_module_has_the_interface():
+    for experiment in figures.REGISTRY:
+        module = figures.module_for(experiment)
+        assert callable(module.figure) and callable(module.figures), experiment
+
+
+def test_unknown_experiment_is_a_figure_error():
+    with pytest.raises(figures.FigureError, match="no figure for experiment"):
+        xr.Dataset(attrs={"experiment": "nope"}).hopsim.plot()
+    with pytest.raises(figures.FigureError, match="no 'experiment' attr"):
+        xr.Dataset().hopsim.plot()
+
+
+def test_hopsim_plot_writes_every_figure(tmp_path, capsys):
+    folder = run(*FAMILIES["recall"])
+    paths = hopsim_plot([str(folder), "--out", str(tmp_path), "--format", "png,svg", "--dpi", "40"])
+    names = sorted(p.name for p in paths)
+    assert names == [
+        "recall_energy.png",
+        "recall_energy.svg",
+        "recall_overlap.png",
+        "recall_overlap.svg",
+    ]
+    assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_hopsim_plot_errors_are_one_line(tmp_path):
+    for args in ([str(tmp_path / "missing")], [str(run(*FAMILIES["recall"])), "--fix", "N=7"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "hopsim.figures.cli", *args, "--out", str(tmp_path)],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_each_run_writes_its_summary_and_keeps_it_as_an_attr():
+    folder = run(*FAMILIES["recall"])
+    text = (folder / "summary.txt").read_text()
+    ds = dataset(*FAMILIES["recall"])
+    assert text == ds.attrs["summary"] + "\n" and ds.hopsim.summary.startswith("recall: N=30")
+    assert not list(folder.glob(".summary.txt.*.tmp"))

@@ -1,0 +1,129 @@
+"""Figures of the continuous experiments: branches without gaps and visible, fixed points that
+cannot hide each other, flow arrows, labels off the pulses, the dynamics filling the time axis,
+energy per neuron."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+from figure_runs import assert_legends_clear, dataset
+
+from hopsim.figures import bifurcation as fig_bif
+from hopsim.figures import network_ode as fig_node
+from hopsim.figures import phase_portrait as fig_pp
+from hopsim.figures import stimulus as fig_stim
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bif():
+    return dataset("experiment=bifurcation", "meanfield.N=40", "meanfield.points=21")
+
+
+def test_bifurcation_branches_have_no_gaps_and_start_at_lambda_c():
+    ds = _bif()
+    fig = fig_bif.figure(ds)
+    ax = fig.axes[0]
+    colour = fig_bif.OKABE_ITO[0]
+    drawn = [
+        line
+        for line in ax.get_lines()
+        if line.get_gid() in ("stable", "unstable") and line.get_color() == colour
+    ]
+    xs = np.concatenate([line.get_xdata() for line in drawn])
+    lam, lc = ds["lambda"].values, float(ds.lambda_c)
+    # every sample of every branch is on a drawn line
+    for b in range(ds.sizes["branch"]):
+        finite = lam[np.isfinite(ds.v.values[:, b])]
+        assert np.isin(finite, xs).all()
+    # runs of one branch share end points: consecutive segments join
+    for b in range(ds.sizes["branch"]):
+        runs = fig_bif._segments(lam, ds.v.values[:, b], ds.stable.values[:, b].astype(bool))
+        for (x0, _, _), (x1, _, _) in zip(runs[:-1], runs[1:], strict=False):
+            assert x0[-1] == x1[0]
+    # the outer branches grow out of (lambda_c, 0)
+    starts = [(line.get_xdata()[0], line.get_ydata()[0]) for line in drawn]
+    assert sum(np.isclose(x, lc) and np.isclose(y, 0.0) for x, y in starts) >= 2
+
+
+def test_unstable_branch_drawn_above_the_network_markers_and_legends_off_data():
+    fig = fig_bif.figure(_bif())
+    ax = fig.axes[0]
+    unstable = [line for line in ax.get_lines() if line.get_gid() == "unstable"]
+    markers = [line for line in ax.get_lines() if line.get_gid() == "network"]
+    assert unstable and markers
+    assert min(line.get_zorder() for line in unstable) > max(m.get_zorder() for m in markers)
+    assert_legends_clear(fig)
+
+
+def test_small_amplitude_label_is_the_readme_formula():
+    readme = (ROOT / "README.md").read_text()
+    assert fig_bif.LAW_LABEL in readme
+    fig = fig_bif.figure(_bif())
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert fig_bif.LAW_LABEL in labels
+
+
+def test_phase_portrait_every_fixed_point_is_visible_and_flow_is_drawn():
+    ds = dataset("experiment=phase_portrait")
+    fig = fig_pp.figure(ds)
+    ax_a, ax_b = fig.axes[:2]
+    fig.canvas.draw()
+    marks = [
+        line for line in ax_b.get_lines() if line.get_gid() in ("fixed_stable", "fixed_unstable")
+    ]
+    pts = np.concatenate(
+        [ax_b.transData.transform(np.column_stack([m.get_xdata(), m.get_ydata()])) for m in marks]
+    )
+    expected = int(np.isfinite(ds.fixed_point.values).sum())
+    assert pts.shape[0] == expected
+    size_px = max(m.get_markersize() for m in marks) * fig.dpi / 72
+    gaps = [np.linalg.norm(p - q) for i, p in enumerate(pts) for q in pts[i + 1 :]]
+    assert min(gaps) > size_px  # no marker hides another one
+    for k in range(ds.sizes["lambda"]):  # arrows point where dv/dt says
+        arrows = fig_pp.flow_arrows(ds.v.values, ds.dvdt.values[k], ds.fixed_point.values[k])
+        for x, d in arrows:
+            assert np.sign(np.interp(x, ds.v.values, ds.dvdt.values[k])) == d
+    drawn = [t for t in ax_b.texts if t.get_gid() == "flow"]
+    assert len(drawn) >= ds.sizes["lambda"] * 2
+    assert_legends_clear(fig)
+
+
+def test_stimulus_no_label_crosses_a_pulse_edge():
+    ds = dataset("experiment=stimulus", "stimulus.points=201")
+    fig = fig_stim.figure(ds)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    edges = np.concatenate([ds.pulse_start.values, ds.pulse_stop.values])
+    for ax in fig.axes:
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            x_edges = ax.transData.transform(np.column_stack([edges, np.zeros_like(edges)]))[:, 0]
+            assert not np.any((x_edges > box.x0) & (x_edges < box.x1)), text.get_text()
+        leg = ax.get_legend().get_window_extent(renderer)
+        assert leg.x0 >= ax.bbox.x1  # legends beside the axes, not on the pulses
+    assert_legends_clear(fig)
+
+
+def test_network_ode_time_axis_fits_the_dynamics_and_energy_is_per_neuron():
+    ds = dataset(
+        "experiment=network_ode",
+        "network_ode.N=60",
+        "network_ode.P=2",
+        "network_ode.trials=2",
+        "network_ode.points=101",
+        "network_ode.t_max=60",
+    )
+    fig = fig_node.figure(ds)
+    settle = fig_node.settle_time(ds)
+    for ax in fig.axes[:3]:
+        lo, hi = ax.get_xlim()
+        assert settle / hi > 0.5  # the changes fill more than half the axis
+    assert "of 60" in fig._suptitle.get_text()
+    ax_e = fig.axes[1]
+    assert "per neuron" in ax_e.get_ylabel()
+    line = ax_e.get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), ds.energy.values[0] / int(ds.N))
+    assert re.search(r"largest rise", ax_e.get_title(loc="left"))

@@ -1,0 +1,152 @@
+"""State-graph and image figures: no arrow through a node, labels off the arrows, one arrow per
+state in the synchronous map; inverted results named as such, couplings that show something,
+one "(final)" frame per row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from figure_runs import dataset
+from matplotlib.patches import Circle
+
+from hopsim.figures import images as fig_img
+from hopsim.figures import state_graph as fig_sg
+
+REPORT = "patterns.explicit=[[1,1,1],[1,1,-1]]"
+CASES = {
+    "N3-plus": ("experiment=state_graph", REPORT),
+    "N3-keep": ("experiment=state_graph", REPORT, "network.tie=keep"),
+    "N2": ("experiment=state_graph",),
+    "N4-random": (
+        "experiment=state_graph",
+        "patterns.explicit=null",
+        "network.N=4",
+        "patterns.P=2",
+    ),
+}
+
+
+def _geometry(ax):
+    nodes = [p for p in ax.patches if isinstance(p, Circle) and p.get_gid() == "node"]
+    centres = np.array([n.center for n in nodes])
+    radius = nodes[0].get_radius()
+    edges = [
+        np.column_stack([line.get_xdata(), line.get_ydata()])
+        for line in ax.get_lines()
+        if line.get_gid() == "edge"
+    ]
+    return centres, radius, edges
+
+
+def _distance(p, a, b):
+    d = b - a
+    t = np.clip(np.dot(p - a, d) / np.dot(d, d), 0, 1)
+    return np.linalg.norm(p - (a + t * d))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_edge_passes_through_a_node(case):
+    ds = dataset(*CASES[case])
+    fig = fig_sg.graph_figure(ds)
+    for ax in fig.axes[:2]:
+        centres, radius, edges = _geometry(ax)
+        assert centres.shape[0] == ds.sizes["state"]
+        for line in edges:
+            # the two nodes an edge joins are those nearest its (trimmed) ends
+            ends = {
+                int(np.argmin(np.linalg.norm(centres - line[0], axis=1))),
+                int(np.argmin(np.linalg.norm(centres - line[-1], axis=1))),
+            }
+            for c, centre in enumerate(centres):
+                if c in ends:
+                    continue
+                gap = min(_distance(centre, p, q) for p, q in zip(line[:-1], line[1:], strict=True))
+                assert gap > radius, (case, ax.get_title(loc="left"), c)
+
+
+@pytest.mark.parametrize("case", ["N3-plus", "N3-keep"])
+def test_synchronous_map_has_one_arrow_per_state(case):
+    ds = dataset(*CASES[case])
+    ax = fig_sg.graph_figure(ds).axes[0]
+    edges = [line for line in ax.get_lines() if line.get_gid() == "edge"]
+    loops = [line for line in ax.get_lines() if line.get_gid() == "self_loop"]
+    assert len(loops) == int(ds.is_fixed_point.sum())
+    assert len(edges) + len(loops) == ds.sizes["state"]
+
+
+@pytest.mark.parametrize("case", ["N3-plus", "N3-keep"])
+def test_labels_sit_off_arrows_and_nodes(case):
+    ds = dataset(*CASES[case])
+    fig = fig_sg.graph_figure(ds)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes[:2]:
+        centres, radius, edges = _geometry(ax)
+        labels = [t for t in ax.texts if t.get_gid() == "label"]
+        assert len(labels) == ds.sizes["state"]
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        for box in boxes:
+            for line in edges:
+                pts = ax.transData.transform(line)
+                for p, q in zip(pts[:-1], pts[1:], strict=True):
+                    s = p + np.linspace(0, 1, 50)[:, None] * (q - p)
+                    inside = (s[:, 0] > box.x0) & (s[:, 0] < box.x1)
+                    inside &= (s[:, 1] > box.y0) & (s[:, 1] < box.y1)
+                    assert not inside.any(), (case, "label on an arrow")
+        for i, a in enumerate(boxes):
+            assert not any(a.overlaps(b) for b in boxes[i + 1 :]), (case, "labels overlap")
+
+
+def _images():
+    return dataset(
+        "experiment=images",
+        "images.paths=[house,letter]",
+        "images.side=24",
+        "images.occlude_fraction=0.7",
+    )
+
+
+def test_inverted_results_are_called_inverted():
+    ds = _images()
+    fig = fig_img.restoration_figure(ds, "house")
+    titles = [ax.get_title() for ax in fig.axes]
+    for kind in ds.corruption.values:
+        for update in ds["update"].values:
+            cell = dict(image="house", corruption=kind, update=update)
+            overlaps = ds.final_overlap.sel(cell).values
+            k = int(np.argmax(np.abs(overlaps)))
+            label = fig_img.ended_on(ds, cell, "house")
+            if overlaps[k] < 0:
+                assert label.startswith("inverted ")
+                assert any(label in t and t.startswith(f"{update}:") for t in titles)
+            assert "~" not in label
+    assert any("inverted house" in t for t in titles)  # the invert cue ends on the inverse
+
+
+def test_weights_panels_show_the_couplings_of_one_neuron():
+    ds = _images()
+    fig = fig_img.weights_figure(ds)
+    side = int(ds.side)
+    xi = ds.original.values.reshape(ds.sizes["image"], -1).astype(float)
+    centre = (side // 2) * side + side // 2
+    shown = fig.axes[0].get_images()[0].get_array()
+    expected = fig_img.coupling_rows(xi, [centre])[0].reshape(side, side)
+    np.testing.assert_allclose(np.asarray(shown), expected)
+    assert np.unique(np.round(expected * side * side)).size >= 3  # not a flat picture
+    assert np.std(expected) > 0.5 / (side * side)
+
+
+def test_only_one_frame_per_row_is_final():
+    ds = _images()
+    fig = fig_img.frames_figure(ds, "house")
+    n_cols = fig.axes[0].get_gridspec().ncols
+    titles = [ax.get_title() for ax in fig.axes]
+    for r in range(len(titles) // n_cols):
+        row = titles[r * n_cols : (r + 1) * n_cols]
+        assert sum("(final)" in t for t in row) <= 1
+    assert fig_img.frame_labels(np.array([0, 2, 4, 6]), 2, True) == [
+        "",
+        " (final)",
+        " (unchanged)",
+        " (unchanged)",
+    ]
