@@ -188,8 +188,9 @@ def train(
     ``validate(model) -> (loss, metric)`` (metric: larger is better) runs under
     ``torch.no_grad`` every ``eval_every`` steps and at the end. Training stops at
     ``steps``, when the metric reaches ``target`` (if ``stop_at_target``), or after
-    ``patience`` evaluations without a lower validation loss or a higher metric. The
-    parameters of the best evaluation (highest metric, then lowest loss) are restored.
+    ``patience`` evaluations in a row that did not beat the best one (highest metric, ties
+    broken by the lower validation loss). The parameters of the best evaluation are
+    restored.
     """
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     hist = History()
