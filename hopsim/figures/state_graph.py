@@ -115,6 +115,7 @@ def sync_layout(ds: xr.Dataset, gap: float = 1.0) -> np.ndarray:
         return x[node]
 
     seen = np.zeros(n, bool)
+    basins = []  # (nodes, x0, x1) of each basin, laid out in one long row first
     for s in range(n):
         if on_cycle[s] and not seen[s]:
             cycle = [s]
@@ -122,11 +123,38 @@ def sync_layout(ds: xr.Dataset, gap: float = 1.0) -> np.ndarray:
             while nxt != s:
                 cycle.append(nxt)
                 nxt = succ[nxt]
+            x0 = cursor[0]
             for c in cycle:
                 seen[c] = True
                 place(c)
+            members = [m for m in range(n) if _reaches(m, cycle, succ, on_cycle)]
+            basins.append((members, x0, cursor[0] - 1.0))
             cursor[0] += gap  # space between basins
-    return np.column_stack([x, -depth.astype(float) * 1.25])
+    # rows far enough apart that no arrow is flatter than 1 : 2.5 (room for the labels)
+    dx = max((abs(x[a] - x[succ[a]]) for a in range(n) if not on_cycle[a]), default=0.0)
+    y = -depth.astype(float) * max(1.25, dx / 2.5)
+    # wrap the basins into rows so the drawing is not one long strip
+    height = float(np.ptp(y)) + 1.75
+    total = sum(x1 - x0 + 1 + gap for _, x0, x1 in basins)
+    rows = max(1, int(round(np.sqrt(total / (1.6 * height)))))
+    limit = max(max(x1 - x0 + 1 for _, x0, x1 in basins), total / rows)
+    out = np.zeros((n, 2))
+    row_x, row = 0.0, 0
+    for members, x0, x1 in basins:
+        width = x1 - x0 + 1
+        if row_x > 0 and row_x + width > limit + 1e-9:
+            row, row_x = row + 1, 0.0
+        out[members, 0] = x[members] - x0 + row_x
+        out[members, 1] = y[members] - row * (height + 0.6)
+        row_x += width + gap
+    return out
+
+
+def _reaches(m: int, cycle: list[int], succ: np.ndarray, on_cycle: np.ndarray) -> bool:
+    """Does state ``m`` flow into ``cycle`` under the synchronous map?"""
+    while not on_cycle[m]:
+        m = succ[m]
+    return m in cycle
 
 
 def async_layout(ds: xr.Dataset) -> np.ndarray:
@@ -204,11 +232,13 @@ def draw_graph(ax: plt.Axes, ds: xr.Dataset, kind: str) -> dict:
                 ),
                 zorder=1,
             )
+        loops = []
         if kind == "sync":
             for c in np.flatnonzero(fixed):  # a fixed point maps onto itself: a small loop
                 centre = pos[c] + np.array([0.0, radius * 1.55])
                 t = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 40)
                 loop = centre + 0.55 * radius * np.column_stack([np.cos(t), np.sin(t)])
+                loops.append((c, c, loop))
                 ax.plot(
                     loop[:, 0], loop[:, 1], "-", color=EDGE_COLOR, lw=1.2, zorder=1, gid="self_loop"
                 )
@@ -245,7 +275,7 @@ def draw_graph(ax: plt.Axes, ds: xr.Dataset, kind: str) -> dict:
         ax.set_ylim(pos[:, 1].min() - pad, pos[:, 1].max() + pad)
         ax.set_axis_off()
         if small:
-            _labels(ax, ds, pos, radius, lines)
+            _labels(ax, ds, pos, radius, lines + loops)
     else:
         radius = None
         lines = []
@@ -374,7 +404,21 @@ def graph_figure(ds: xr.Dataset) -> plt.Figure:
     N = int(ds.sizes["unit"])
     width = {1: 9, 2: 10, 3: 13, 4: 18}.get(N, 16)
     height = {1: 3.5, 2: 5, 3: 6.5, 4: 9}.get(N, 8)
-    fig, axes = plt.subplots(1, 2, figsize=(width, height), constrained_layout=True)
+    # each panel as wide as its drawing (both panels share the height)
+    ratios = []
+    for kind in ("sync", "async"):
+        pos = sync_layout(ds) if kind == "sync" else async_layout(ds)
+        span = np.ptp(pos, axis=0) + 1.8
+        ratios.append(float(np.clip(span[0] / span[1], 0.6, 4.0)))
+    if N <= HYPERCUBE_N:
+        width = float(np.clip(height * sum(ratios) * 0.85, 8, 24))
+    fig, axes = plt.subplots(
+        1,
+        2,
+        figsize=(width, height),
+        constrained_layout=True,
+        gridspec_kw={"width_ratios": ratios if N <= HYPERCUBE_N else [1, 1]},
+    )
     for ax, kind, letter in zip(axes, ("sync", "async"), "ab", strict=True):
         draw_graph(ax, ds, kind)
         title = (
