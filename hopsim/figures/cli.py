@@ -81,5 +81,11 @@ def main(argv: list[str] | None = None) -> list[Path]:
     return paths
 
 
+def run() -> int:
+    """The console script ``hopsim-plot``: exit status 0 after writing the figures."""
+    main()
+    return 0
+
+
 if __name__ == "__main__":
     main()
