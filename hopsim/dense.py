@@ -224,6 +224,7 @@ def energy_from_config(cfg) -> Energy | None:
     allowed = {"quadratic": set(), "polynomial": {"n", "rectified"}, "exponential": {"beta"}}
     if not isinstance(options, dict):
         raise ConfigError("network.energy_options", options, "a mapping of options")
+    options = {k: v for k, v in options.items() if v is not None}  # null: the default
     extra = sorted(set(options) - allowed[kind])
     if extra:
         keys = ", ".join(sorted(allowed[kind])) or "none"

@@ -228,6 +228,7 @@ SWEEP_DIM_NAMES = {
     "dynamics.update": "update",
     "images.paths": "image",
     "rules.names": "rule",
+    "network.energy": "energy_function",  # recall's own variable "energy" keeps its name
     "dense_capacity.N_exp": "N",  # the exp energy's sizes share the dimension N
 }
 

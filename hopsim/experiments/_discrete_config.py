@@ -55,6 +55,9 @@ class NetworkSpec:
         The rule's checked options, defaults filled in.
     mode : str
         Requested storage (``auto`` is resolved per network size).
+    energy : hopsim.dense.Energy or None
+        ``network.energy``: a dense associative memory's energy (then the network is a
+        :class:`hopsim.dense.DenseNetwork` of the patterns), or None for a learning rule.
     """
 
     theta: float | tuple[float, ...]
@@ -62,6 +65,7 @@ class NetworkSpec:
     learning: str
     learning_options: tuple[tuple[str, Any], ...]
     mode: str
+    energy: Any = None
 
     @property
     def options(self) -> dict[str, Any]:
@@ -83,9 +87,18 @@ class NetworkSpec:
         rule = get_rule(self.learning)
         return choose_mode(N, P, self.mode, None, rule.modes(), _max_abs_bound(self.learning, P))
 
-    def build(self, patterns: np.ndarray) -> Network:
+    @property
+    def energy_name(self) -> str:
+        """``quadratic`` for a learning rule's network, else the dense energy's name."""
+        return "quadratic" if self.energy is None else self.energy.name
+
+    def build(self, patterns: np.ndarray):
         """The network storing ``patterns`` (P, N) with this rule, thresholds and storage."""
         P, N = patterns.shape
+        if self.energy is not None:
+            from hopsim.dense import DenseNetwork
+
+            return DenseNetwork.build(patterns, self.energy, self.theta_value, self.tie)
         return Network.learned(
             patterns,
             self.learning,
@@ -118,9 +131,17 @@ def thresholds(cfg: DictConfig, N: int | None) -> float | tuple[float, ...]:
 
 
 def network_spec(
-    cfg: DictConfig, N: int | None, scalar_theta: bool = False, modes: Sequence[str] = MODES
+    cfg: DictConfig,
+    N: int | None,
+    scalar_theta: bool = False,
+    modes: Sequence[str] = MODES,
+    dense_energies: bool = False,
 ) -> NetworkSpec:
-    """Read and check the ``network`` block (theta for N neurons, when N is one number)."""
+    """Read and check the ``network`` block (theta for N neurons, when N is one number).
+
+    ``dense_energies``: the experiment accepts ``network.energy`` (recall, capacity); for the
+    others a non-null ``network.energy`` is an error.
+    """
     theta = get_float(cfg, "network.theta") if scalar_theta else thresholds(cfg, N)
     tie = get_choice(cfg, "network.tie", TIE_RULES) if get(cfg, "network.tie", None) else "plus"
     learning = get(cfg, "network.learning", "hebb")
@@ -137,7 +158,54 @@ def network_spec(
             mode,
             f"one of auto, {', '.join(allowed)} with network.learning={learning}",
         )
-    return NetworkSpec(theta, tie, learning, tuple(options.items()), mode)
+    energy = _energy(cfg, dense_energies, learning, mode)
+    return NetworkSpec(theta, tie, learning, tuple(options.items()), mode, energy)
+
+
+def _energy(cfg: DictConfig, allowed: bool, learning: str, mode: str):
+    """``network.energy`` checked against what the experiment and the other keys allow."""
+    value = get(cfg, "network.energy", None)
+    if value is None:
+        return None
+    if not allowed:
+        raise ConfigError(
+            "network.energy", value, "null (this experiment runs learning-rule networks only)"
+        )
+    from hopsim.dense import energy_from_config
+
+    energy = energy_from_config(cfg)
+    if energy is not None and learning != "hebb":
+        raise ConfigError(
+            "network.learning",
+            learning,
+            f"hebb with network.energy={value} (a dense energy is a function of the pattern "
+            "overlaps, not of a learning rule)",
+        )
+    if energy is not None and mode not in ("auto", "lowrank"):
+        raise ConfigError(
+            "network.mode", mode, f"auto or lowrank with network.energy={value} (overlaps only)"
+        )
+    return energy
+
+
+def run_dynamics(net, cues, update: str, max_sweeps: int, rngs, record_states: bool = False):
+    """Zero-temperature dynamics of either kind of network (same Trajectories)."""
+    from hopsim.dense import DenseNetwork
+
+    if isinstance(net, DenseNetwork):
+        from hopsim.dynamics import dense
+
+        return dense.run(net, cues, update, max_sweeps, rngs, record_states)
+    return discrete.run(net, cues, update, max_sweeps, rngs, record_states)
+
+
+def one_update(net, states: np.ndarray) -> np.ndarray:
+    """One synchronous update of ``states`` (B, N) by either kind of network."""
+    from hopsim.dense import DenseNetwork
+
+    if isinstance(net, DenseNetwork):
+        return net.update(net.differences(states), states)
+    return net.threshold_update(net.raw_fields(states), states)
 
 
 def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:

@@ -31,7 +31,9 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     dynamics_spec,
     network_spec,
+    one_update,
     pattern_bias,
+    run_dynamics,
 )
 from hopsim.io import flag_attrs
 from hopsim.patterns import CORRUPTIONS, corrupt_one, random_patterns
@@ -89,7 +91,7 @@ def parameters(cfg: DictConfig) -> CapacityParams:
         levels=levels,
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         bias=pattern_bias(cfg),
-        network=network_spec(cfg, None, scalar_theta=True),
+        network=network_spec(cfg, None, scalar_theta=True, dense_energies=True),
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
     )
@@ -154,7 +156,7 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
         cued[i, j] = targets_idx
         # one-step error: one synchronous update of the stored pattern itself
         pats = xi[targets_idx]
-        first = net.threshold_update(net.raw_fields(pats), pats)
+        first = one_update(net, pats)
         one_step[i, j] = np.mean(first != pats, axis=1)
         cells = [(k, t) for k in range(len(levels)) for t in range(trials)]
         for start in range(0, len(cells), batch):
@@ -171,7 +173,7 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
                 ]
             )
             dyn_rngs = [seeds.generator("dynamics", N, P, update, levels[k], t) for k, t in chunk]
-            traj = discrete.run(net, cues, update, max_sweeps, dyn_rngs)
+            traj = run_dynamics(net, cues, update, max_sweeps, dyn_rngs)
             m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
             _, relation = discrete.recall_relation(traj.final, xi)
             ks = np.array([k for k, _ in chunk])
@@ -228,7 +230,9 @@ def _dataset(out, one_step, cued, P_grid, params: CapacityParams, modes) -> xr.D
         corruption=params.corruption,
         theta=float(params.network.theta),
         learning=params.network.learning,
+        energy_function=params.network.energy_name,
     )
+    ds["energy_function"].attrs.update(long_name="energy (network.energy)", units="")
     ds["learning"].attrs.update(long_name="learning rule", units="")
     ds["update"].attrs.update(long_name="update rule", units="")
     ds["corruption"].attrs.update(long_name="corruption kind", units="")

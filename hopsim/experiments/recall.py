@@ -26,6 +26,7 @@ from hopsim.experiments._discrete_config import (
     dynamics_spec,
     network_spec,
     pattern_spec,
+    run_dynamics,
 )
 from hopsim.io import flag_attrs
 from hopsim.patterns import CORRUPTIONS, corrupt
@@ -52,7 +53,7 @@ def parameters(cfg: DictConfig) -> RecallParams:
     pats = pattern_spec(cfg)
     params = RecallParams(
         patterns=pats,
-        network=network_spec(cfg, pats.N),
+        network=network_spec(cfg, pats.N, dense_energies=True),
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         level=get_float(cfg, "corruption.level", lo=0.0, hi=1.0),
         dynamics=dynamics_spec(cfg),
@@ -101,7 +102,7 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
         dyn_rngs = [seeds.generator("dynamics", N, P, update, mu, k) for mu, k in chunk]
         targets = xi[[mu for mu, _ in chunk]]
         cues = corrupt(targets, kind, level, cue_rngs)
-        traj = discrete.run(net, cues, update, dyn.max_sweeps, dyn_rngs)
+        traj = run_dynamics(net, cues, update, dyn.max_sweeps, dyn_rngs)
         m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
         out["overlap"][idx] = m
         out["bit_error"][idx] = np.mean(traj.final != targets, axis=1)
@@ -173,6 +174,7 @@ def _dataset(out, params: RecallParams, net) -> xr.Dataset:
         "tie": (spec.tie, "tie rule", ""),
         "bias": (pats.bias, "pattern bias a, P(+1) = (1 + a)/2", "1"),
         "learning": (spec.learning, "learning rule", ""),
+        "energy_function": (spec.energy_name, "energy (network.energy)", ""),
     }
     for name, (value, long_name, units) in scalar_coords.items():
         ds = ds.assign_coords({name: value})
@@ -190,7 +192,7 @@ def _dataset(out, params: RecallParams, net) -> xr.Dataset:
 
 def learning_attrs(net) -> dict:
     """Dataset attrs that record the learning rule, its options and its diagnostics."""
-    c = net.couplings
+    c = getattr(net, "couplings", None)
     if c is None:
         return {}
     attrs = {"learning_rule": c.rule, "couplings_symmetric": int(c.symmetric)}

@@ -137,6 +137,10 @@ def parameters(cfg: DictConfig) -> RulesParams:
             get(cfg, "patterns.explicit"),
             "null (rules stores random patterns)",
         )
+    if get(cfg, "network.energy", None) is not None:
+        raise ConfigError(
+            "network.energy", get(cfg, "network.energy"), "null (rules compares learning rules)"
+        )
     params = RulesParams(
         rules=_rule_specs(cfg),
         Ns=Ns,
