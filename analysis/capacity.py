@@ -12,8 +12,6 @@ finite-size estimate of alpha_c. The figure is drawn by :mod:`hopsim.figures.cap
 
 from __future__ import annotations
 
-import warnings
-
 from hopsim.plotting import run_script
 
 
@@ -24,16 +22,12 @@ def _threshold(parser):
 
 def main(argv: list[str] | None = None) -> list:
     """Draw the figure and store the finite-size table; return the written paths."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        paths = run_script("capacity", __doc__.splitlines()[0], argv, extra=_threshold)
+    paths = run_script("capacity", __doc__.splitlines()[0], argv, extra=_threshold)
     import pandas as pd
 
     table = pd.read_csv(next(p for p in paths if p.suffix == ".csv"), keep_default_na=False)
     est = table.iloc[-1]
-    print(f"finite-size alpha_c estimate: {float(est.alpha_half):.4f} +/- {float(est.stderr):.4f}")
-    for w in caught:
-        print(f"warning: {w.message}")
+    print(f"finite-size alpha_c estimate: {float(est.alpha_half):.3f} +/- {float(est.stderr):.3f}")
     return paths
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 
@@ -50,8 +51,12 @@ def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
         _fail(f"--dpi {args.dpi}: must be a positive number")
     options = dict(options_from(args), **(options or {}))
     try:
-        figs = figures.figures(ds, **options)
-        tables = figures.tables(ds, **options)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            figs = figures.figures(ds, **options)
+            tables = figures.tables(ds, **options)
+        for w in {str(w.message): w for w in caught}:
+            print(f"warning: {w}", file=sys.stderr)
         return figures.save(figs, out_dir, formats, args.dpi, tables)
     except figures.FigureError as exc:
         _fail(str(exc))
