@@ -175,7 +175,9 @@ def _base(name: str, key: str) -> DictConfig:
 
 
 def _base_overrides(name: str, key: str) -> list[str]:
-    return [o for o in TINY[name] if not o.startswith(f"{key}=")]
+    # one thread: these jobs are tiny, and idle worker threads would only add CPU time
+    kept = [o for o in TINY[name] if not o.startswith((f"{key}=", "threads="))]
+    return ["threads=1", *kept]
 
 
 def _job_config(name: str, key: str, text: str) -> DictConfig:
