@@ -52,6 +52,17 @@ def test_storkey_matches_the_textbook_loops():
     np.testing.assert_allclose(learn("storkey", X).weights(), _storkey_textbook(X), atol=1e-13)
 
 
+@pytest.mark.parametrize("block", [1, 2, 4])
+def test_storkey_blocked_recursion_matches_the_textbook_loops(block):
+    from hopsim.learning.storkey import _factors
+
+    X = _patterns(9, 11, seed=5)
+    left, right, d = _factors(X.astype(np.float64), block)
+    W = left.T @ right
+    W[np.diag_indices_from(W)] -= d
+    np.testing.assert_allclose(W, _storkey_textbook(X), atol=1e-13)
+
+
 @pytest.mark.parametrize("zero_diagonal", [False, True])
 def test_pseudo_inverse_matches_the_projection_formula(zero_diagonal):
     X = _patterns(12, 30, seed=4).astype(float)

@@ -45,30 +45,48 @@ def learn_storkey(patterns: np.ndarray) -> Couplings:
     )
 
 
-def _factors(X: np.ndarray):
-    """``(U, V, d)`` with Storkey's ``W = U^T V - diag(d)``: the O(P^2 N) recursion."""
+def _factors(X: np.ndarray, block: int = 64):
+    """``(U, V, d)`` with Storkey's ``W = U^T V - diag(d)``: the O(P^2 N) recursion, blocked.
+
+    Within a block of patterns [s, e) the step is sequential, but the part of every
+    ``h^nu = W^(nu-1) xi^nu`` that comes from the patterns before the block is
+    ``c^(nu-s) W^(s-1) xi^nu``: for the whole block, two matrix-matrix products with the
+    factors of ``W^(s-1)`` instead of ``3 (s + j)`` matrix-vector passes per pattern.
+    """
     P, N = X.shape
     c = 1.0 + 2.0 / N
     G = X @ X.T  # pattern overlaps, exact integers
     H = np.zeros((P, N))  # H[mu] = h^mu = W^(mu-1) xi^mu
-    coef = np.zeros(P)  # W^(nu) = sum_mu coef_mu (xi^mu (xi^mu - h^mu)^T - h^mu xi^mu^T) - diag
-    diag = np.zeros(N)  # diagonal of the un-zeroed sum, removed from W
-    for nu in range(P):
-        xi = X[nu]
-        if nu:
-            q = H[:nu] @ xi
-            a = coef[:nu] * (G[:nu, nu] - q)
-            b = -coef[:nu] * G[:nu, nu]
-            h = X[:nu].T @ a + H[:nu].T @ b - diag * xi
+    w = np.zeros(P)  # W^(s-1) = sum_mu w_mu (xi^mu (xi^mu - h^mu)^T - h^mu xi^mu^T) - diag(d)
+    d = np.zeros(N)  # diagonal of the un-zeroed sum, removed from W
+    for s in range(0, P, block):
+        e = min(s + block, P)
+        Xb = X[s:e]
+        if s:  # W^(s-1) xi^nu for every nu of the block: (N, b)
+            ws = w[:s, None]
+            base = X[:s].T @ (ws * ((X[:s] - H[:s]) @ Xb.T)) - H[:s].T @ (ws * G[:s, s:e])
+            base -= d[:, None] * Xb.T
         else:
-            h = np.zeros(N)
-        H[nu] = h
-        coef[:nu] *= c
-        coef[nu] = 1.0 / N
-        diag = c * diag + (1.0 - 2.0 * xi * h) / N
+            base = np.zeros((N, e - s))
+        d_in = np.zeros(N)  # the block's own diagonal so far, weights c^(nu-1-mu) / N
+        for j, nu in enumerate(range(s, e)):
+            xi = X[nu]
+            h = c**j * base[:, j]
+            if j:  # the patterns of this block before nu, with weights c^(nu-1-mu) / N
+                inner = c ** np.arange(j - 1, -1, -1) / N
+                Xi, Hi = X[s:nu], H[s:nu]
+                g = G[s:nu, nu]
+                h += Xi.T @ (inner * (g - Hi @ xi)) - Hi.T @ (inner * g) - d_in * xi
+            H[nu] = h
+            d_in = c * d_in + (1.0 - 2.0 * xi * h) / N
+        # the state after the block: weights aged by c^b, the block's own, the diagonal
+        b = e - s
+        w[:s] *= c**b
+        w[s:e] = c ** np.arange(b - 1, -1, -1) / N
+        d = c**b * d + w[s:e] @ (1.0 - 2.0 * X[s:e] * H[s:e])
     left = np.concatenate([X, H])
-    right = np.concatenate([coef[:, None] * (X - H), -coef[:, None] * X])
-    return left, right, diag
+    right = np.concatenate([w[:, None] * (X - H), -w[:, None] * X])
+    return left, right, d
 
 
 def storkey_capacity(N: int) -> float:
