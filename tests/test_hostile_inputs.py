@@ -334,7 +334,7 @@ RESOURCES = [
     (exp("stimulus", "neuron.tau=1e-6", "stimulus.t_max=1e6"), "stimulus.t_max", "time"),
     (exp("network_ode", "network_ode.N=100000"), "network_ode.N", "needs ~"),
     (exp("network_ode", "network_ode.trials=1000000000"), "network_ode.trials", "needs ~"),
-    (exp("network_ode", "network_ode.N=5000", "network_ode.trials=1000"), "trials", "operations"),
+    (exp("network_ode", "network_ode.N=5000", "network_ode.trials=200"), "trials", "operations"),
     (exp("network_ode", "network_ode.t_max=1000000"), "network_ode.t_max", "operations"),
 ]
 
