@@ -400,10 +400,16 @@ def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple
     ``energy``) when every finished job has that dimension and either every value it ran with
     is one of its coordinates, or it has one entry per value and the jobs' coordinates do not
     repeat. Any other key becomes a new dimension named by :func:`sweep_dim_name`, or by the
-    key with dots as underscores if that name is already one of the experiment's dimensions.
+    key with dots as underscores if that name is already one of the experiment's dimensions or
+    variables.
     """
     datasets = list(loaded.items())
     all_dims = set().union(*(ds.dims for _, ds in datasets))
+    # names a new dimension may not take: dims, data variables, coordinates with dims (a
+    # scalar coordinate of the same name, e.g. recall's N, is replaced by the new dimension)
+    taken = all_dims.union(
+        *(set(ds.data_vars) | {c for c in ds.coords if ds[c].ndim} for _, ds in datasets)
+    )
     out = []
     for i, key in enumerate(keys):
         own = None
@@ -429,9 +435,9 @@ def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple
             out.append((own, True))
             continue
         name = sweep_dim_name(key)
-        if name in all_dims:
+        if name in taken:
             name = key.lstrip("+~").replace(".", "_").replace("/", "_")
-        if name in all_dims or name in [d for d, _ in out]:
+        if name in taken or name in [d for d, _ in out]:
             raise DatasetError(f"cannot name a dimension for swept key {key}: {name} is taken")
         out.append((name, False))
     return out

@@ -353,6 +353,16 @@ def test_a_swept_key_given_again_is_a_merge_error(tmp_path):
     assert parse_sweep(["network.N=300", "network.N=100,200"]) == {"network.N": [100, 200]}
 
 
+def test_a_new_dimension_never_takes_the_name_of_a_variable(tmp_path):
+    """`dynamics.energy=a,b` cannot become a dimension `energy` beside a variable `energy`."""
+    for num, value in enumerate(["a", "b"]):
+        ds = xr.Dataset({"energy": ("sweep", np.arange(3.0) + num)}, attrs={"experiment": "x"})
+        _job(tmp_path, num, [f"dynamics.energy={value}"], ds)
+    merged, failed = merge_jobs(tmp_path, ["dynamics.energy=a,b"])
+    assert failed == [] and merged.attrs["sweep_dims"] == "dynamics_energy"
+    assert merged.energy.sel(dynamics_energy="b").values.tolist() == [1.0, 2.0, 3.0]
+
+
 def test_no_finished_job_is_a_merge_error(tmp_path):
     (tmp_path / "0" / ".hydra").mkdir(parents=True)
     OmegaConf.save(OmegaConf.create(["network.N=10"]), tmp_path / "0/.hydra/overrides.yaml")
