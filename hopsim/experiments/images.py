@@ -80,6 +80,10 @@ def _choice_list(cfg: DictConfig, key: str, choices) -> list[str]:
 def image_sources(cfg: DictConfig) -> list[str]:
     """``images.paths``: bundled names or file paths, each checked to be readable."""
     sources = _string_list(cfg, "images.paths")
+    if len(set(sources)) != len(sources):
+        raise ConfigError(
+            "images.paths", get(cfg, "images.paths"), "distinct pictures (each stored once)"
+        )
     for i, source in enumerate(sources):
         key = "images.paths" if len(sources) == 1 else f"images.paths[{i}]"
         im.check_readable(source, key)

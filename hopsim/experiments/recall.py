@@ -203,6 +203,14 @@ def learning_attrs(net) -> dict:
 # ----------------------------------------------------------------------------- summary
 
 
+def _memory_text(ds: xr.Dataset) -> str:
+    """``learning=storkey``, or ``energy=polynomial n=3`` for a dense associative memory."""
+    energy = ds["energy_function"].item() if "energy_function" in ds.coords else "quadratic"
+    if energy != "quadratic":
+        return f"energy={energy}"
+    return f"learning={ds['learning'].item() if 'learning' in ds.coords else 'hebb'}"
+
+
 def summary(ds: xr.Dataset) -> str:
     """One paragraph: parameters, mean overlap, exact recalls, outcomes, sweeps."""
     n = int(ds.overlap.size)
@@ -223,7 +231,7 @@ def summary(ds: xr.Dataset) -> str:
         f"recall: N={int(ds.N)} P={int(ds.P)} (alpha={float(ds.alpha):.3f}), "
         f"update={ds['update'].item()}, corruption={ds['corruption'].item()} "
         f"level={float(ds.noise):g}, theta={theta_text}, tie={ds['tie'].item()}, "
-        f"learning={ds['learning'].item() if 'learning' in ds.coords else 'hebb'}. "
+        f"{_memory_text(ds)}. "
         f"{n} trials: mean final overlap {m.mean():.3f} +/- {sem:.3f} "
         f"(cue {float(ds.cue_overlap.mean()):.3f}), exact recall {exact}/{n}, "
         f"ended on an inverse {inverse}, spurious {spurious}; outcomes: {counts}; "
