@@ -125,12 +125,15 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     summary = module.summary(ds)
     ds.attrs["summary"] = summary
     # result.nc is written last: it exists only if everything the job does succeeded
+    summary_path = output_dir / SUMMARY_NAME
     try:
-        _write_text_atomic(output_dir / SUMMARY_NAME, summary + "\n")
+        _write_text_atomic(summary_path, summary + "\n")
+    except OSError as exc:
+        raise ResultWriteError(f"cannot write {summary_path}: {exc.strerror or exc}") from None
+    try:
         save_dataset(ds, result_path)
     except OSError as exc:
-        where = exc.filename or result_path
-        raise ResultWriteError(f"cannot write {where}: {exc.strerror or exc}") from None
+        raise ResultWriteError(f"cannot write {result_path}: {exc.strerror or exc}") from None
     print(f"{summary} [{ds.attrs['wall_time_s']:.2f} s] Wrote {result_path}")
     return result_path
 

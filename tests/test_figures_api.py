@@ -73,3 +73,19 @@ def test_each_run_writes_its_summary_and_keeps_it_as_an_attr():
     ds = dataset(*FAMILIES["recall"])
     assert text == ds.attrs["summary"] + "\n" and ds.hopsim.summary.startswith("recall: N=30")
     assert not list(folder.glob(".summary.txt.*.tmp"))
+
+
+def test_a_job_whose_summary_cannot_be_written_is_not_finished(tmp_path, monkeypatch):
+    from conftest import compose_config
+
+    from hopsim import cli
+    from hopsim.io import job_finished
+
+    def fail(path, text):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(cli, "_write_text_atomic", fail)
+    cfg = compose_config(*FAMILIES["recall"], "progress=off")
+    with pytest.raises(cli.ResultWriteError, match="summary.txt"):
+        cli.run_job(cfg, tmp_path, [])
+    assert not (tmp_path / "result.nc").exists() and not job_finished(tmp_path)
