@@ -21,16 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hopsim.dense import EXP, DenseNetwork
-from hopsim.dynamics.discrete import (
-    CYCLE,
-    CYCLE_WINDOW,
-    FIXED_POINT,
-    MAX_SWEEPS,
-    UPDATE_RULES,
-    Trajectories,
-    _use_numba,
-    async_orders,
-)
+from hopsim.dynamics.discrete import UPDATE_RULES, Trajectories, _use_numba, drive
 from hopsim.network import threshold_rule
 
 
@@ -117,62 +108,3 @@ def run(
         raise ValueError("async updates need one random generator per cue")
     cache = OverlapCache(net, S, _use_numba(engine) and update != "sync")
     return drive(cache, S, update, max_sweeps, rngs, record_states)
-
-
-def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
-    """The sweep loop (outcomes, cycle detection, energies) over any cache with the
-    ``sync_update``/``refresh``/``energy``/``sweep`` interface; S is updated in place."""
-    B, N = S.shape
-    everyone = np.arange(B)
-    energy = np.full((B, max_sweeps + 1), np.nan)
-    energy[:, 0] = cache.energy(everyone)
-    states = None
-    if record_states:
-        states = np.empty((B, max_sweeps + 1, N), dtype=np.int8)
-        states[:, 0] = S
-    sweeps = np.full(B, max_sweeps, dtype=np.int32)
-    outcome = np.full(B, MAX_SWEEPS, dtype=np.int8)
-    cycle_length = np.zeros(B, dtype=np.int32)
-    history = np.empty((CYCLE_WINDOW, B, N), dtype=np.int8)  # history[t % W] = state after t
-    history[0] = S
-    active = np.ones(B, dtype=bool)
-    sequential = np.arange(N, dtype=np.int64)
-
-    for t in range(1, max_sweeps + 1):
-        rows = np.flatnonzero(active)
-        if rows.size == 0:
-            if states is not None:
-                states[:, t:] = S[:, None]
-            break
-        if update == "sync":
-            new = cache.sync_update(rows)
-            changed = np.any(new != S[rows], axis=1)
-            S[rows] = new
-            cache.refresh(rows)
-        else:
-            if update == "sequential":
-                orders = np.ascontiguousarray(np.broadcast_to(sequential, (rows.size, N)))
-            else:
-                orders = async_orders([rngs[r] for r in rows], N)
-            changed = cache.sweep(rows, orders)
-
-        ended_fixed = rows[~changed]
-        sweeps[ended_fixed] = t - 1
-        outcome[ended_fixed] = FIXED_POINT
-        moving = rows[changed]
-        energy[moving, t] = cache.energy(moving)
-        for lag in range(2, min(t, CYCLE_WINDOW) + 1):
-            if moving.size == 0:
-                break
-            back = history[(t - lag) % CYCLE_WINDOW, moving]
-            closed = np.all(S[moving] == back, axis=1)
-            if closed.any():
-                done = moving[closed]
-                sweeps[done], outcome[done], cycle_length[done] = t, CYCLE, lag
-                moving = moving[~closed]
-        history[t % CYCLE_WINDOW] = S
-        if states is not None:
-            states[:, t] = S
-        active[rows] = False
-        active[moving] = True
-    return Trajectories(S, sweeps, outcome, cycle_length, energy, states)

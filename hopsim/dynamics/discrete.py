@@ -78,6 +78,9 @@ class _DenseFields:
     def raw_fields(self, rows: np.ndarray) -> np.ndarray:
         return self.H[rows]
 
+    def sync_update(self, rows: np.ndarray) -> np.ndarray:
+        return self.net.threshold_update(self.raw_fields(rows), self.S[rows])
+
     def refresh(self, rows: np.ndarray) -> None:
         self.H[rows] = self.net.raw_fields(self.S[rows])
 
@@ -118,6 +121,9 @@ class _LowRankFields:
 
     def raw_fields(self, rows: np.ndarray) -> np.ndarray:
         return self.net.lowrank_fields_from_overlaps(self.M[rows], self.S[rows])
+
+    def sync_update(self, rows: np.ndarray) -> np.ndarray:
+        return self.net.threshold_update(self.raw_fields(rows), self.S[rows])
 
     def refresh(self, rows: np.ndarray) -> None:
         self.M[rows] = self.net.overlaps_raw(self.S[rows])
@@ -216,10 +222,21 @@ def run(
         raise ValueError("async updates need one random generator per cue")
     cache_type = _LowRankFields if net.mode == "lowrank" else _DenseFields
     fields = cache_type(net, S, _use_numba(engine) and update != "sync")
-    everyone = np.arange(B)
+    return drive(fields, S, update, max_sweeps, rngs, record_states)
 
+
+def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
+    """The sweep loop (outcomes, cycle detection, energies) over any field cache.
+
+    ``cache`` has ``sync_update(rows)`` (new states of those cues from the old ones),
+    ``refresh(rows)``, ``energy(rows)`` and ``sweep(rows, orders) -> changed``; ``S`` (B, N)
+    is updated in place. Shared by every network kind (Hebbian and learned couplings here,
+    dense associative memories in :mod:`hopsim.dynamics.dense`).
+    """
+    B, N = S.shape
+    everyone = np.arange(B)
     energy = np.full((B, max_sweeps + 1), np.nan)
-    energy[:, 0] = fields.energy(everyone)
+    energy[:, 0] = cache.energy(everyone)
     states = None
     if record_states:
         states = np.empty((B, max_sweeps + 1, N), dtype=np.int8)
@@ -239,22 +256,22 @@ def run(
                 states[:, t:] = S[:, None]  # after the end, frames repeat the final state
             break
         if update == "sync":
-            new = net.threshold_update(fields.raw_fields(rows), S[rows])
+            new = cache.sync_update(rows)
             changed = np.any(new != S[rows], axis=1)
             S[rows] = new
-            fields.refresh(rows)
+            cache.refresh(rows)
         else:
             if update == "sequential":
                 orders = np.ascontiguousarray(np.broadcast_to(sequential, (rows.size, N)))
             else:
                 orders = async_orders([rngs[r] for r in rows], N)
-            changed = fields.sweep(rows, orders)
+            changed = cache.sweep(rows, orders)
 
         ended_fixed = rows[~changed]
         sweeps[ended_fixed] = t - 1
         outcome[ended_fixed] = FIXED_POINT
         moving = rows[changed]
-        energy[moving, t] = fields.energy(moving)
+        energy[moving, t] = cache.energy(moving)
         for lag in range(2, min(t, CYCLE_WINDOW) + 1):
             if moving.size == 0:
                 break
