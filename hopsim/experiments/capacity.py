@@ -59,25 +59,13 @@ class CapacityParams:
         return int(round(alpha * N))
 
 
-def _distinct(key: str, values: list, allowed: str) -> tuple:
-    if len(set(values)) != len(values):
-        raise ConfigError(key, values, allowed + " without repeats")
-    return tuple(values)
-
-
 def parameters(cfg: DictConfig) -> CapacityParams:
     """Read and check every key the capacity experiment uses (and its memory)."""
-    Ns = _distinct(
-        "network.N", get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS), "integers >= 1"
-    )
+    Ns = tuple(get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS))
     if get(cfg, "patterns.alpha", None) is None:
         raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
-    alphas = _distinct(
-        "patterns.alpha", get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6), "loads >= 0"
-    )
-    levels = _distinct(
-        "corruption.level", get_list(cfg, "corruption.level", lo=0.0, hi=1.0), "levels in [0, 1]"
-    )
+    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6))
+    levels = tuple(get_list(cfg, "corruption.level", lo=0.0, hi=1.0))
     if get(cfg, "patterns.explicit", None) is not None:
         raise ConfigError(
             "patterns.explicit",

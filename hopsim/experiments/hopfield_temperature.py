@@ -58,29 +58,11 @@ class TemperatureParams:
     trials: int
 
 
-def _distinct(key: str, values: list, allowed: str) -> tuple:
-    if len(set(values)) != len(values):
-        raise ConfigError(key, values, allowed)
-    return tuple(values)
-
-
 def parameters(cfg: DictConfig) -> TemperatureParams:
     """Read and check every key the hopfield_temperature experiment uses (and its memory)."""
-    sizes = _distinct(
-        "network.N",
-        get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS),
-        "distinct integers >= 2",
-    )
-    alphas = _distinct(
-        "patterns.alpha",
-        get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6, lo_open=True),
-        "distinct numbers > 0",
-    )
-    temps = _distinct(
-        "mc.temperatures",
-        get_list(cfg, "mc.temperatures", lo=0.0, hi=1e6),
-        "distinct numbers in [0, 1e6]",
-    )
+    sizes = tuple(get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS))
+    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6, lo_open=True))
+    temps = tuple(get_list(cfg, "mc.temperatures", lo=0.0, hi=1e6))
     sweeps = get_int(cfg, "mc.sweeps", lo=1, hi=10**8)
     interval = get_int(cfg, "mc.interval", lo=1)
     if interval > sweeps:

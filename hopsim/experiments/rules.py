@@ -73,12 +73,6 @@ class RulesParams:
         return int(round(alpha * N))
 
 
-def _distinct(key: str, values: list, allowed: str) -> tuple:
-    if len(set(values)) != len(values):
-        raise ConfigError(key, values, allowed + " without repeats")
-    return tuple(values)
-
-
 def _rule_specs(cfg: DictConfig) -> tuple[NetworkSpec, ...]:
     raw = get(cfg, "rules.names")
     names = raw if isinstance(raw, list) else [raw]
@@ -115,20 +109,12 @@ def _network_block(cfg: DictConfig) -> dict:
 
 def parameters(cfg: DictConfig) -> RulesParams:
     """Read and check every key the rules experiment uses (and its memory)."""
-    Ns = _distinct(
-        "network.N", get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS), "integers >= 2"
-    )
+    Ns = tuple(get_list(cfg, "network.N", kind="int", lo=2, hi=MAX_UNITS))
     get_int(cfg, "patterns.P", lo=0, hi=MAX_UNITS)
     if get(cfg, "patterns.alpha", None) is None:
         raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers > 0)")
-    alphas = _distinct(
-        "patterns.alpha",
-        get_list(cfg, "patterns.alpha", lo=0.0, hi=1e4, lo_open=True),
-        "loads > 0",
-    )
-    levels = _distinct(
-        "corruption.level", get_list(cfg, "corruption.level", lo=0.0, hi=1.0), "levels in [0, 1]"
-    )
+    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e4, lo_open=True))
+    levels = tuple(get_list(cfg, "corruption.level", lo=0.0, hi=1.0))
     if get(cfg, "corruption.kind") != "flip":
         raise ConfigError("corruption.kind", get(cfg, "corruption.kind"), "'flip'")
     if get(cfg, "patterns.explicit", None) is not None:
