@@ -186,7 +186,7 @@ def _start(tmp_path: Path, *overrides: str, multirun: bool) -> subprocess.Popen:
     )
 
 
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 180) -> None:
     end = time.monotonic() + timeout
     while not path.exists():
         assert proc.poll() is None, proc.communicate()
@@ -194,16 +194,35 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-SLOW = ("network.N=50", "patterns.P=5")  # trials=400000: seconds of work, interruptible
+#: Seconds of work in small pieces (one Monte Carlo kernel call per temperature), so that
+#: Ctrl-C lands within a fraction of a second and little memory is held.
+SLOW = (
+    "experiment=ising",
+    "lattice.L=[4]",
+    "mc.temperatures=[1.5,1.6,1.7,1.8,1.9,2.0,2.1,2.2,2.3,2.4,2.5,2.6]",
+    "mc.thermalize=10",
+    "threads=1",
+)
+
+
+def _interrupt(proc: subprocess.Popen, ready: Path) -> str:
+    """Send Ctrl-C once ``ready`` exists and the job is under way; return stderr."""
+    try:
+        _wait_for(ready, proc)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        return err
+    finally:
+        if proc.poll() is None:  # never leave a test's process running
+            proc.kill()
+            proc.communicate()
 
 
 def test_ctrl_c_in_a_sweep_keeps_the_finished_jobs_in_one_line(tmp_path):
-    proc = _start(tmp_path, *SLOW, "trials=2,400000", multirun=True)
-    _wait_for(tmp_path / "sweep" / "1" / ".hydra" / "overrides.yaml", proc)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    proc = _start(tmp_path, *SLOW, "mc.sweeps=100,400000", multirun=True)
+    err = _interrupt(proc, tmp_path / "sweep" / "1" / ".hydra" / "overrides.yaml")
+    assert proc.returncode == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
     assert "interrupted; kept 1 finished job" in lines[0] and "resume=true" in lines[0]
@@ -212,12 +231,9 @@ def test_ctrl_c_in_a_sweep_keeps_the_finished_jobs_in_one_line(tmp_path):
 
 
 def test_ctrl_c_in_a_single_run_is_one_line(tmp_path):
-    proc = _start(tmp_path, *SLOW, "trials=400000", multirun=False)
-    _wait_for(tmp_path / "run" / ".hydra" / "overrides.yaml", proc)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    proc = _start(tmp_path, *SLOW, "mc.sweeps=400000", multirun=False)
+    err = _interrupt(proc, tmp_path / "run" / ".hydra" / "overrides.yaml")
+    assert proc.returncode == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
     assert "interrupted; no result was written" in lines[0]
