@@ -94,11 +94,11 @@ def test_phase_diagram_lines_reach_their_ends_and_stay_on_the_plot():
     assert (0.0, 1.0) in points and (round(th.AGS_ALPHA_C0, 3), 0.0) in points
     lo_x, hi_x = ax.get_xlim()
     lo_y, hi_y = ax.get_ylim()
-    for gid in ("T_M", "T_g"):
+    for gid in ("T_M", "T_g", "T_c"):
         x, y = lines[gid].get_xdata(), lines[gid].get_ydata()
         assert np.all((x >= lo_x) & (x <= hi_x) & (y >= lo_y) & (y <= hi_y)), gid
     labels = {t.get_text() for t in ax.texts if t.get_gid() == "phase"}
-    assert {"R", "SG", "P"} <= labels
+    assert {"F", "M", "SG", "P"} <= labels
 
 
 def test_phase_diagram_palette_and_legends():
@@ -110,3 +110,14 @@ def test_phase_diagram_palette_and_legends():
     assert set(colours) <= set(OKABE_ITO)
     assert "7 of 10 loads" in ax.get_title(loc="left")
     assert_legends_clear(fig)
+
+
+def test_thermodynamic_transition_line():
+    alpha, temps = fig_pd.thermodynamic_boundary()
+    assert (alpha[-1], temps[-1]) == (0.0, 1.0) and temps[0] == 0.0
+    assert alpha[0] == pytest.approx(0.051, abs=0.003)  # AGS: 0.051 at T = 0
+    inner = slice(1, -1)
+    for a, t in zip(alpha[inner], temps[inner], strict=True):
+        assert 0 < a < th.ags_alpha_c(float(t), xtol=1e-4)  # retrieval exists where it is global
+    lines = {line.get_gid(): line for line in fig_pd.figure(_phase_ds()).axes[0].get_lines()}
+    np.testing.assert_allclose(lines["T_c"].get_xdata(), alpha)

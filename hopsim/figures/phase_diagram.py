@@ -2,17 +2,24 @@
 
 For each N, (a) a heat map of the trial-averaged overlap with the cued pattern over
 (alpha, T), with the AGS retrieval boundary T_M(alpha) (from alpha_c = 0.138 at T = 0 to
-(0, 1)), the spin-glass line T_g = 1 + sqrt(alpha), and the regions named (R: retrieval
-states exist; SG: spin glass; P: paramagnet); (b) overlap against T for up to seven loads
+(0, 1)), the thermodynamic transition T_c(alpha) (retrieval states are the global minima
+below it: from alpha = 0.052 at T -> 0, AGS 0.051, to (0, 1)), the spin-glass line
+T_g = 1 + sqrt(alpha), and the regions named (F: retrieval global, M: retrieval metastable,
+SG: spin glass, P: paramagnet); (b) overlap against T for up to seven loads
 (Okabe-Ito colours, each with its own marker) beside the AGS replica-symmetric m. Legends
 sit under the panels, outside the data.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
+from matplotlib import patheffects
+from scipy.optimize import brentq
 
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory import ising as th
@@ -56,6 +63,98 @@ def shown_loads(alphas: np.ndarray, n: int = MAX_CURVES) -> np.ndarray:
     return alphas[np.unique(np.linspace(0, alphas.size - 1, n).round().astype(int))]
 
 
+# --------------------------------------------------------------------------- T_c(alpha)
+# The thermodynamic (first-order) transition of AGS: below T_c(alpha) the retrieval states
+# are the global minima of the replica-symmetric free energy
+#   f = alpha/2 + m^2/2 + alpha/(2 beta) [ln(1 - beta(1 - q)) - beta q / (1 - beta(1 - q))]
+#       + alpha beta r (1 - q) / 2 - (1/beta) E_z ln 2cosh(beta (m + sqrt(alpha r) z)),
+# above it the spin-glass state (m = 0) is lower. At T -> 0 it ends near alpha = 0.051.
+
+_U = np.linspace(-30, 30, 3001)
+_DU = _U[1] - _U[0]
+_SOFT = np.log1p(np.exp(-2 * np.abs(_U)))
+
+
+def _f_rs(alpha, T, m, q, r):
+    beta = 1 / T
+    d = 1 - beta * (1 - q)
+    avg = beta * _mean_log2cosh(m, math.sqrt(alpha * r), beta)
+    return (
+        alpha / 2
+        + m * m / 2
+        + alpha / (2 * beta) * (math.log(d) - beta * q / d)
+        + alpha * beta * r * (1 - q) / 2
+        - avg / beta
+    )
+
+
+def _mean_log2cosh(m, s, beta):
+    """(1/beta) E ln 2cosh(beta (m + s z)): |y| exactly plus the smooth remainder."""
+    if s == 0:
+        return abs(m) + math.log1p(math.exp(-2 * beta * abs(m))) / beta
+    abs_mean = s * math.sqrt(2 / math.pi) * math.exp(-m * m / (2 * s * s)) + m * math.erf(
+        m / (s * math.sqrt(2))
+    )
+    if beta * s < 5:
+        x = beta * (m + s * th._GH_X)
+        return float(np.dot(th._GH_W, np.logaddexp(x, -x))) / beta
+    z = (_U / beta - m) / s
+    dens = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * beta * s) * _DU
+    return abs_mean + float(np.dot(dens, _SOFT)) / beta
+
+
+def _spin_glass(alpha, T):
+    beta = 1 / T
+
+    def g(q):
+        d = 1 - beta * (1 - q)
+        return th._ags_moments(0.0, math.sqrt(alpha * q) / d, beta)[1] - q
+
+    hi = 1 - 1e-10
+    lo = max(0.0, 1 - T) + 1e-9
+    qs = np.linspace(lo, hi, 60)
+    vals = np.array([g(q) for q in qs])
+    idx = np.flatnonzero(np.sign(vals[:-1]) != np.sign(vals[1:]))
+    if not idx.size:
+        return None
+    i = idx[-1]
+    q = brentq(g, qs[i], qs[i + 1], xtol=1e-13)
+    return q, q / (1 - beta * (1 - q)) ** 2
+
+
+def _delta_f(alpha, T):
+    m, q, r = th.ags_solve(alpha, T)
+    s = _spin_glass(alpha, T)
+    if m < th.RETRIEVAL_THRESHOLD or s is None:
+        return np.nan
+    return _f_rs(alpha, T, m, q, r) - _f_rs(alpha, T, 0.0, *s)
+
+
+def alpha_thermo(T: float) -> float:
+    """Load where the retrieval and spin-glass free energies are equal at T (NaN: none)."""
+    hi = th.ags_alpha_c(T, xtol=1e-4) * 0.999
+    grid = np.linspace(hi * 0.02, hi, 9)
+    vals = np.array([_delta_f(a, T) for a in grid])
+    ok = np.isfinite(vals)
+    grid, vals = grid[ok], vals[ok]
+    idx = np.flatnonzero((vals[:-1] < 0) & (vals[1:] > 0))
+    if not idx.size:
+        return np.nan
+    i = idx[0]
+    return brentq(lambda a: _delta_f(a, T), grid[i], grid[i + 1], xtol=1e-5)
+
+
+@functools.lru_cache(maxsize=1)
+def thermodynamic_boundary(n: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``(alpha, T_c)`` of the thermodynamic transition, ending at (0, 1)."""
+    temps = np.linspace(0.02, 0.95, n)
+    alphas = np.array([alpha_thermo(float(t)) for t in temps])
+    keep = np.isfinite(alphas)
+    alphas, temps = alphas[keep], temps[keep]
+    # T -> 0: the line is vertical below T = 0.02 (same load to 1e-3), drawn down to the axis
+    return np.concatenate([[alphas[0]], alphas, [0.0]]), np.concatenate([[0.0], temps, [1.0]])
+
+
 def figure(ds: xr.Dataset, **_) -> plt.Figure:
     mean = ds.overlap.mean("trial")
     n = ds.N.size
@@ -87,6 +186,17 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             lw=2.5,
             label="AGS retrieval boundary T_M(alpha)",
             gid="T_M",
+        )
+        a_tc, t_tc = thermodynamic_boundary()
+        ax.plot(
+            a_tc,
+            t_tc,
+            "-.",
+            color="w",
+            lw=2,
+            path_effects=[patheffects.withStroke(linewidth=3.5, foreground="k")],
+            gid="T_c",
+            label="thermodynamic transition T_c(alpha): retrieval states global minima below",
         )
         ax.plot(
             a_fine,
@@ -133,7 +243,8 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         legend_below(ax, ncol=4)
     fig.suptitle(
         "Hopfield network at temperature T: (a) mean overlap with the cued pattern, "
-        "(b) the same against T\nR: retrieval states exist, SG: spin glass, P: paramagnet; "
+        "(b) the same against T\nF: retrieval states are the global minima (below T_c), "
+        "M: they are metastable (between T_c and T_M),\nSG: spin glass, P: paramagnet; "
         "grey: not simulated; (b) points: simulation (SE over trials), lines: AGS theory",
         fontsize=10,
     )
@@ -149,13 +260,10 @@ def _phase_labels(ax, a_max: float, t_top: float) -> None:
         color="w",
         bbox=dict(boxstyle="round,pad=0.2", fc="0.25", ec="none", alpha=0.7),
     )
-    ax.text(
-        min(0.035, 0.3 * a_max),
-        0.35 * th.ags_temperature(min(0.035, 0.3 * a_max)),
-        "R",
-        gid="phase",
-        **style,
-    )
+    a_f = min(0.02, 0.2 * a_max)
+    ax.text(a_f, 0.3, "F", gid="phase", **style)
+    if a_max > 0.1:
+        ax.text(0.095, 0.12, "M", gid="phase", **style)
     if a_max > th.AGS_ALPHA_C0 + 0.01:
         ax.text(0.5 * (th.AGS_ALPHA_C0 + a_max), 0.4, "SG", gid="phase", **style)
     t_g = float(th.spin_glass_temperature(0.6 * a_max))
