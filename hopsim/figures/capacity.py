@@ -135,14 +135,16 @@ def claim_check(ds: xr.Dataset) -> str | None:
     return "N=200, P=100: " + "; ".join(text)
 
 
-def _log_points(ax, x, y, floor, **kw):
-    """Positive values as points; zeros as open triangles on the lower edge (log axis)."""
+def _log_points(ax, x, y, floor, dodge=0.0, **kw):
+    """Positive values as points; zeros as open triangles on the lower edge (log axis).
+
+    ``dodge`` shifts the triangles sideways so the zeros of different sizes stay apart."""
     y = np.asarray(y, dtype=float)
     ax.plot(x, np.where(y > 0, y, np.nan), **kw)  # a gap where nothing was measured
     zero = np.isfinite(y) & (y == 0)
     if zero.any():
         ax.plot(
-            np.asarray(x)[zero],
+            np.asarray(x)[zero] + dodge,
             np.full(zero.sum(), floor),
             "v",
             mfc="none",
@@ -185,13 +187,16 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
     legend_below(ax_m, ncol=2)
 
     floor = 1e-5
-    for color, N in zip(palette, ds.N.values, strict=True):
+    width = 0.006 * float(np.ptp(alpha) or 1.0)
+    for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
+        dodge = (k - (len(palette) - 1) / 2) * width
         b = ds.bit_error.sel(N=N, noise=start_noise).mean("trial").values
         _log_points(
             ax_e,
             alpha,
             b,
             floor,
+            dodge=dodge,
             color=color,
             marker="o",
             ms=4,
@@ -205,6 +210,7 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
             alpha,
             one,
             floor,
+            dodge=dodge,
             color=color,
             marker="s",
             ms=4,
