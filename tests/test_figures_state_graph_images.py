@@ -74,13 +74,15 @@ def test_synchronous_map_has_one_arrow_per_state(case):
     assert len(edges) + len(loops) == ds.sizes["state"]
 
 
-@pytest.mark.parametrize("case", ["N3-plus", "N3-keep"])
+@pytest.mark.parametrize("case", ["N3-plus", "N3-keep", "N2", "N4-random"])
 def test_labels_sit_off_arrows_and_nodes(case):
     ds = dataset(*CASES[case])
     fig = fig_sg.graph_figure(ds)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    for ax in fig.axes[:2]:
+    # N = 4: the synchronous panel only (the tesseract projection is too dense for 16 labels
+    # beside 32 arrows; its arrows still clear every node, see above)
+    for ax in fig.axes[: 1 if case == "N4-random" else 2]:
         centres, radius, edges = _geometry(ax)
         labels = [t for t in ax.texts if t.get_gid() == "label"]
         assert len(labels) == ds.sizes["state"]

@@ -345,6 +345,7 @@ def _labels(ax, ds, pos, radius, lines) -> None:
         ((gap, gap), "left", "bottom"),
         ((-gap, -gap), "right", "top"),
     ]
+    sides += [((2 * dx, 2 * dy), ha, va) for (dx, dy), ha, va in sides]  # further out
     renderer = fig.canvas.get_renderer()
     for c in range(pos.shape[0]):
         best = None
