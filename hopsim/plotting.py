@@ -14,7 +14,8 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "matplotlib.pyplot" not in sys.modules:  # scripts draw headless; a notebook keeps its backend
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import xarray as xr  # noqa: E402
