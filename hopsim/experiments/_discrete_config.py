@@ -29,7 +29,7 @@ from hopsim.dynamics import discrete
 from hopsim.learning import get_rule
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode, coupling_bytes
 from hopsim.patterns import random_patterns
-from hopsim.resources import available_memory, check_memory
+from hopsim.resources import available_memory, check_memory, check_work
 from hopsim.rng import SeedTree
 
 #: Largest N (or P) any discrete experiment accepts before the memory estimate.
@@ -225,10 +225,21 @@ def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:
     return patterns + learning + storage
 
 
+#: Most operations one network's learning may take (minover's worst case: a few hours).
+MAX_LEARNING_OPS = 2e13
+
+
 def check_network_memory(spec: NetworkSpec, N: int, P: int, key: str, value: Any) -> None:
-    """Refuse (ResourceError naming ``key``) when one network cannot fit in memory."""
+    """Refuse (ResourceError naming ``key``) when one network cannot fit in memory, or when
+    learning it could run for hours (Krauth-Mezard past capacity spends its whole budget)."""
     check_memory(key, value, float(N) * float(P), "the patterns")
     check_memory(key, value, network_bytes(spec, N, P), "the couplings")
+    if spec.learning == "krauth_mezard":
+        budget = float(spec.options.get("budget") or 100.0)
+        ops = 2.0 * N * budget * float(P) * float(P)  # steps per neuron x O(P) per step
+        check_work(
+            "network.learning_options.budget", budget, ops, MAX_LEARNING_OPS, "minover operations"
+        )
 
 
 # ----------------------------------------------------------------------------- patterns

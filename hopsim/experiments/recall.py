@@ -15,7 +15,7 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get_choice, get_float, get_int
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int
 from hopsim.dynamics import discrete
 from hopsim.experiments._discrete_config import (
     DynamicsSpec,
@@ -64,8 +64,13 @@ def parameters(cfg: DictConfig) -> RecallParams:
             "patterns.P", pats.P, "at least 1 pattern to recall (P >= 1, or alpha >= 0.5/N)"
         )
     N, P, T = pats.N, pats.P, params.trials
-    size_key = "network.N" if N >= P or pats.explicit is not None else "patterns.P"
-    check_network_memory(params.network, N, P, size_key, N if size_key == "network.N" else P)
+    if N >= P or pats.explicit is not None:
+        size_key, size_value = "network.N", N
+    elif get(cfg, "patterns.alpha", None) is not None:
+        size_key, size_value = "patterns.alpha", pats.alpha
+    else:
+        size_key, size_value = "patterns.P", P
+    check_network_memory(params.network, N, P, size_key, size_value)
     sweeps = params.dynamics.max_sweeps
     check_memory("trials", T, float(P) * T * (8.0 * (sweeps + 1) + 48), "the results")
     batch = min(params.dynamics.batch_size, P * T)
