@@ -80,6 +80,13 @@ def test_bad_values_get_one_line_errors():
         rules.parameters(compose_config(*SMALL, "+network.learning_options.nosuch=0.1"))
     with pytest.raises(ConfigError, match="network.learning_options.kappa"):
         rules.parameters(compose_config(*SMALL, "network.learning_options.kappa=-1"))
+    for bad in ("rules.cues=0", "rules.cues=1e12", "rules.recall_overlap=nan", "rules.names=[2]"):
+        with pytest.raises(ConfigError, match=bad.split("=")[0]):
+            rules.parameters(compose_config(*SMALL, bad))
+    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of minover
+        rules.parameters(
+            compose_config(*SMALL, "network.N=[2000]", "network.learning_options.budget=1e5")
+        )
 
 
 def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run):
