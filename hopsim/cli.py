@@ -8,6 +8,7 @@ It then hands over to the Hydra app, which runs one job or a multirun.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -512,7 +513,12 @@ def main() -> None:
         _hydra_app()
     except KeyboardInterrupt:
         print(callbacks.interrupted_message(), file=sys.stderr)
-        raise SystemExit(130) from None
+        # Exit at once: a second KeyboardInterrupt raised while the interpreter shuts down
+        # (numba and BLAS threads, finalizers) would end the process by SIGINT instead.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     if callbacks.STATE["failed"]:  # a callback's failure that Hydra only warned about
         raise SystemExit(1)
 
