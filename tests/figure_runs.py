@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from conftest import compose_config  # noqa: E402
 
 from hopsim.io import load_dataset  # noqa: E402
@@ -86,3 +87,12 @@ def assert_legends_clear(fig) -> None:
         pts = data_points_display(ax)
         for box in boxes:
             assert points_inside(box, pts) == 0, f"a legend covers data of {ax.get_title()!r}"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every figure a test drew (imported by each figure test module)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

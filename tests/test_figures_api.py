@@ -9,7 +9,11 @@ import sys
 import matplotlib.figure
 import pytest
 import xarray as xr
-from figure_runs import dataset, run
+from figure_runs import (
+    close_figures,  # noqa: F401  (autouse)
+    dataset,
+    run,
+)
 
 import hopsim  # noqa: F401  (registers ds.hopsim)
 from hopsim import figures

@@ -8,7 +8,11 @@ import warnings
 import matplotlib.text
 import numpy as np
 import pytest
-from figure_runs import assert_legends_clear, dataset
+from figure_runs import (
+    assert_legends_clear,
+    close_figures,  # noqa: F401  (autouse)
+    dataset,
+)
 from scipy.special import expit
 
 from hopsim.figures import capacity as fig_cap

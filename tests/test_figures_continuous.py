@@ -8,7 +8,11 @@ import re
 from pathlib import Path
 
 import numpy as np
-from figure_runs import assert_legends_clear, dataset
+from figure_runs import (
+    assert_legends_clear,
+    close_figures,  # noqa: F401  (autouse)
+    dataset,
+)
 
 from hopsim.figures import bifurcation as fig_bif
 from hopsim.figures import network_ode as fig_node

@@ -7,7 +7,11 @@ import itertools
 
 import numpy as np
 import pytest
-from figure_runs import assert_legends_clear, dataset
+from figure_runs import (
+    assert_legends_clear,
+    close_figures,  # noqa: F401  (autouse)
+    dataset,
+)
 
 from hopsim.figures import OKABE_ITO
 from hopsim.figures import ising as fig_ising

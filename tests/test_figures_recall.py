@@ -8,7 +8,11 @@ import sys
 import numpy as np
 import pytest
 import xarray as xr
-from figure_runs import assert_legends_clear, run
+from figure_runs import (
+    assert_legends_clear,
+    close_figures,  # noqa: F401  (autouse)
+    run,
+)
 
 from hopsim.figures import OKABE_ITO, FigureError
 from hopsim.figures import recall as fig_recall

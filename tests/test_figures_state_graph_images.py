@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from figure_runs import dataset
+from figure_runs import (
+    close_figures,  # noqa: F401  (autouse)
+    dataset,
+)
 from matplotlib.patches import Circle
 
 from hopsim.figures import images as fig_img
