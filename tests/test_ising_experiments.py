@@ -45,7 +45,7 @@ NAMES = (
 
 def test_ising_dataset_contract():
     cfg = compose_config(*ISING_TINY)
-    ds = ising.run(cfg, SeedTree(0))
+    ds = ising.run(ising.parameters(cfg), SeedTree(0))
     assert ds.sizes == {"L": 2, "temperature": 3}
     for name in NAMES:
         for var in (name, f"{name}_err"):
@@ -54,7 +54,7 @@ def test_ising_dataset_contract():
             assert np.all(np.isfinite(ds[var]))
     assert np.all(ds.abs_magnetization.sel(temperature=1.5) > 0.9)
     assert float(ds.J) == 1.0 and float(ds.h) == 0.0
-    again = ising.run(cfg, SeedTree(0))
+    again = ising.run(ising.parameters(cfg), SeedTree(0))
     xr.testing.assert_identical(ds, again)
     assert "ising" in ising.summary(ds)
 
@@ -67,7 +67,7 @@ def test_ising_dataset_contract():
     ],
 )
 def test_ising_variants(extra):
-    ds = ising.run(compose_config(*ISING_TINY, *extra), SeedTree(1))
+    ds = ising.run(ising.parameters(compose_config(*ISING_TINY, *extra)), SeedTree(1))
     assert np.all(np.isfinite(ds.energy))
     if "mc.algorithm=wolff" in extra:
         assert np.all(ds.cluster_size > 1)

@@ -15,6 +15,8 @@ blocked jackknife), plus ``tau_abs_magnetization``, ``tau_energy`` (in measureme
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
@@ -44,8 +46,27 @@ VARIABLES = {
 }
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the ising experiment reads."""
+@dataclass(frozen=True)
+class IsingParams:
+    """Everything the ising experiment reads from its config, checked."""
+
+    kind: str
+    sizes: tuple[int, ...]
+    J: float
+    h: float
+    algorithm: str
+    temperatures: tuple[float, ...]
+    thermalize: int
+    sweeps: int
+    interval: int
+    anneal: bool
+    start: str
+    threads: bool
+    blocks: int
+
+
+def parameters(cfg: DictConfig) -> IsingParams:
+    """Read and check every key the ising experiment uses (and its memory and work)."""
     kind = get_choice(cfg, "lattice.kind", lat.KINDS)
     sizes = get_list(cfg, "lattice.L", kind="int", lo=2)
     if any(L % 2 for L in sizes) or len(set(sizes)) != len(sizes):
@@ -66,15 +87,35 @@ def validate(cfg: DictConfig) -> None:
     interval = get_int(cfg, "mc.interval", lo=1)
     if sweeps // interval < 4:
         raise ConfigError("mc.sweeps", sweeps, f"at least 4 measurements (>= {4 * interval})")
-    get_bool(cfg, "mc.anneal")
-    get_choice(cfg, "mc.start", lat.STARTS)
-    get_bool(cfg, "mc.threads")
+    anneal = get_bool(cfg, "mc.anneal")
+    start = get_choice(cfg, "mc.start", lat.STARTS)
+    threads = get_bool(cfg, "mc.threads")
     blocks = get_int(cfg, "mc.blocks", lo=2)
     if blocks > sweeps // interval:
         raise ConfigError(
             "mc.blocks", blocks, f"at most the number of measurements ({sweeps // interval})"
         )
     check_resources(kind, sizes, temps, therm, sweeps, interval)
+    return IsingParams(
+        kind,
+        tuple(sizes),
+        J,
+        h,
+        algorithm,
+        tuple(temps),
+        therm,
+        sweeps,
+        interval,
+        anneal,
+        start,
+        threads,
+        blocks,
+    )
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the ising experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 #: Temperatures (in units of J/k_B) whose Boltzmann factors and 1/T^2 stay finite.
@@ -109,17 +150,13 @@ def check_resources(kind, sizes, temps, therm, sweeps, interval) -> None:
     )
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: IsingParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run the temperature scan; see the module docstring for the dataset."""
-    validate(cfg)
-    kind = str(cfg.lattice.kind)
-    sizes = get_list(cfg, "lattice.L", kind="int")
-    J, h = float(cfg.lattice.J), float(cfg.lattice.h)
-    algorithm = str(cfg.mc.algorithm)
-    temps = get_list(cfg, "mc.temperatures")
-    therm, sweeps, interval = int(cfg.mc.thermalize), int(cfg.mc.sweeps), int(cfg.mc.interval)
-    anneal, start = bool(cfg.mc.anneal), str(cfg.mc.start)
-    threads, blocks = bool(cfg.mc.threads), int(cfg.mc.blocks)
+    p = params
+    kind, sizes, J, h, algorithm = p.kind, list(p.sizes), p.J, p.h, p.algorithm
+    temps = list(p.temperatures)
+    therm, sweeps, interval = p.thermalize, p.sweeps, p.interval
+    anneal, start, threads, blocks = p.anneal, p.start, p.threads, p.blocks
     n_meas = sweeps // interval
 
     names = [*THERMO_NAMES, *(f"{n}_err" for n in THERMO_NAMES)]
