@@ -103,8 +103,10 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         amp = small_amplitude_branch(near, gain)
         ax.plot(near, amp, ":", color="k", lw=1.5, label=LAW_LABEL, zorder=5)
         ax.plot(near, -amp, ":", color="k", lw=1.5, zorder=5)
-    beta = ds.beta.values
-    m, st = ds.network_m.values, ds.network_stable.values.astype(bool)
+    # at most ~17 network markers per branch, so the single-neuron lines stay visible
+    step = max(1, int(np.ceil(ds.sizes["beta"] / 17)))
+    beta = ds.beta.values[::step]
+    m, st = ds.network_m.values[::step], ds.network_stable.values.astype(bool)[::step]
     net = pal[1]
     label = f"network overlap m(beta), N={int(ds.N)}, P={int(ds.P)}: stable"
     for b in range(m.shape[1]):
@@ -112,7 +114,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             beta[st[:, b]],
             m[st[:, b], b],
             "o",
-            ms=3.5,
+            ms=4,
             color=net,
             alpha=0.8,
             zorder=2,
@@ -123,10 +125,10 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             beta[~st[:, b]],
             m[~st[:, b], b],
             "o",
-            ms=3,
+            ms=4,
             mfc="none",
             color=net,
-            alpha=0.7,
+            alpha=0.8,
             zorder=2,
             gid="network",
             label="network: unstable" if b == 1 else None,
