@@ -6,10 +6,10 @@ The score is the final overlap ``m = xi . s / N`` of the answer with the cued pa
 
 Hopfield side: every rule of ``hopfield.rules`` (``Network.learned`` of the learning-rule
 registry; Hebb through ``Network.hebbian`` if the registry is absent), run with
-``hopfield.update`` until a fixed point or ``hopfield.max_sweeps``; and, unless
-``hopfield.modern_beta`` is null, the modern Hopfield network (:mod:`hopsim.modern`, one
-update ``xi <- X^T softmax(beta X xi)`` and its signs), rule ``modern`` in the dataset,
-which stores the N P pattern entries themselves.
+``hopfield.update`` until a fixed point or ``hopfield.max_sweeps``; the entry ``modern``
+is the modern Hopfield network (:mod:`hopsim.modern`, one update
+``xi <- X^T softmax(beta X xi)`` at ``beta = hopfield.modern_beta``, then its signs), which
+stores the N P pattern entries themselves.
 
 RNN side: for every kind of ``rnn.kinds`` (``gru``, ``rnn``, ``lstm``) and size of
 ``rnn.sizes`` (``N2``: H chosen so that the parameter count is nearest N^2, the Hopfield
@@ -45,7 +45,6 @@ from hopsim.config import (
     get_float,
     get_int,
     get_list,
-    get_optional,
 )
 from hopsim.experiments import _rnn
 from hopsim.experiments.sequence_memory import flip
@@ -54,6 +53,8 @@ from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 SIZES = ("N2", "NP")
+#: The modern Hopfield network's entry in ``hopfield.rules`` (not a learning rule).
+MODERN = "modern"
 KINDS = ("gru", "rnn", "lstm")
 WORK_LIMIT = 2e12
 
@@ -84,8 +85,8 @@ def validate(cfg: DictConfig) -> None:
     Ps = get_list(cfg, "completion.P", kind="int", lo=1, hi=100_000)
     get_list(cfg, "completion.noise", lo=0.0, hi=1.0)
     trials = get_int(cfg, "completion.trials", lo=1, hi=1_000_000)
-    _choices(cfg, "hopfield.rules", _rule_names())
-    get_optional(cfg, "hopfield.modern_beta", get_float, lo=0.0, lo_open=True)
+    _choices(cfg, "hopfield.rules", _rule_names() + [MODERN])
+    get_float(cfg, "hopfield.modern_beta", lo=0.0, lo_open=True)
     get_choice(cfg, "hopfield.update", discrete.UPDATE_RULES)
     get_int(cfg, "hopfield.max_sweeps", lo=1)
     kinds = _choices(cfg, "rnn.kinds", KINDS) if get(cfg, "rnn.kinds") else []
@@ -122,7 +123,8 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     Ps = get_list(cfg, "completion.P", kind="int")
     noise = get_list(cfg, "completion.noise")
     trials = int(cfg.completion.trials)
-    rules = _choices(cfg, "hopfield.rules", _rule_names())
+    chosen = _choices(cfg, "hopfield.rules", _rule_names() + [MODERN])
+    rules = [r for r in chosen if r != MODERN]
     update, max_sweeps = str(get(cfg, "hopfield.update")), int(cfg.hopfield.max_sweeps)
     kinds = _choices(cfg, "rnn.kinds", KINDS) if get(cfg, "rnn.kinds") else []
     sizes = _choices(cfg, "rnn.sizes", SIZES)
@@ -162,9 +164,9 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
 
     # the modern (dense, softmax) Hopfield network of Ramsauer et al.: one update
     # xi <- X^T softmax(beta X xi), answer its signs; it stores X itself (N P numbers)
-    beta = get_optional(cfg, "hopfield.modern_beta", get_float)
+    beta = get_float(cfg, "hopfield.modern_beta")
     hop_params = np.tile(np.float64(N * N), (len(rules), len(Ps)))
-    if beta is not None:
+    if MODERN in chosen:
         from hopsim import modern
 
         rules = rules + ["modern"]
@@ -296,7 +298,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     for name, (long_name, units) in attrs.items():
         ds[name].attrs.update(long_name=long_name, units=units)
     ds.attrs.update(N=N, train_noise=train_noise, read_steps=T, update=update)
-    if beta is not None:
+    if MODERN in chosen:
         ds.attrs["modern_beta"] = beta
     return ds
 
