@@ -18,6 +18,7 @@ from figure_runs import (
 import hopsim  # noqa: F401  (registers ds.hopsim)
 from hopsim import figures
 from hopsim.figures.cli import main as hopsim_plot
+from hopsim.io import load_dataset
 
 FAMILIES = {
     "recall": ("experiment=recall", "network.N=30", "patterns.P=2", "trials=2"),
@@ -93,3 +94,30 @@ def test_a_job_whose_summary_cannot_be_written_is_not_finished(tmp_path, monkeyp
     with pytest.raises(cli.ResultWriteError, match="summary.txt"):
         cli.run_job(cfg, tmp_path, [])
     assert not (tmp_path / "result.nc").exists() and not job_finished(tmp_path)
+
+
+def test_a_swept_key_the_figure_does_not_draw_needs_fix(tmp_path, hopsim_cmd):
+    proc = hopsim_cmd(
+        "experiment=ising",
+        "lattice.kind=chain",
+        "lattice.L=[8]",
+        "lattice.h=0.0,0.2",
+        "mc.temperatures=[1.0,2.0]",
+        "mc.sweeps=100",
+        "mc.thermalize=10",
+        multirun=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    ds = load_dataset(tmp_path / "sweep")
+    assert "h" in ds.dims
+    with pytest.raises(figures.FigureError, match=r"--fix h=0 \(h: 0, 0.2\)") as info:
+        ds.hopsim.figures()
+    assert "\n" not in str(info.value)
+    figs = ds.hopsim.figures(fix={"h": 0.2})
+    assert set(figs) == {"ising_observables", "ising_binder"}
+    proc = subprocess.run(
+        [sys.executable, "analysis/ising.py", str(tmp_path / "sweep"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "--fix" in proc.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from hopsim.figures._common import OKABE_ITO, FigureError
+from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
 #: experiment attr -> module of hopsim.figures (or "path/to/file.py:" for repository scripts)
 REGISTRY: dict[str, str] = {
@@ -75,14 +75,42 @@ def _load_script(path: str):
     return module
 
 
+def select_sweep(module, ds: xr.Dataset, options: dict) -> tuple[xr.Dataset, dict]:
+    """Never average a swept key silently: select ``fix`` values, refuse other extra dims.
+
+    A family lists the dimensions it draws itself in ``OWN_DIMS`` (``None``: it handles
+    every swept dimension, as recall does). Any other dimension a sweep added (attr
+    ``sweep_dims``) must be chosen with ``fix`` (``--fix KEY=VALUE``).
+    """
+    own = getattr(module, "OWN_DIMS", ())
+    if own is None:
+        return ds, options
+    swept = str(ds.attrs.get("sweep_dims", "")).split()
+    extra = [d for d in swept if d in ds.dims and d not in own]
+    options = dict(options)
+    ds, _ = select_fixed(ds, options.pop("fix", None), extra)
+    left = [d for d in extra if d in ds.dims]
+    if left:
+        d = left[0]
+        values = ", ".join(fmt(v) for v in ds[d].values)
+        raise FigureError(
+            f"{experiment_of(ds)} figure: swept key(s) {', '.join(left)} would be averaged; "
+            f"pick one value with --fix, e.g. --fix {d}={fmt(ds[d].values[0])} ({d}: {values})"
+        )
+    return ds, options
+
+
 def figure(ds: xr.Dataset, **options):
     """The main figure of ``ds`` (chosen by its ``experiment`` attr)."""
-    return module_for(experiment_of(ds)).figure(ds, **options)
+    module = module_for(experiment_of(ds))
+    ds, options = select_sweep(module, ds, options)
+    return module.figure(ds, **options)
 
 
 def figures(ds: xr.Dataset, **options) -> dict:
     """Every figure of ``ds``, keyed by file stem."""
     module = module_for(experiment_of(ds))
+    ds, options = select_sweep(module, ds, options)
     if hasattr(module, "figures"):
         return module.figures(ds, **options)
     return {experiment_of(ds): module.figure(ds, **options)}
@@ -91,6 +119,7 @@ def figures(ds: xr.Dataset, **options) -> dict:
 def tables(ds: xr.Dataset, **options) -> dict:
     """Tables a family writes beside its figures (``{file name: DataFrame}``), often none."""
     module = module_for(experiment_of(ds))
+    ds, options = select_sweep(module, ds, options)
     return module.tables(ds, **options) if hasattr(module, "tables") else {}
 
 

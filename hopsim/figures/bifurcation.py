@@ -20,6 +20,8 @@ from hopsim.figures._common import OKABE_ITO, axis_label, colors, legend_below, 
 from hopsim.theory.continuous import fold_points_tanh, small_amplitude_branch
 
 STEMS = ("bifurcation",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("loop_lambda",)
 #: the label of the dotted law, the same text as in README.md
 LAW_LABEL = "sqrt(3 (gain lambda - 1)) / (gain lambda)"
 

@@ -27,6 +27,8 @@ from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below,
 from hopsim.theory.capacity import ags_critical, ags_overlap, one_step_error
 
 STEMS = ("capacity",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("N", "alpha", "noise")
 CSV = "capacity_alpha_c.csv"
 MAX_STDERR = 0.05
 

@@ -23,6 +23,8 @@ import xarray as xr
 from hopsim.figures._common import panel
 
 MAX_FRAMES = 8
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("image",)
 
 
 def _show(ax: plt.Axes, picture: np.ndarray, title: str) -> None:

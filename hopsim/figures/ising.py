@@ -21,6 +21,8 @@ from hopsim.theory import ising as th
 
 PANELS = ("abs_magnetization", "energy", "specific_heat", "susceptibility", "binder")
 STEMS = ("ising_observables", "ising_binder")
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("L", "temperature")
 
 
 def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:

@@ -19,6 +19,8 @@ import xarray as xr
 from hopsim.figures._common import axis_label, colors, legend_below, panel
 
 STEMS = ("network_ode",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ()
 
 
 def settle_time(ds: xr.Dataset, tol: float = 0.01) -> float:

@@ -25,6 +25,8 @@ from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, pa
 from hopsim.theory import ising as th
 
 STEMS = ("phase_diagram",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("N", "alpha", "temperature")
 MAX_CURVES = 7
 
 

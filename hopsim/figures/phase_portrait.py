@@ -16,6 +16,8 @@ import xarray as xr
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
 
 STEMS = ("phase_portrait",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("lambda",)
 
 
 def flow_arrows(v: np.ndarray, rate: np.ndarray, fixed: np.ndarray) -> list[tuple[float, int]]:

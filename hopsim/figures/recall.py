@@ -27,6 +27,8 @@ from hopsim.figures._common import (
 
 TRIAL_DIMS = ("pattern", "trial", "sweep")
 STEMS = ("recall_overlap", "recall_energy")
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = None
 MAX_PANELS = 36
 
 

@@ -30,6 +30,8 @@ MAX_GRAPH_N = 8
 HYPERCUBE_N = 4
 MAX_BARS = 30
 STEMS = ("state_graph", "state_graph_basins")
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ()
 _HYPERCUBE_AXES = {
     1: [(1.0, 0.0)],
     2: [(1.0, 0.0), (0.0, 1.0)],

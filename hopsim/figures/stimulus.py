@@ -14,6 +14,8 @@ import xarray as xr
 from hopsim.figures._common import OKABE_ITO, axis_label, panel
 
 STEMS = ("stimulus",)
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ()
 
 
 def figure(ds: xr.Dataset, **_) -> plt.Figure:
