@@ -44,8 +44,7 @@ def _run(name, *overrides):
         "stimulus": stimulus,
         "network_ode": network_ode,
     }[name]
-    module.validate(cfg)
-    ds = module.run(cfg, SeedTree(0), progress=False)
+    ds = module.run(module.parameters(cfg), SeedTree(0), progress=False)
     assert module.summary(ds)
     return ds
 

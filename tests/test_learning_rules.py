@@ -237,8 +237,7 @@ def test_continuous_network_takes_symmetric_rules_and_refuses_asymmetric_ones():
 
     tiny = ("experiment=network_ode", "network_ode.N=40", "network_ode.P=3", "network_ode.trials=1")
     cfg = compose_config(*tiny, "network_ode.t_max=5", "network.learning=pseudo_inverse")
-    network_ode.validate(cfg)
-    ds = network_ode.run(cfg, SeedTree(0))
+    ds = network_ode.run(network_ode.parameters(cfg), SeedTree(0))
     energy = ds.energy.values[np.isfinite(ds.energy.values)]
     assert np.all(np.diff(energy) <= 1e-9)  # a Lyapunov function for symmetric W
     with pytest.raises(ConfigError, match="symmetric couplings"):

@@ -8,7 +8,7 @@ Keys read here (each experiment's YAML sets them):
     :func:`hopsim.dynamics.continuous.integrate` options.
 ``network.learning``, ``network.learning_options.*``
     The learning rule of the networks that store patterns (bifurcation's mean-field link,
-    network_ode): :func:`learning_rule`, :func:`learned_weights`.
+    network_ode): :func:`learning_rule`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from hopsim.config import (
     get_optional,
 )
 from hopsim.dynamics.continuous import ACTIVATIONS, METHODS, Activation, Input
-from hopsim.learning import get_rule, learn, rule_names
+from hopsim.learning import get_rule, rule_names
 
 #: Smallest time constant and integration time: keeps 1/tau and the output grid finite.
 MIN_TIME = 1e-9
@@ -143,8 +143,3 @@ def learning_rule(cfg: DictConfig) -> tuple[str, dict]:
         raise ConfigError("network.learning_options", given, "a mapping of option: value")
     return name, rule.resolve_options(given, "network.learning_options")
 
-
-def learned_weights(cfg: DictConfig, patterns) -> tuple[str, object]:
-    """(rule name, couplings W (N, N) float64) of the config's rule for ``patterns``."""
-    name, options = learning_rule(cfg)
-    return name, learn(name, patterns, options).weights()

@@ -23,6 +23,8 @@ Dataset: dims ``lambda``, ``branch``, ``loop_lambda``, ``h``, ``beta``; variable
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
@@ -31,7 +33,9 @@ from tqdm.auto import tqdm
 
 from hopsim import bifurcation as bif
 from hopsim.config import ConfigError, get_float, get_int, get_list, most_responsible
-from hopsim.experiments._continuous_config import learned_weights, learning_rule, neuron
+from hopsim.dynamics.continuous import Activation
+from hopsim.experiments._continuous_config import learning_rule, neuron
+from hopsim.learning import learn
 from hopsim.patterns import random_patterns
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
@@ -39,10 +43,38 @@ from hopsim.rng import SeedTree
 # ----------------------------------------------------------------------------- config
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the bifurcation experiment reads."""
-    _, h0, _ = neuron(cfg)
-    learning_rule(cfg)
+@dataclass(frozen=True)
+class BifurcationParams:
+    """Everything the bifurcation experiment reads from its config, checked."""
+
+    tau: float
+    h0: float
+    activation: Activation
+    lambda_min: float
+    lambda_max: float
+    points: int
+    grid: int
+    loop_lambda: tuple[float, ...]
+    h_max: float
+    h_points: int
+    learning: str
+    learning_options: tuple[tuple[str, object], ...]
+    N: int
+    P: int
+    beta_min: float
+    beta_max: float
+    beta_points: int
+
+    @property
+    def betas(self) -> np.ndarray:
+        """The network gains of the mean-field link."""
+        return np.linspace(self.beta_min, self.beta_max, self.beta_points)
+
+
+def parameters(cfg: DictConfig) -> BifurcationParams:
+    """Read and check every key the bifurcation experiment uses (and its memory and work)."""
+    tau, h0, F = neuron(cfg)
+    learning, options = learning_rule(cfg)
     lo = get_float(cfg, "bifurcation.lambda_min")
     hi = get_float(cfg, "bifurcation.lambda_max")
     if not hi > lo:
@@ -50,7 +82,7 @@ def validate(cfg: DictConfig) -> None:
     points = get_int(cfg, "bifurcation.points", lo=2, hi=10_000_000)
     grid = get_int(cfg, "bifurcation.grid", lo=3, hi=100_000)
     loops = get_list(cfg, "bifurcation.loop_lambda", kind="float")
-    get_float(cfg, "bifurcation.h_max", lo=0.0, lo_open=True)
+    h_max = get_float(cfg, "bifurcation.h_max", lo=0.0, lo_open=True)
     h_points = get_int(cfg, "bifurcation.h_points", lo=2, hi=10_000_000)
     N = get_int(cfg, "meanfield.N", lo=2, hi=20_000)
     P = get_int(cfg, "meanfield.P", lo=1, hi=N)
@@ -60,6 +92,30 @@ def validate(cfg: DictConfig) -> None:
         raise ConfigError("meanfield.beta_max", g_hi, f"a number > beta_min={g_lo}")
     betas = get_int(cfg, "meanfield.points", lo=2, hi=100_000)
     check_resources(points, grid, loops, h_points, N, P, betas, h0 != 0.0)
+    return BifurcationParams(
+        tau,
+        h0,
+        F,
+        lo,
+        hi,
+        points,
+        grid,
+        tuple(loops),
+        h_max,
+        h_points,
+        learning,
+        tuple(options.items()),
+        N,
+        P,
+        g_lo,
+        g_hi,
+        betas,
+    )
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the bifurcation experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 #: Most fixed-point solves of the single neuron (about 55 us each: 4 minutes).
@@ -97,17 +153,13 @@ def check_resources(points, grid, loops, h_points, N, P, betas, shifted) -> None
 # ----------------------------------------------------------------------------- run
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: BifurcationParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run the bifurcation analysis; see the module docstring for the dataset."""
-    tau, h0, F = neuron(cfg)
-    grid = int(cfg.bifurcation.grid)
-    lams = np.linspace(
-        float(cfg.bifurcation.lambda_min),
-        float(cfg.bifurcation.lambda_max),
-        int(cfg.bifurcation.points),
-    )
-    loop_lams = np.asarray(get_list(cfg, "bifurcation.loop_lambda", kind="float"))
-    h_points = int(cfg.bifurcation.h_points)
+    tau, h0, F = params.tau, params.h0, params.activation
+    grid = params.grid
+    lams = np.linspace(params.lambda_min, params.lambda_max, params.points)
+    loop_lams = np.asarray(params.loop_lambda)
+    h_points = params.h_points
     total = lams.size * (1 if h0 == 0.0 else 2) + loop_lams.size * h_points
     bar = tqdm(total=total, desc="bifurcation", unit="solve", disable=not progress)
     scan = _diagram(lams, h0, tau, F, grid, bar)
@@ -115,7 +167,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     fork = bif.pitchfork(lams, counts0, F)
     h_fold, v_fold = bif.fold_points(lams, F)
 
-    hs = np.linspace(-float(cfg.bifurcation.h_max), float(cfg.bifurcation.h_max), h_points)
+    hs = np.linspace(-params.h_max, params.h_max, h_points)
     loop_v = np.empty((loop_lams.size, hs.size, 3))
     loop_stable = np.empty((loop_lams.size, hs.size, 3), dtype=np.int8)
     for q, lam in enumerate(loop_lams):
@@ -124,7 +176,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     bar.close()
     loop_h_fold, loop_v_fold = bif.fold_points(loop_lams, F)
 
-    net = network_branches(cfg, seeds, F.name, tau)
+    net = network_branches(params, seeds, F.name, tau)
     ds = xr.Dataset(
         {
             "v": (("lambda", "branch"), scan.v),
@@ -146,17 +198,14 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             "branch": list(bif.BRANCHES),
             "loop_lambda": loop_lams,
             "h": hs,
-            "beta": np.linspace(
-                float(cfg.meanfield.beta_min),
-                float(cfg.meanfield.beta_max),
-                int(cfg.meanfield.points),
-            ),
+            "beta": params.betas,
             "tau": tau,
             "h0": h0,
             "gain": F.gain,
             "activation": F.name,
-            "N": int(cfg.meanfield.N),
-            "P": int(cfg.meanfield.P),
+            "N": params.N,
+            "P": params.P,
+            "learning": params.learning,
         },
     )
     _attrs(ds, F)
@@ -176,14 +225,14 @@ def _diagram(lams, hs, tau, F, grid, bar, chunk: int = 20_000) -> bif.Diagram:
 _FIELDS = ("v", "eigenvalue", "stable", "count")
 
 
-def network_branches(cfg: DictConfig, seeds: SeedTree, activation: str, tau: float) -> dict:
+def network_branches(
+    params: BifurcationParams, seeds: SeedTree, activation: str, tau: float
+) -> dict:
     """Retrieval and trivial fixed points of the Hebbian network over the gain ``beta``."""
-    N, P = int(cfg.meanfield.N), int(cfg.meanfield.P)
-    betas = np.linspace(
-        float(cfg.meanfield.beta_min), float(cfg.meanfield.beta_max), int(cfg.meanfield.points)
-    )
+    N, P = params.N, params.P
+    betas = params.betas
     xi = random_patterns(seeds.generator("patterns", N, P, 0.0), P, N, 0.0)
-    _, W = learned_weights(cfg, xi)
+    W = learn(params.learning, xi, dict(params.learning_options)).weights()
     # follow the retrieval state of pattern 0 from the highest gain down;
     # small dense solves: one BLAS thread avoids busy-waiting threads (see ARCHITECTURE.md)
     with threadpool_limits(limits=1, user_api="blas"):
@@ -241,6 +290,7 @@ _ATTRS = {
     "activation": ("activation function F", ""),
     "N": ("network size (mean-field link)", "1"),
     "P": ("stored patterns (mean-field link)", "1"),
+    "learning": ("learning rule of W (mean-field link)", ""),
 }
 
 

@@ -22,6 +22,8 @@ integral of ``F^{-1}``), ``cued_pattern``, ``cue_overlap``, ``final_overlap``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
@@ -29,14 +31,15 @@ from tqdm.auto import tqdm
 
 from hopsim.config import ConfigError, get_float, get_int, most_responsible
 from hopsim.dynamics import continuous as ode
+from hopsim.dynamics.continuous import Activation
 from hopsim.experiments._continuous_config import (
     MIN_TIME,
     check_duration,
-    learned_weights,
     learning_rule,
     neuron,
     solver,
 )
+from hopsim.learning import learn
 from hopsim.patterns import corrupt_one, random_patterns
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
@@ -53,11 +56,31 @@ WHY_GAIN = (
 )
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the network_ode experiment reads."""
-    tau, _, _ = neuron(cfg)
-    learning_rule(cfg)
-    solver(cfg)
+@dataclass(frozen=True)
+class NetworkODEParams:
+    """Everything the network_ode experiment reads from its config, checked."""
+
+    tau: float
+    h0: float
+    activation: Activation
+    learning: str
+    learning_options: tuple[tuple[str, object], ...]
+    N: int
+    P: int
+    bias: float
+    trials: int
+    flip: float
+    amplitude: float
+    t_max: float
+    points: int
+    solver: dict
+
+
+def parameters(cfg: DictConfig) -> NetworkODEParams:
+    """Read and check every key the network_ode experiment uses (and its memory and work)."""
+    tau, h0, F = neuron(cfg)
+    learning, options = learning_rule(cfg)
+    solver_options = solver(cfg)
     # N = 1 has no couplings (W = 0): there is nothing to recall
     N = get_int(cfg, "network_ode.N", lo=2, hi=100_000)
     P = get_int(cfg, "network_ode.P", lo=1, hi=N)
@@ -65,7 +88,7 @@ def validate(cfg: DictConfig) -> None:
     if abs(bias) >= 1.0:
         raise ConfigError("network_ode.bias", bias, "a number in (-1, 1)")
     trials = get_int(cfg, "network_ode.trials", lo=1)
-    get_float(cfg, "network_ode.flip", lo=0.0, hi=1.0)
+    flip = get_float(cfg, "network_ode.flip", lo=0.0, hi=1.0)
     amp = get_float(cfg, "network_ode.amplitude", lo=0.0, hi=1.0, lo_open=True)
     if amp >= 1.0:
         raise ConfigError("network_ode.amplitude", amp, "a number in (0, 1)")
@@ -73,6 +96,27 @@ def validate(cfg: DictConfig) -> None:
     points = get_int(cfg, "network_ode.points", lo=2, hi=1_000_000)
     check_duration("network_ode.t_max", t_max, tau)
     check_resources(N, P, trials, points, t_max, tau)
+    return NetworkODEParams(
+        tau,
+        h0,
+        F,
+        learning,
+        tuple(options.items()),
+        N,
+        P,
+        bias,
+        trials,
+        flip,
+        amp,
+        t_max,
+        points,
+        solver_options,
+    )
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the network_ode experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 #: Most floating-point operations of all trials' integrations (minutes on 2 cores).
@@ -105,17 +149,16 @@ def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau:
     check_work(key, value, flops, MAX_FLOPS, "floating-point operations")
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: NetworkODEParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Integrate the network from noisy cues; see the module docstring for the dataset."""
-    tau, h0, F = neuron(cfg)
-    c = cfg.network_ode
-    N, P, trials = int(c.N), int(c.P), int(c.trials)
-    bias, level, amp = float(c.bias), float(c.flip), float(c.amplitude)
+    tau, h0, F = params.tau, params.h0, params.activation
+    N, P, trials = params.N, params.P, params.trials
+    bias, level, amp = params.bias, params.flip, params.amplitude
     xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
-    _, W = learned_weights(cfg, xi)
+    W = learn(params.learning, xi, dict(params.learning_options)).weights()
     model = ode.ContinuousNetwork(W, tau, F, ode.Input(base=h0))
-    t = np.linspace(0.0, float(c.t_max), int(c.points))
-    options = solver(cfg)
+    t = np.linspace(0.0, params.t_max, params.points)
+    options = params.solver
 
     v = np.full((trials, t.size, N), np.nan)
     status = np.zeros(trials, dtype=np.int8)
@@ -169,6 +212,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
             "noise": level,
             "activation": F.name,
             "method": options["method"],
+            "learning": params.learning,
         },
     )
     for name, (long_name, units) in _ATTRS.items():
@@ -211,6 +255,7 @@ _ATTRS = {
     "pattern": ("pattern index", "1"),
     "N": ("number of neurons", "1"),
     "P": ("number of stored patterns", "1"),
+    "learning": ("learning rule of W", ""),
     "alpha": ("load P/N", "1"),
     "gain": ("neuron gain F'(0)", "1"),
     "tau": ("time constant tau", "a.u."),

@@ -10,22 +10,37 @@ points ``fixed_point``, ``eigenvalue``, ``stable`` (lambda, branch).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 
 from hopsim import bifurcation as bif
 from hopsim.config import get_float, get_int, get_list, most_responsible
+from hopsim.dynamics.continuous import Activation
 from hopsim.experiments._continuous_config import neuron
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the phase-portrait experiment reads."""
-    neuron(cfg)
+@dataclass(frozen=True)
+class PhasePortraitParams:
+    """Everything the phase_portrait experiment reads from its config, checked."""
+
+    tau: float
+    h0: float
+    activation: Activation
+    lambdas: tuple[float, ...]
+    v_max: float
+    points: int
+
+
+def parameters(cfg: DictConfig) -> PhasePortraitParams:
+    """Read and check every key the phase-portrait experiment uses (and its memory)."""
+    tau, h0, F = neuron(cfg)
     lams = get_list(cfg, "phase_portrait.lambdas", kind="float")
-    get_float(cfg, "phase_portrait.v_max", lo=0.0, lo_open=True)
+    v_max = get_float(cfg, "phase_portrait.v_max", lo=0.0, lo_open=True)
     points = get_int(cfg, "phase_portrait.points", lo=2, hi=10_000_000)
     # dvdt (lambda, v) and its float64 temporaries
     key, value = most_responsible(
@@ -35,14 +50,19 @@ def validate(cfg: DictConfig) -> None:
         value = lams
     check_memory(key, value, 32.0 * len(lams) * points, "the phase lines")
     check_work("phase_portrait.lambdas", lams, len(lams), 100_000, "fixed-point solves")
+    return PhasePortraitParams(tau, h0, F, tuple(lams), v_max, points)
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def validate(cfg: DictConfig) -> None:
+    """Check every key the phase-portrait experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
+
+
+def run(params: PhasePortraitParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Evaluate the phase lines; see the module docstring for the dataset."""
-    tau, h0, F = neuron(cfg)
-    lams = np.asarray(get_list(cfg, "phase_portrait.lambdas", kind="float"))
-    v_max = float(cfg.phase_portrait.v_max)
-    v = np.linspace(-v_max, v_max, int(cfg.phase_portrait.points))
+    tau, h0, F = params.tau, params.h0, params.activation
+    lams = np.asarray(params.lambdas)
+    v = np.linspace(-params.v_max, params.v_max, params.points)
     dvdt = (-v[None, :] + F(h0 + lams[:, None] * v[None, :])) / tau
     fp = bif.diagram(lams, h0, tau, F)
     ds = xr.Dataset(

@@ -14,6 +14,8 @@ resting fixed points ``v_fixed`` and ``stable``; ``h_fold``; the solver's ``solv
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
@@ -34,18 +36,33 @@ from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the stimulus experiment reads."""
-    tau, _, _ = neuron(cfg)
-    solver(cfg)
-    get_float(cfg, "stimulus.lambda")
+@dataclass(frozen=True)
+class StimulusParams:
+    """Everything the stimulus experiment reads from its config, checked."""
+
+    tau: float
+    h0: float
+    activation: ode.Activation
+    lam: float
+    drive: ode.Input
+    v0: float | None
+    t_max: float
+    points: int
+    solver: dict
+
+
+def parameters(cfg: DictConfig) -> StimulusParams:
+    """Read and check every key the stimulus experiment uses (and its memory and duration)."""
+    tau, h0, F = neuron(cfg)
+    options = solver(cfg)
+    lam = get_float(cfg, "stimulus.lambda")
     t_max = get_float(cfg, "stimulus.t_max", lo=MIN_TIME)
     points = get_int(cfg, "stimulus.points", lo=2, hi=10_000_000)
     check_duration("stimulus.t_max", t_max, tau)
     # time, v, h and the solver's samples: about 6 float64 arrays of the output length
     check_memory("stimulus.points", points, 48.0 * points, "the time series")
-    get_optional(cfg, "stimulus.v0", get_float, lo=-1.0, hi=1.0)
-    h = drive(cfg, "stimulus", 0.0)
+    v0 = get_optional(cfg, "stimulus.v0", get_float, lo=-1.0, hi=1.0)
+    h = drive(cfg, "stimulus", h0)
     for start, _, _ in h.pulses:
         if not 0.0 <= start < t_max:
             raise ConfigError(
@@ -53,29 +70,26 @@ def validate(cfg: DictConfig) -> None:
                 get(cfg, "stimulus.pulses"),
                 f"pulses starting in [0, t_max={t_max:g})",
             )
+    return StimulusParams(tau, h0, F, lam, h, v0, t_max, points, options)
 
 
-def _initial_state(cfg: DictConfig, rest: np.ndarray) -> float:
-    """``stimulus.v0``, or the lower stable resting fixed point when it is null."""
-    v0 = get_optional(cfg, "stimulus.v0", get_float, lo=-1.0, hi=1.0)
-    if v0 is not None:
-        return v0
-    return float(np.nanmin(rest))
+def validate(cfg: DictConfig) -> None:
+    """Check every key the stimulus experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: StimulusParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Integrate the driven neuron; see the module docstring for the dataset."""
-    tau, h0, F = neuron(cfg)
-    lam = get_float(cfg, "stimulus.lambda")
-    h = drive(cfg, "stimulus", h0)
+    tau, h0, F, lam, h = params.tau, params.h0, params.activation, params.lam, params.drive
     model = ode.single_neuron(lam, tau, F, h)
     rest = bif.diagram(lam, h0, tau, F)
     stable_rest = np.where(rest.stable[0] == 1, rest.v[0], np.nan)
-    v0 = _initial_state(cfg, stable_rest)
-    t = np.linspace(0.0, float(cfg.stimulus.t_max), int(cfg.stimulus.points))
+    # stimulus.v0, or the lower stable resting fixed point when it is null
+    v0 = params.v0 if params.v0 is not None else float(np.nanmin(stable_rest))
+    t = np.linspace(0.0, params.t_max, params.points)
     bar = tqdm(total=100, desc="stimulus", unit="%", disable=not progress)
     watched = ProgressModel(model, bar, float(t[-1])) if progress else model
-    sol = ode.integrate(watched, np.array([v0]), t, **solver(cfg))
+    sol = ode.integrate(watched, np.array([v0]), t, **params.solver)
     bar.update(bar.total - bar.n)
     bar.close()
 
@@ -116,7 +130,7 @@ def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
         flag_values=np.array(list(ode.STATUS_MEANINGS), dtype=np.int8),
         flag_meanings=" ".join(ode.STATUS_MEANINGS.values()),
     )
-    ds.attrs.update(activation_formula=F.formula, method=str(cfg.solver.method))
+    ds.attrs.update(activation_formula=F.formula, method=str(params.solver["method"]))
     return ds
 
 
