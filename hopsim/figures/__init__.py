@@ -15,14 +15,13 @@ Modules are imported on first use, so ``import hopsim`` does not load matplotlib
 from __future__ import annotations
 
 import importlib
-import sys
 from pathlib import Path
 
 import xarray as xr
 
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
-#: experiment attr -> module of hopsim.figures (or "path/to/file.py:" for repository scripts)
+#: experiment attr -> module of hopsim.figures (``_scripts.SCRIPTS``: figures drawn by analysis/)
 REGISTRY: dict[str, str] = {
     "recall": "recall",
     "capacity": "capacity",
@@ -36,9 +35,6 @@ REGISTRY: dict[str, str] = {
     "images": "images",
 }
 
-#: experiments whose figure code still lives only in the repository's analysis/ scripts
-ANALYSIS_ONLY: tuple[str, ...] = ()
-
 
 def experiment_of(ds: xr.Dataset) -> str:
     name = ds.attrs.get("experiment")
@@ -49,30 +45,15 @@ def experiment_of(ds: xr.Dataset) -> str:
 
 def module_for(experiment: str):
     """The figure module of one experiment."""
+    from hopsim.figures._scripts import SCRIPTS, ScriptFamily
+
     target = REGISTRY.get(experiment)
+    if target is None and experiment in SCRIPTS:
+        return ScriptFamily(experiment)
     if target is None:
-        known = ", ".join(sorted(REGISTRY))
+        known = ", ".join(sorted(set(REGISTRY) | set(SCRIPTS)))
         raise FigureError(f"no figure for experiment {experiment!r} (figures exist for: {known})")
-    if target.endswith(".py"):
-        return _load_script(target)
     return importlib.import_module(f"hopsim.figures.{target}")
-
-
-def _load_script(path: str):
-    """A repository script ``analysis/NAME.py`` (present in a checkout, not in a wheel)."""
-    import importlib.util
-
-    file = Path(__file__).resolve().parents[2] / path
-    if not file.exists():
-        raise FigureError(f"the figure of this experiment lives in {path}: a source checkout")
-    name = f"hopsim_analysis_{file.stem}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, file)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def select_sweep(module, ds: xr.Dataset, options: dict) -> tuple[xr.Dataset, dict]:
