@@ -445,12 +445,17 @@ def _choose_dims(keys: list[str], loaded: dict[tuple, xr.Dataset]) -> list[tuple
 
 def _along_own(parts: list[xr.Dataset], dim: str) -> xr.Dataset:
     """Jobs that differ along one of the experiment's own dimensions, as one dataset:
-    concatenated if their coordinates there are disjoint, else merged (where they overlap,
-    e.g. a dimension two keys fill, the jobs must agree)."""
+    concatenated if their coordinates there are disjoint, else combined on the union of the
+    coordinates, the first job's values kept where they overlap (a coordinate every job
+    computes, such as a reference method, or a dimension two keys fill; such cells are the
+    same computation, up to timings)."""
     labels = [str(x) for p in parts for x in p[dim].values.tolist()]
     if len(set(labels)) == len(labels):
         return _concat(parts, dim, own=True)
-    return xr.merge(parts, compat="no_conflicts", join="outer", combine_attrs="drop_conflicts")
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.combine_first(part)
+    return merged
 
 
 def _concat(parts: list[xr.Dataset], dim: str, own: bool) -> xr.Dataset:
