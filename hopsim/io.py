@@ -494,7 +494,12 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
     sweep_dir = Path(sweep_dir)
     swept = parse_sweep(overrides)
     keys = list(swept)
-    canon = {k: [_canon(v) for v in vals] for k, vals in swept.items()}
+    canon = {}
+    for key, values in swept.items():  # a value swept twice is one cell (its last job's)
+        distinct = {}
+        for value in values:
+            distinct.setdefault(_canon(value), value)
+        swept[key], canon[key] = list(distinct.values()), list(distinct)
     grid = list(itertools.product(*canon.values()))
     loaded: dict[tuple, xr.Dataset] = {}
     try:

@@ -374,6 +374,13 @@ def test_a_new_dimension_never_takes_the_name_of_a_variable(tmp_path):
     assert merged.energy.sel(dynamics_energy="b").values.tolist() == [1.0, 2.0, 3.0]
 
 
+def test_a_value_swept_twice_is_one_cell(tmp_path):
+    for num, n in enumerate([20, 20, 30]):
+        _job(tmp_path, num, [f"network.N={n}"], _tiny())
+    merged, failed = merge_jobs(tmp_path, ["network.N=20,20,30"])
+    assert failed == [] and merged.N.values.tolist() == [20, 30]
+
+
 def test_no_finished_job_is_a_merge_error(tmp_path):
     (tmp_path / "0" / ".hydra").mkdir(parents=True)
     OmegaConf.save(OmegaConf.create(["network.N=10"]), tmp_path / "0/.hydra/overrides.yaml")
