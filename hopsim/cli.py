@@ -382,6 +382,18 @@ def _check_command_line(options: list[str], overrides: list[str]) -> None:
                 f"{text} is not allowed: every key the experiment reads must be set; "
                 f"give it a value with {_override_key(text)}=VALUE"
             )
+    # a swept key given again later would make the sweep grid ambiguous (the merge cannot
+    # place the jobs): refuse it before any job runs
+    swept: dict[str, str] = {}
+    for text, ov in zip(overrides, parsed, strict=True):
+        key = _override_key(text)
+        if key in swept:
+            _fail(
+                f"{text} is not allowed: {key} is already swept by {swept[key]}; "
+                "give each swept key once"
+            )
+        if ov.is_sweep_override():
+            swept[key] = text
 
 
 def _leaf_keys(node, prefix: str = "") -> set[str]:

@@ -407,13 +407,15 @@ def test_readme_resume_example_merges_and_resumes(hopsim_cmd, tmp_path):
     xr.testing.assert_identical(ds.drop_attrs(), load_dataset(tmp_path / "sweep").drop_attrs())
 
 
-def test_merge_error_is_one_line_and_exit_1(hopsim_cmd, tmp_path):
-    """A key given twice: the jobs run, the merge cannot, and the command says so."""
+def test_a_swept_key_given_again_is_refused_before_any_job(hopsim_cmd, tmp_path):
+    """A swept key given twice: refused by the preflight (exit 2, no job runs); the merge
+    keeps its own guard (test_a_swept_key_given_again_is_a_merge_error)."""
     proc = hopsim_cmd("network.N=20,30", "network.N=40", "patterns.P=2", "trials=2",
                       multirun=True)  # fmt: skip
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
-    assert "network.N is given twice" in proc.stderr and "Warning" not in proc.stderr
+    assert "network.N is already swept by network.N=20,30" in proc.stderr
+    assert not (tmp_path / "sweep").exists()
 
 
 def _job(sweep: Path, num: int, overrides: list[str], ds: xr.Dataset) -> None:
