@@ -121,3 +121,20 @@ def test_a_swept_key_the_figure_does_not_draw_needs_fix(tmp_path, hopsim_cmd):
         text=True,
     )
     assert proc.returncode == 2 and "--fix" in proc.stderr
+
+
+def test_figures_drawn_by_analysis_scripts_are_registered():
+    for experiment in ("rules", "dense_capacity", "modern"):
+        family = figures.module_for(experiment)
+        assert callable(family.figure) and callable(family.figures)
+    ds = dataset(
+        "experiment=modern",
+        "modern.P=[64]",
+        "modern.betas=[0.5,16]",
+        "modern.queries=4",
+        "modern.members=8",
+        "images.side=8",
+    )
+    figs = ds.hopsim.figures()
+    assert set(figs) == {"modern", "modern_pictures"}
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs.values())

@@ -18,7 +18,11 @@ from hopsim.figures._common import FigureError
 ROOT = Path(__file__).resolve().parents[2]
 
 #: experiment -> (script, {stem: function name}, options the function takes)
-SCRIPTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {}
+SCRIPTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "rules": ("analysis/rules.py", {"rules": "figure"}, ("noise",)),
+    "dense_capacity": ("analysis/dense_capacity.py", {"dense_capacity": "figure"}, ()),
+    "modern": ("analysis/modern.py", {"modern": "figure", "modern_pictures": "picture_figure"}, ()),
+}
 
 
 def _load(path: str):
