@@ -4,11 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import compose_config
 
 from hopsim.experiments import capacity, recall
 from hopsim.rng import SeedTree
-
-from conftest import compose_config
 
 FIXTURE = Path(__file__).parent / "data" / "hebb_regression.npz"
 

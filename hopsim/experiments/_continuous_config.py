@@ -142,4 +142,3 @@ def learning_rule(cfg: DictConfig) -> tuple[str, dict]:
     if not isinstance(given, dict):
         raise ConfigError("network.learning_options", given, "a mapping of option: value")
     return name, rule.resolve_options(given, "network.learning_options")
-

@@ -34,8 +34,9 @@ Sources and constants
   -1 there is not a fixed point. Among K random patterns the expected number of such
   pairs is ``K (K-1) N / 2^(N+1)`` (:func:`one_bit_pairs`).
 * Ramsauer et al., "Hopfield networks is all you need", ICLR 2021 (arXiv:2008.02217),
-  the retrieval-error theorem and its proof: with patterns of norm at most ``M`` (``M = max_i |x_i|``),
-  separation ``Delta_i = min_{j != i} (x_i . x_i - x_i . x_j)`` and a query xi, one update
+  the retrieval-error theorem and its proof: with patterns of norm at most ``M``
+  (``M = max_i |x_i|``), separation ``Delta_i = min_{j != i} (x_i . x_i - x_i . x_j)`` and
+  a query xi, one update
   ``f(xi) = X^T softmax(beta X xi)`` satisfies ``|f(xi) - x_i| <= 2 eps M`` with
   ``eps = (P - 1) exp(-beta (Delta_i - 2 M |xi - x_i|))`` (:func:`one_step_bound`). The
   proof: ``f(xi) - x_i = sum_j p_j (x_j - x_i)`` has norm at most ``2 M (1 - p_i)``, and
