@@ -64,7 +64,7 @@ def test_unstable_branch_drawn_above_the_network_markers_and_legends_off_data():
 
 
 def test_small_amplitude_label_is_the_readme_formula():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "continuous.md").read_text()  # the README moved its physics to docs/
     assert fig_bif.LAW_LABEL in readme
     fig = fig_bif.figure(_bif())
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
