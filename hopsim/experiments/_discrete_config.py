@@ -29,7 +29,7 @@ from hopsim.dynamics import discrete
 from hopsim.learning import get_rule
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode, coupling_bytes
 from hopsim.patterns import random_patterns
-from hopsim.resources import available_memory, check_memory, check_work
+from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 #: Largest N (or P) any discrete experiment accepts before the memory estimate.
@@ -339,8 +339,3 @@ def batch_bytes(N: int, batch: int, max_sweeps: int, P: int = 0) -> float:
     """Working memory of one batch of cues: states, fields, orders, history, energies."""
     B, N_f = float(batch), float(N)
     return B * N_f * (1 + 8 + 8 + discrete.CYCLE_WINDOW) + B * 8.0 * (max_sweeps + 1 + P)
-
-
-def memory_available() -> int:
-    """Bytes available now (for messages and tests)."""
-    return available_memory()

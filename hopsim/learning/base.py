@@ -306,18 +306,3 @@ def check_number(lo: float | None = None, hi: float | None = None, optional: boo
         return x
 
     return check
-
-
-def check_count(lo: int = 1, hi: int = 10**9):
-    """A checker for an integer in [lo, hi]."""
-    from hopsim.config import ConfigError
-
-    allowed = f"an integer in [{lo}, {hi}]"
-
-    def check(key: str, value: Any) -> int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or not lo <= value <= hi:
-            raise ConfigError(key, value, allowed)
-        return int(value)
-
-    return check
