@@ -99,15 +99,11 @@ def parallel_jobs(launcher: DictConfig | None, cores: int) -> int:
 
 def configure_threads(threads: int) -> int:
     """Limit numba and BLAS/OpenMP thread pools of this process to ``threads``."""
+    import numba
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=threads)
-    try:
-        import numba
-
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    except ImportError:
-        pass
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return threads
 
 

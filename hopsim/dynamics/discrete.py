@@ -171,17 +171,10 @@ def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
 
 
 def _use_numba(engine: str) -> bool:
+    """Does ``engine`` choose the numba sweep kernels (numba is a hard dependency)?"""
     if engine not in ENGINES:
         raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
-    if engine == "numpy":
-        return False
-    try:
-        import hopsim.kernels.discrete  # noqa: F401
-    except ImportError:
-        if engine == "numba":
-            raise
-        return False
-    return True
+    return engine != "numpy"
 
 
 def run(
@@ -209,8 +202,8 @@ def run(
     record_states : bool
         Keep the state after every sweep (memory B x (max_sweeps + 1) x N bytes).
     engine : {"auto", "numpy", "numba"}
-        Implementation of the asynchronous sweep; ``auto`` uses the numba kernels when
-        numba imports. Both give identical results.
+        Implementation of the asynchronous sweep; ``auto`` (the default) is the numba
+        kernels, ``numpy`` a reference implementation. Both give identical results.
     """
     if update not in UPDATE_RULES:
         raise ValueError(

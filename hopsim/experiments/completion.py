@@ -60,12 +60,9 @@ WORK_LIMIT = 2e12
 
 
 def _rule_names() -> list[str]:
-    try:
-        from hopsim.learning import rule_names
+    from hopsim.learning import rule_names
 
-        return list(rule_names())
-    except ImportError:  # before the learning-rule registry
-        return ["hebb"]
+    return list(rule_names())
 
 
 def _choices(cfg: DictConfig, key: str, allowed: tuple | list) -> list[str]:
