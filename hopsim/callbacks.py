@@ -1,5 +1,8 @@
 """Hydra callback: check the output folders, merge the jobs of a multirun, report failures.
 
+It also shows a multirun's overall progress (jobs done of total, see :mod:`hopsim.progress`):
+``on_job_end`` leaves each job's marker, the launching process reports them.
+
 Hydra turns an ``Exception`` raised in a callback into a warning and carries on, so every
 failure here is reported as one line on stderr and ends the command with ``SystemExit(1)``
 (not an ``Exception``, so Hydra lets it through for every launcher). The failure is also
@@ -15,7 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hydra.core.utils import JobStatus
 from hydra.experimental.callback import Callback
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from hopsim.io import (
@@ -24,13 +29,17 @@ from hopsim.io import (
     UNWRITABLE_DIR,
     DatasetError,
     count_jobs,
+    job_finished,
     merge_jobs,
     parse_sweep,
     save_dataset,
 )
+from hopsim.progress import SweepProgress, mark_job
 
-#: What the command is writing, for the Ctrl-C message, and whether anything failed.
-STATE: dict[str, Any] = {"mode": None, "dir": None, "failed": False}
+#: What the command is writing, for the Ctrl-C message, and whether anything failed; the
+#: multirun's progress display (:class:`hopsim.progress.SweepProgress`) in the launching
+#: process.
+STATE: dict[str, Any] = {"mode": None, "dir": None, "failed": False, "progress": None}
 
 
 def dir_problem(path: str | os.PathLike) -> str | None:
@@ -104,6 +113,25 @@ def interrupted_message() -> str:
     return f"hopsim: interrupted; no result was written in {where}"
 
 
+def _start_progress(config: DictConfig, sweep_dir: Path) -> SweepProgress | None:
+    """The sweep's progress display (see :mod:`hopsim.progress`), or None if it cannot run."""
+    from hopsim.cli import sweep_size
+
+    try:
+        hydra = config.hydra
+        total = None
+        if "BasicSweeper" in str(OmegaConf.select(hydra, "sweeper._target_", default="")):
+            params = OmegaConf.select(hydra, "sweeper.params", default=None) or {}
+            arguments = [f"{k}={v}" for k, v in params.items()]
+            total = sweep_size(arguments + list(hydra.overrides.task))
+        shown = str(config.get("progress", "auto"))
+        to_stderr = shown == "on" or (shown not in ("on", "off") and sys.stderr.isatty())
+        in_process = "BasicLauncher" in str(OmegaConf.select(hydra, "launcher._target_"))
+        return SweepProgress(sweep_dir, total, to_stderr=to_stderr, poll=not in_process)
+    except Exception:  # noqa: BLE001 - progress never changes the sweep's outcome
+        return None
+
+
 class MergeResults(Callback):
     """Checks the run or sweep folder first; on multirun end merges the job datasets
     (swept keys become dims) and reports failed jobs.
@@ -129,8 +157,28 @@ class MergeResults(Callback):
             fail(f"cannot write the sweep folder: {problem} (set hydra.sweep.dir=...)")
         # the record of unwritable job folders is about this sweep only
         shutil.rmtree(sweep_dir / UNWRITABLE_DIR, ignore_errors=True)
+        STATE["progress"] = _start_progress(config, sweep_dir)
+
+    def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
+        """Leave the job's progress marker (in the job's process, for every launcher)."""
+        try:
+            hc = config.hydra
+            if hc.mode != RunMode.MULTIRUN:
+                return
+            failed = not job_finished(hc.runtime.output_dir) or (
+                getattr(job_return, "status", JobStatus.COMPLETED) != JobStatus.COMPLETED
+            )
+            mark_job(hc.sweep.dir, hc.job.num, failed)
+            progress = STATE.get("progress")
+            if progress is not None and progress.pid == os.getpid():
+                progress.update()  # jobs in this process (basic launcher): report it now
+        except Exception:  # noqa: BLE001 - progress never changes a job's outcome
+            pass
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        progress, STATE["progress"] = STATE.get("progress"), None
+        if progress is not None:
+            progress.close()
         try:
             self._merge(config)
         except DatasetError as exc:

@@ -9,6 +9,7 @@ It then hands over to the Hydra app, which runs one job or a multirun.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import time
@@ -291,12 +292,12 @@ def _explain_composition_error(
     return text
 
 
-def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
-    """Override lists to check: sweeps at their first value, then each value of each sweep."""
+def _sweep_values(overrides: list[str]) -> list[list[str]]:
+    """For each override, the overrides of its values (one for a plain override)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     parsed = OverridesParser.create().parse_overrides(overrides)
-    firsts, choices = [], []
+    choices = []
     for text, ov in zip(overrides, parsed, strict=True):
         prefix = text.split("=", 1)[0]
         if ov.is_sweep_override():
@@ -304,11 +305,31 @@ def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
                 values = [f"{prefix}={v}" for v in ov.sweep_string_iterator()]
             except Exception:  # noqa: BLE001 - a glob over a group: expand it on its options
                 values = [f"{prefix}={v}" for v in _glob_options(text, ov)] or [text]
-            firsts.append(values[0])
             choices.append(values)
         else:
-            firsts.append(text)
             choices.append([text])
+    return choices
+
+
+def sweep_size(overrides: list[str]) -> int | None:
+    """How many jobs Hydra's basic sweeper makes of ``overrides``, or None if unknown.
+
+    The product over keys of each key's number of values; a key given again counts once,
+    with its last value (as the sweeper does).
+    """
+    try:
+        choices = _sweep_values(overrides)
+    except Exception:  # noqa: BLE001 - the progress display only goes without its total
+        return None
+    keys = [text.split("=", 1)[0] for text in overrides]
+    counts = {key: len(values) for key, values in zip(keys, choices, strict=True)}
+    return math.prod(counts.values())
+
+
+def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
+    """Override lists to check: sweeps at their first value, then each value of each sweep."""
+    choices = _sweep_values(overrides)
+    firsts = [values[0] for values in choices]
     variants = [(firsts, None)]
     for i, values in enumerate(choices):
         for value in values[1:]:
