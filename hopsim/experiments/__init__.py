@@ -18,15 +18,48 @@ The experiment named by the config key ``experiment`` is the module
 
 from __future__ import annotations
 
+import ast
 import importlib
 from importlib import resources
 from types import ModuleType
+
+from omegaconf import OmegaConf
 
 
 def available() -> list[str]:
     """Names of the experiments that have a config file."""
     folder = resources.files("hopsim.conf") / "experiment"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def describe(name: str) -> str:
+    """One line on experiment ``name``: the first line of its module's docstring.
+
+    The module is parsed, not imported (no numba or torch), and its leading
+    ``The ``name`` experiment:`` and final full stop are dropped.
+    """
+    source = resources.files("hopsim.experiments") / f"{name}.py"
+    try:
+        doc = ast.get_docstring(ast.parse(source.read_text(encoding="utf-8"))) or ""
+    except (OSError, SyntaxError):
+        doc = ""
+    line = doc.strip().splitlines()[0] if doc.strip() else ""
+    prefix = f"The ``{name}`` experiment:"
+    if line.startswith(prefix):
+        line = line[len(prefix) :].strip()
+    return line.rstrip(".")
+
+
+def experiment_list(indent: str = "  ") -> str:
+    """``name  description`` lines of every experiment, for ``hopsim --help``."""
+    names = available()
+    width = max(len(n) for n in names) + 2
+    return "\n".join(f"{indent}{n:<{width}}{describe(n)}" for n in names)
+
+
+# `hopsim --help` (conf/hydra/help/hopsim.yaml) lists the experiments through this resolver,
+# so the list cannot go stale; the CLI imports this module before Hydra composes the help.
+OmegaConf.register_new_resolver("hopsim_experiment_list", experiment_list, replace=True)
 
 
 def load(name: str) -> ModuleType:
