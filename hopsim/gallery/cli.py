@@ -1,0 +1,119 @@
+"""``hopsim-gallery [--quick] [--out DIR] [--only NAME ...]``: every figure and every claim.
+
+Runs every gallery entry through the real ``hopsim`` command (on the experiments' defaults,
+or small sizes with ``--quick``), draws every figure, checks every claim against the data and
+writes ``DIR/index.html``, ``DIR/claims.md`` and ``DIR/gallery.json`` (the same content for
+programs). Exit status 0 when every run and figure
+succeeded (runs skipped for a missing optional extra are listed, not failures), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from hopsim.gallery.plan import ENTRIES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hopsim-gallery", description=__doc__.splitlines()[0].split(": ", 1)[-1]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes (about a minute in all; used by CI)"
+    )
+    parser.add_argument(
+        "--out", default="runs/gallery", help="output folder (default: runs/gallery)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        choices=[e.name for e in ENTRIES],
+        help="run only these entries (claims needing others are 'not checked')",
+    )
+    parser.add_argument("--list", action="store_true", help="list the entries and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list:
+        for e in ENTRIES:
+            print(f"{e.name:22s} {e.title}")
+        return 0
+    import hopsim
+    from hopsim.gallery import claims, report
+    from hopsim.gallery.run import draw, load, run_entry
+
+    out = Path(args.out).resolve()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        print(f"error: --out {args.out}: cannot create the folder ({why})", file=sys.stderr)
+        return 2
+    entries = [e for e in ENTRIES if not args.only or e.name in args.only]
+    records, data, failures = [], {}, {}
+    start = time.perf_counter()
+    for k, entry in enumerate(entries, 1):
+        print(f"[{k}/{len(entries)}] {entry.name}: ", end="", file=sys.stderr, flush=True)
+        rec = run_entry(entry, out, args.quick)
+        if rec.status == "ok":
+            try:
+                data[entry.name] = load(rec)
+            except Exception as exc:
+                rec.status, rec.reason = "failed", f"dataset: {type(exc).__name__}: {exc}"
+        if rec.status == "ok":
+            draw(rec, data[entry.name], out)
+        if rec.status != "ok":
+            failures[entry.name] = rec.reason
+        records.append(rec)
+        elapsed = time.perf_counter() - start
+        print(
+            f"{rec.status} ({rec.seconds:.1f} s, {len(rec.figures)} figures)"
+            + (f" -- {rec.reason}" if rec.reason else "")
+            + f" [{elapsed:.0f} s elapsed]",
+            file=sys.stderr,
+        )
+    rows = claims.evaluate(data, failures)
+    broken = [(c, r) for c, r in rows if r.note.startswith("check error")]
+    wall = time.perf_counter() - start
+    header = {
+        "command": shlex.join(["hopsim-gallery", *(argv if argv is not None else sys.argv[1:])]),
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "version": getattr(hopsim, "__version__", "?"),
+        "mode": "quick" if args.quick else "full",
+        "wall": f"{wall / 60:.1f} min" if wall >= 120 else f"{wall:.0f} s",
+        "machine": report.machine(),
+    }
+    report.write_atomic(out / "claims.md", report.claims_markdown(rows, records, header))
+    report.write_atomic(out / "index.html", report.index_html(rows, records, header, out))
+    report.write_atomic(out / "gallery.json", report.manifest(rows, records, header, out))
+    counts = report.verdict_counts(rows)
+    print(
+        f"hopsim-gallery: {sum(r.status == 'ok' for r in records)}/{len(records)} runs, "
+        f"{sum(len(r.figures) for r in records)} figures, {len(rows)} claims ("
+        + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+        + f") in {header['wall']}; wrote {out / 'index.html'} and {out / 'claims.md'}",
+        file=sys.stderr,
+    )
+    failed = [r for r in records if r.status == "failed"]
+    for r in failed:
+        print(f"error: {r.entry.name}: {r.reason} (log: {r.log})", file=sys.stderr)
+    for c, r in broken:
+        print(f"error: claim {c.id}: {r.note}", file=sys.stderr)
+    return 1 if failed or broken else 0
+
+
+def run() -> None:
+    """The console script ``hopsim-gallery``."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,291 @@
+"""What the gallery runs: one entry per experiment on its defaults, plus the source's cases.
+
+Each :class:`Entry` is one ``hopsim`` command line. ``overrides`` are the command's arguments
+in the full gallery (an experiment's defaults need none); ``quick`` replaces them under
+``--quick`` with sizes small enough for CI. The entries that are not plain defaults reproduce
+a case of a source document (the 2- and 3-node networks, the two-picture memory, a chain in a
+field, synchronous against asynchronous recall) and say so in ``why``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery run: a ``hopsim`` command and why the gallery makes it."""
+
+    name: str  #: folder and anchor name, unique
+    title: str  #: heading on the page
+    why: str  #: one sentence: what the run shows
+    overrides: tuple[str, ...] = ()  #: arguments of the full run
+    quick: tuple[str, ...] | None = None  #: arguments under --quick (None: same as overrides)
+    multirun: bool = False  #: run with ``-m`` (a sweep, merged into one dataset)
+    needs: tuple[str, ...] = field(default=())  #: optional modules the run needs (e.g. torch)
+
+    def arguments(self, quick: bool) -> tuple[str, ...]:
+        """The command's arguments (``-m`` first for a sweep)."""
+        args = self.overrides if not quick or self.quick is None else self.quick
+        return (("-m",) if self.multirun else ()) + args
+
+
+def _e(name: str, **kwargs) -> Entry:
+    return Entry(name=name, **kwargs)
+
+
+ENTRIES: tuple[Entry, ...] = (
+    _e(
+        "recall",
+        title="Recall (the default run)",
+        why="The quick start's command: 10 patterns in 200 neurons, cues with 10% flipped bits.",
+    ),
+    _e(
+        "recall_updates",
+        title="Synchronous against asynchronous recall",
+        why="The source report (section 2): asynchronous updates give stronger attractors, "
+        "synchronous ones oscillate.",
+        overrides=(
+            "experiment=recall",
+            "dynamics.update=sync,async",
+            "patterns.P=24",
+            "corruption.level=0.2",
+            "trials=20",
+        ),
+        multirun=True,
+    ),
+    _e(
+        "recall_biased",
+        title="Biased patterns: Hebb against covariance",
+        why="Patterns with P(+1) = 0.8: Hebb collapses onto the mean pattern, the covariance "
+        "rule (with its threshold) recalls them.",
+        overrides=(
+            "experiment=recall",
+            "network.learning=hebb,covariance",
+            "patterns.bias=0.6",
+            "network.N=400",
+            "patterns.P=20",
+        ),
+        multirun=True,
+    ),
+    _e(
+        "capacity",
+        title="Capacity against theory",
+        why="Final overlap against the load P/N for five sizes, with the AGS curve and the "
+        "finite-size estimate of alpha_c; N = 200 with 100 patterns is the first source "
+        "document's error-rate case.",
+        overrides=("experiment=capacity",),
+        quick=(
+            "experiment=capacity",
+            "network.N=[200,400]",
+            "patterns.alpha=[0.04,0.08,0.1,0.12,0.13,0.14,0.15,0.16,0.18,0.2,0.3,0.5]",
+            "trials=40",
+        ),
+    ),
+    _e(
+        "rules",
+        title="Learning rules compared",
+        why="Hebb, Storkey, pseudo-inverse, covariance and Krauth-Mezard on the same pattern "
+        "sets: exact storage and basins against each rule's theory.",
+        overrides=("experiment=rules",),
+        quick=(
+            "experiment=rules",
+            "network.N=[100]",
+            "patterns.alpha=[0.04,0.08,0.1,0.14,0.2,0.25,0.3,0.4,0.6,0.9,0.95,1.0,1.2,1.6,2.0]",
+            "corruption.level=[0,0.1,0.2]",
+            "trials=2",
+        ),
+    ),
+    _e(
+        "dense_capacity",
+        title="Dense associative memories",
+        why="Capacity of F(x) = x^n (n = 2, 3, 4) and F = exp against N, with the "
+        "Krotov-Hopfield and Demircigil predictions.",
+        overrides=("experiment=dense_capacity",),
+    ),
+    _e(
+        "modern",
+        title="Modern continuous Hopfield network",
+        why="The softmax update: its three fixed-point regimes against beta, the one-step "
+        "error against Ramsauer et al.'s bound, and grey-level pictures.",
+        overrides=("experiment=modern",),
+    ),
+    _e(
+        "hopfield_temperature",
+        title="Retrieval at finite temperature",
+        why="Glauber dynamics at temperature T: the Amit-Gutfreund-Sompolinsky phase diagram.",
+        overrides=("experiment=hopfield_temperature",),
+    ),
+    _e(
+        "ising",
+        title="Square-lattice Ising model",
+        why="Metropolis Monte Carlo of the 2D Ising model against Onsager's exact solution.",
+        overrides=("experiment=ising",),
+    ),
+    _e(
+        "ising_chain",
+        title="Ising chain in a field",
+        why="The 1D chain, which has an exact solution at every size (transfer matrix) and no "
+        "phase transition.",
+        overrides=(
+            "experiment=ising",
+            "lattice.kind=chain",
+            "lattice.L=[16,64]",
+            "lattice.h=0.2",
+            "mc.temperatures=[0.5,1,1.5,2,3]",
+        ),
+        quick=(
+            "experiment=ising",
+            "lattice.kind=chain",
+            "lattice.L=[16,64]",
+            "lattice.h=0.2",
+            "mc.temperatures=[0.5,1,1.5,2,3]",
+            "mc.sweeps=4000",
+            "mc.thermalize=400",
+            "mc.blocks=10",
+        ),
+    ),
+    _e(
+        "bifurcation",
+        title="Single-neuron pitchfork",
+        why="Fixed points of tau dv/dt = -v + tanh(h + lambda v) against lambda, the fold "
+        "points of the hysteresis loops, and the network's own pitchfork.",
+        overrides=("experiment=bifurcation",),
+    ),
+    _e(
+        "phase_portrait",
+        title="Single-neuron phase lines",
+        why="dv/dt against v for five self-couplings (the source report's figure 2).",
+        overrides=("experiment=phase_portrait",),
+    ),
+    _e(
+        "stimulus",
+        title="One-bit memory under pulses",
+        why="Input pulses flip the stored bit, which holds at rest (the source report's figure 3).",
+        overrides=("experiment=stimulus",),
+    ),
+    _e(
+        "network_ode",
+        title="Continuous N-neuron network",
+        why="The report's N-neuron ODE recalling stored patterns, with its Lyapunov energy.",
+        overrides=("experiment=network_ode",),
+    ),
+    _e(
+        "state_graph_2",
+        title="2 neurons storing [-1, 1]",
+        why="The source report's figure 7: every state and its successors.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1]]"),
+    ),
+    _e(
+        "state_graph_2b",
+        title="2 neurons storing [1, 1]",
+        why="The source report's figure 8.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1]]"),
+    ),
+    _e(
+        "state_graph_3",
+        title="3 neurons storing [-1, 1, 1]",
+        why="The source report's figure 9.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1,1]]"),
+    ),
+    _e(
+        "state_graph_3b",
+        title="3 neurons storing [1, 1, 1] and [1, 1, -1]",
+        why="The source report's figure 10: the tie rule breaks the pairing of a pattern and "
+        "its inverse.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1,1],[1,1,-1]]"),
+    ),
+    _e(
+        "state_graph_16",
+        title="16 neurons, 3 random patterns",
+        why="All 65536 states: the fixed points include mixtures and spurious states "
+        "(the source report's figure 5).",
+        overrides=(
+            "experiment=state_graph",
+            "patterns.explicit=null",
+            "network.N=16",
+            "patterns.P=3",
+        ),
+    ),
+    _e(
+        "images",
+        title="One picture",
+        why="The source report's section 4.1: one 128 x 128 picture restored from noise, "
+        "occlusion, full and half inversion.",
+        overrides=("experiment=images",),
+    ),
+    _e(
+        "images_two",
+        title="Two pictures",
+        why="The source report's section 4.2: two 64 x 64 pictures; heavy occlusion of the "
+        "second recalls the first.",
+        overrides=(
+            "experiment=images",
+            "images.paths=[house,letter]",
+            "images.side=64",
+            "images.occlude_fraction=0.7",
+        ),
+    ),
+    _e(
+        "sequence_memory",
+        title="Sequences: Hopfield against RNNs",
+        why="The first source document's claim that RNNs model sequences: the longest sequence "
+        "replayed exactly by the temporal-association rule and by trained RNNs.",
+        overrides=("experiment=sequence_memory",),
+        quick=(
+            "experiment=sequence_memory",
+            "sequence.N=[32]",
+            "sequence.lengths=[2,4,8,16,32]",
+            "hopfield.trials=10",
+            "hopfield.slow_synapse.trials=4",
+            "rnn.kinds=[gru]",
+            "rnn.hidden=[32]",
+            "train.steps=150",
+        ),
+        needs=("torch",),
+    ),
+    _e(
+        "completion",
+        title="Pattern completion: Hopfield against RNNs",
+        why="Recall from corrupted cues by Hopfield rules and by GRUs/SimpleRNNs at equal "
+        "parameter counts, with int8 quantisation.",
+        overrides=("experiment=completion",),
+        quick=(
+            "experiment=completion",
+            "completion.N=32",
+            "completion.P=[2,4,8]",
+            "completion.noise=[0,0.2,0.4]",
+            "completion.trials=20",
+            "rnn.kinds=[gru]",
+            "train.steps=200",
+        ),
+        needs=("torch",),
+    ),
+    _e(
+        "gradients",
+        title="Vanishing and exploding gradients",
+        why="||dL_T/dh_t|| against the lag, copy-task success per lag over seeds, and "
+        "clip_grad_norm at spectral radius 3.",
+        overrides=("experiment=gradients",),
+        quick=(
+            "experiment=gradients",
+            "task.lags=[5,20]",
+            "task.seeds=2",
+            "model.variants=[rnn,lstm,gru]",
+            "train.steps=150",
+            "explode.steps=50",
+            "explode.seeds=1",
+            "gradients.length=31",
+            "explode.lag=10",
+        ),
+        needs=("torch",),
+    ),
+)
+
+
+def entry(name: str) -> Entry:
+    """The entry called ``name``."""
+    for e in ENTRIES:
+        if e.name == name:
+            return e
+    raise KeyError(name)
