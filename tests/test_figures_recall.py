@@ -175,3 +175,23 @@ def test_single_run_and_cli_fix_error(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "recall_overlap.png").exists() and (tmp_path / "recall_energy.png").exists()
+
+
+def test_categorical_sweep_is_drawn_as_points_not_a_line():
+    """A swept category (update rule) on the x axis: markers, no line joining the rules."""
+    ds = sweep_dataset().isel(N=0, P=0, noise=0, theta=0)
+    ds.attrs["sweep_dims"] = "update"
+    fig = fig_recall.figure(ds, "overlap")
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == ds.sizes["update"]]
+    assert lines and all(ln.get_linestyle() == "None" for ln in lines)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sync", "async"]
+    mean = ds.overlap.mean(["pattern", "trial"]).values
+    np.testing.assert_allclose(lines[0].get_ydata(), mean)
+
+
+def test_energy_axis_has_whole_sweeps():
+    ds = sweep_dataset().isel(N=0, P=0, noise=0, theta=0, update=0)
+    fig = fig_recall.figure(ds, "energy")
+    ticks = fig.axes[0].get_xticks()
+    assert np.allclose(ticks, np.round(ticks))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
+from matplotlib.ticker import MaxNLocator
 
 from hopsim.figures._common import (
     LINESTYLES,
@@ -192,9 +193,13 @@ def _draw_overlap(ax, ds, cell, roles, line_kw) -> float:
         arr = values.transpose(x_dim, ...).values.reshape(values.sizes[x_dim], -1)
         mean, half, _ = mean_ci(arr, axis=1)
         x = ds[x_dim].values
-        if x.dtype.kind in "OUS":
+        if x.dtype.kind in "OUSb":
+            # categories (update rule, learning rule): points, no line implying an
+            # interpolation between them
             x = np.arange(x.size)
             ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
+            ax.set_xlim(-0.5, x.size - 0.5)
+            line_kw = dict(line_kw, ls="none", ms=6)
         ax.errorbar(x, mean, yerr=half, capsize=2, **line_kw)
         if x.size <= 8:
             ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
@@ -216,6 +221,7 @@ def _draw_energy(ax, cell, line_kw) -> None:
     x = cell["sweep"].values
     line_kw = dict(line_kw, marker=None)
     ax.plot(x, mean, **line_kw)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.fill_between(x, mean - sd, mean + sd, color=line_kw["color"], alpha=0.15, lw=0)
 
 

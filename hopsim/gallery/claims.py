@@ -356,7 +356,7 @@ def _state(v) -> str:
     return "".join("+" if x > 0 else "-" for x in v)
 
 
-def _small_graph(d, name, pattern, cycle_claimed):
+def _small_graph(d, name, pattern, cycle_claimed, energy_claimed=None):
     ds = d[name]
     labels = _fixed_labels(ds)
     fixed = [_state(s) for s, f in zip(ds.spins.values, ds.is_fixed_point.values, strict=True) if f]
@@ -366,11 +366,22 @@ def _small_graph(d, name, pattern, cycle_claimed):
     energies = {_state(s): float(e) for s, e in zip(ds.spins.values, ds.energy.values, strict=True)}
     settle = _async_settles(ds)
     ok_fixed = sorted(fixed) == sorted([pat, inv])
+    xi = ds.stored_pattern.values.astype(float)
+
+    def report_energy(state: str) -> float:
+        # the report's convention: W = sum_mu xi xi^T with W_ii kept, E = -1/2 sum (xi . u)^2
+        u = np.array([1.0 if c == "+" else -1.0 for c in state])
+        return float(-0.5 * np.sum((xi @ u) ** 2))
+
     measured = (
         f"fixed points {', '.join(fixed)} ({', '.join(labels)}); synchronous cycles "
         + (", ".join("<->".join(c) for c in cycles) or "none")
         + (
-            " with energies " + ", ".join(f"{energies[s]:g}" for c in cycles for s in c)
+            " with energies "
+            + ", ".join(f"{energies[s]:g}" for c in cycles for s in c)
+            + " (in the report's convention, W_ii kept and W unscaled: "
+            + ", ".join(f"{report_energy(s):g}" for c in cycles for s in c)
+            + ")"
             if cycles
             else ""
         )
@@ -378,6 +389,8 @@ def _small_graph(d, name, pattern, cycle_claimed):
     )
     ref = f"fixed points {pat} and {inv}; a synchronous 2-cycle " + "<->".join(cycle_claimed)
     ok_cycle = any(sorted(c) == sorted(cycle_claimed) for c in cycles)
+    if energy_claimed is not None:
+        ok_cycle &= all(np.isclose(report_energy(s), energy_claimed) for s in cycle_claimed)
     any_cycle = any(len(c) == 2 for c in cycles)
     if ok_fixed and settle and ok_cycle:
         return Result(ref, measured, HOLDS)
@@ -402,7 +415,7 @@ def _small_graph(d, name, pattern, cycle_claimed):
     "state_graph_2",
 )
 def _two_anti(d):
-    return _small_graph(d, "state_graph_2", [-1, 1], ("--", "++"))
+    return _small_graph(d, "state_graph_2", [-1, 1], ("--", "++"), energy_claimed=0.0)
 
 
 @claim(
@@ -988,10 +1001,13 @@ def _rule_claim(rule: str, theory: str, statement: str):
         if verdict == CAVEAT:
             note = "within 25% of the asymptotic law: finite-size shift at these N"
         if rule == "krauth_mezard" and verdict != HOLDS:
-            budget = ds.attrs.get("learning_options", "")
+            options = str(ds.attrs.get("learning_options", ""))
+            budget = next(
+                (p.strip() for p in options.split(";") if p.strip().startswith(rule)), options
+            )
             note = (
                 "minover's learning time diverges as alpha -> 2; the run's step budget "
-                f"({budget}) stops it below Gardner's bound"
+                f"({budget}, in units of P) stops it below Gardner's bound"
             )
         return Result(
             theory, "largest load with every pattern stable: " + "; ".join(parts), verdict, note

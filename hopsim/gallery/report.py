@@ -123,7 +123,7 @@ def index_html(rows, records: Sequence[RunRecord], header: dict, out: Path) -> s
     if header["mode"] == "quick":
         parts.append(
             '<p class="note"><strong>Quick mode:</strong> every run uses small sizes so the '
-            "page builds in about a minute. The verdicts are computed from these small runs "
+            "page builds in a few minutes. The verdicts are computed from these small runs "
             "and some differ from the full gallery's (run <code>hopsim-gallery</code> without "
             "<code>--quick</code>).</p>"
         )
@@ -164,8 +164,8 @@ def index_html(rows, records: Sequence[RunRecord], header: dict, out: Path) -> s
         ]
         if rec.status != "ok":
             parts.append(f'<p class="{e(rec.status)}">{e(rec.status)}: {e(rec.reason)}</p>')
-        if rec.summary:
-            parts.append(f'<p class="note">{e(rec.summary)}</p>')
+        for paragraph in rec.summary.splitlines():
+            parts.append(f'<p class="note">{e(paragraph)}</p>')
         for w in rec.warnings:
             parts.append(f'<p class="warning">Figure warning: {e(w)}</p>')
         for path in rec.figures:

@@ -97,6 +97,9 @@ def load(record: RunRecord):
 
     ds = load_dataset(resolve_result_path(record.run_dir))
     record.summary = str(ds.attrs.get("summary", ""))
+    if not record.summary and record.entry.multirun:  # a merged sweep: each job's paragraph
+        jobs = sorted(record.run_dir.glob("*/summary.txt"), key=lambda p: p.parent.name)
+        record.summary = "\n".join(p.read_text().strip() for p in jobs)
     return ds
 
 
