@@ -42,6 +42,7 @@ DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 #: A placeholder value: NAME, RUN_DIR, S, K, DIR, PATH, ... (upper case, maybe <...>).
 _PLACEHOLDER = re.compile(r"^(<[^>]*>|[A-Z][A-Z0-9_]*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ENV = re.compile(r"^[A-Z_][A-Z0-9_]*=")  # `OMP_NUM_THREADS=1 python ...`
 _INLINE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 #: Options of the hopsim command that take the next word as their value.
 _OPTIONS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--info", "-i"}
@@ -129,6 +130,8 @@ def _is_command(line: str) -> bool:
         words = shlex.split(line)
     except ValueError:
         words = line.split()
+    while words and _ENV.match(words[0]):
+        words = words[1:]
     if not words:
         return False
     if words[0] == "hopsim":
@@ -213,6 +216,8 @@ def quoted_commands() -> list[Quoted]:
 
 def _words(command: str) -> list[str]:
     words = shlex.split(command)
+    while words and _ENV.match(words[0]):
+        words = words[1:]
     if words[:3] == ["python", "-m", "hopsim"]:
         words = ["hopsim", *words[3:]]
     return [w for w in words if w != "..."]
