@@ -123,9 +123,20 @@ def test_a_swept_key_the_figure_does_not_draw_needs_fix(tmp_path, hopsim_cmd):
     assert proc.returncode == 2 and "--fix" in proc.stderr
 
 
-def test_figures_drawn_by_analysis_scripts_are_registered():
-    for experiment in ("rules", "dense_capacity", "modern"):
+def test_every_experiment_has_its_figure_in_the_package():
+    from hopsim.experiments import available
+
+    assert set(available()) == set(figures.REGISTRY)  # every experiment config has a figure
+    for experiment in (
+        "rules",
+        "dense_capacity",
+        "modern",
+        "sequence_memory",
+        "completion",
+        "gradients",
+    ):
         family = figures.module_for(experiment)
+        assert family.__name__ == f"hopsim.figures.{experiment}"
         assert callable(family.figure) and callable(family.figures)
     ds = dataset(
         "experiment=modern",

@@ -209,7 +209,10 @@ def test_command_and_figure_end_to_end(hopsim_cmd, tmp_path, experiment, overrid
         timeout=120,
     )
     assert fig.returncode == 0, fig.stderr
-    assert list((tmp_path / "run").glob("*.png"))
+    assert (tmp_path / "run" / f"{experiment}.png").stat().st_size > 0
+    import hopsim  # noqa: F401  (registers ds.hopsim: the same figure from the package)
+
+    assert set(ds.hopsim.figures()) == {experiment}
 
 
 @pytest.mark.parametrize(

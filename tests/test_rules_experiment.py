@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from conftest import compose_config
 
 from hopsim.config import ConfigError
 from hopsim.experiments import rules
+from hopsim.figures import FigureError
+from hopsim.figures import rules as rules_figure
 from hopsim.rng import SeedTree
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
-import rules as rules_figure  # noqa: E402
 
 SMALL = (
     "experiment=rules",
@@ -92,12 +88,13 @@ def test_bad_values_get_one_line_errors():
 def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run):
     ds = small_run
     ds.attrs.setdefault("recall_overlap", 0.95)
-    fig, axes, level = rules_figure.figure(ds)
-    assert level == pytest.approx(0.1)  # the level nearest 0.1, never an average
+    assert rules_figure.pick_noise(ds, None) == pytest.approx(0.1)  # nearest 0.1, no average
+    fig = rules_figure.figure(ds)
+    axes = np.array(fig.axes).reshape(3, ds.sizes["N"])
     assert "0.1" in axes[1, 0].get_ylabel()
     for col, N in enumerate(ds.N.values):
         ax = axes[0, col]
-        data_lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == ds.sizes["alpha"]]
+        data_lines = [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("data:")]
         assert len(data_lines) == ds.sizes["rule"]
         for line, rule in zip(data_lines, ds.rule.values, strict=True):
             np.testing.assert_allclose(
@@ -108,5 +105,5 @@ def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run
         }
         expected = {round(float(v), 6) for v in ds.alpha_exact_theory.sel(N=N).values}
         assert marks == expected
-    with pytest.raises(SystemExit):
+    with pytest.raises(FigureError, match="noise levels are 0, 0.1, 0.2"):
         rules_figure.figure(ds, noise=0.33)

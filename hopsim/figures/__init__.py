@@ -21,7 +21,7 @@ import xarray as xr
 
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
-#: experiment attr -> module of hopsim.figures (``_scripts.SCRIPTS``: figures drawn by analysis/)
+#: experiment attr -> module of hopsim.figures
 REGISTRY: dict[str, str] = {
     "recall": "recall",
     "capacity": "capacity",
@@ -33,6 +33,12 @@ REGISTRY: dict[str, str] = {
     "ising": "ising",
     "state_graph": "state_graph",
     "images": "images",
+    "rules": "rules",
+    "dense_capacity": "dense_capacity",
+    "modern": "modern",
+    "sequence_memory": "sequence_memory",
+    "completion": "completion",
+    "gradients": "gradients",
 }
 
 
@@ -45,13 +51,9 @@ def experiment_of(ds: xr.Dataset) -> str:
 
 def module_for(experiment: str):
     """The figure module of one experiment."""
-    from hopsim.figures._scripts import SCRIPTS, ScriptFamily
-
     target = REGISTRY.get(experiment)
-    if target is None and experiment in SCRIPTS:
-        return ScriptFamily(experiment)
     if target is None:
-        known = ", ".join(sorted(set(REGISTRY) | set(SCRIPTS)))
+        known = ", ".join(sorted(REGISTRY))
         raise FigureError(f"no figure for experiment {experiment!r} (figures exist for: {known})")
     return importlib.import_module(f"hopsim.figures.{target}")
 
@@ -61,15 +63,18 @@ def select_sweep(module, ds: xr.Dataset, options: dict) -> tuple[xr.Dataset, dic
 
     A family lists the dimensions it draws itself in ``OWN_DIMS`` (``None``: it handles
     every swept dimension, as recall does). Any other dimension a sweep added (attr
-    ``sweep_dims``) must be chosen with ``fix`` (``--fix KEY=VALUE``).
+    ``sweep_dims``) must be chosen with ``fix`` (``--fix KEY=VALUE``). ``FIX_DIMS`` lists
+    dimensions of the experiment's own that ``fix`` may also choose (the rules figure's
+    cue noise, say); the figure draws the value chosen.
     """
     own = getattr(module, "OWN_DIMS", ())
     if own is None:
         return ds, options
     swept = str(ds.attrs.get("sweep_dims", "")).split()
     extra = [d for d in swept if d in ds.dims and d not in own]
+    also = [d for d in getattr(module, "FIX_DIMS", ()) if d in ds.dims]
     options = dict(options)
-    ds, _ = select_fixed(ds, options.pop("fix", None), extra)
+    ds, _ = select_fixed(ds, options.pop("fix", None), extra, also)
     left = [d for d in extra if d in ds.dims]
     if left:
         d = left[0]

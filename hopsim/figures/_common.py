@@ -76,18 +76,25 @@ def parse_fix(fix: dict | list | tuple | str | None) -> dict[str, str]:
     return out
 
 
-def select_fixed(ds: xr.Dataset, fix, allowed: list[str]) -> tuple[xr.Dataset, list[str]]:
+def select_fixed(
+    ds: xr.Dataset, fix, allowed: list[str], also: list[str] | tuple = ()
+) -> tuple[xr.Dataset, list[str]]:
     """Select ``fix`` (dim -> value) on ``ds``; return it and the ``dim=value`` texts.
 
-    Values are matched against the coordinate as text or as a number; an unknown key or a
-    value the dimension does not hold is a :class:`FigureError` naming what it holds.
+    ``allowed`` are the swept dimensions (a selected one is dropped), ``also`` dimensions of
+    the experiment's own that the figure lets ``fix`` choose (``FIX_DIMS``; they stay, with
+    the one value chosen, so the figure draws it as it draws every value). Values are
+    matched against the coordinate as text or as a number; an unknown key or a value the
+    dimension does not hold is a :class:`FigureError` naming what it holds.
     """
     fixed = []
+    also = [d for d in also if d not in allowed]
     for key, value in parse_fix(fix).items():
-        if key not in allowed:
+        if key not in allowed and key not in also:
+            extra = f"; --fix also takes: {', '.join(also)}" if also else ""
             raise FigureError(
                 f"--fix {key}=...: {key!r} is not a swept dimension here "
-                f"(swept: {', '.join(allowed) or 'none'})"
+                f"(swept: {', '.join(allowed) or 'none'}{extra})"
             )
         coord = ds[key].values
         match = [i for i, c in enumerate(coord) if _same(c, value)]
@@ -95,7 +102,7 @@ def select_fixed(ds: xr.Dataset, fix, allowed: list[str]) -> tuple[xr.Dataset, l
             raise FigureError(
                 f"--fix {key}={value}: {key} holds {', '.join(fmt(c) for c in coord)}"
             )
-        ds = ds.isel({key: match[0]})
+        ds = ds.isel({key: [match[0]] if key in also else match[0]})
         fixed.append(f"{key}={fmt(coord[match[0]])}")
     return ds, fixed
 
@@ -113,6 +120,15 @@ def _same(coord, value) -> bool:
         return bool(np.isclose(float(coord), float(text)))
     except (TypeError, ValueError):
         return False
+
+
+def setting(ds: xr.Dataset, name: str, attr: str | None = None):
+    """A run setting: the scalar coordinate ``name`` a sweep left after ``--fix`` (the value
+    the drawn cell ran with), else the attr ``attr`` (default ``name``)."""
+    if name in ds.coords and ds[name].ndim == 0:
+        value = ds[name].item()
+        return value.decode() if isinstance(value, bytes) else value
+    return ds.attrs[attr or name]
 
 
 def facet_grid(dims: list[str], ds: xr.Dataset) -> list[dict]:

@@ -1,0 +1,348 @@
+"""Figure of the ``dense_capacity`` experiment: capacity of dense associative memories.
+
+``dense_capacity`` (and the table ``dense_capacity.csv``: measured capacities next to the
+predictions, with the slopes of :func:`table`). Panels:
+
+(a-d) one per energy F: the fraction of stored patterns that are fixed points (solid, filled
+    markers) and the fraction of pattern sets with every stored pattern fixed (dashed, open
+    markers), means over the sets, against P / prediction (Krotov-Hopfield for x^n,
+    2^(N/2) + 1 for exp), one colour per N; capacity is where a curve crosses 1/2 (grey);
+(e) capacity against N on log-log axes for the polynomial energies, both criteria (filled:
+    per pattern, open: all fixed) with the Krotov-Hopfield law (solid) and its all-patterns
+    version (dashed), and the measured log-log slope next to the law's local slope over the
+    same sizes; the key beside it explains the markers and lines;
+(f) F = exp: capacity against N on a log scale with Demircigil et al.'s guaranteed rate
+    exp(N ln2/2) + 1, the one-bit-pair limit of the all-fixed capacity and 2^N / N;
+(g) the mean final overlap from noisy cues against P / prediction, at the largest N of
+    each energy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from hopsim.figures._common import colors, legend_below, setting
+from hopsim.theory import dense as theory
+
+STEMS = ("dense_capacity",)
+CSV = "dense_capacity.csv"
+#: dimensions this figure draws itself; any other swept one needs --fix
+OWN_DIMS = ("energy", "N", "factor")
+
+
+def _degree(name: str) -> int | None:
+    return None if name == "exp" else int(name.lstrip("rpoly"))
+
+
+def _ran(ds: xr.Dataset, name) -> list:
+    """The sizes N the energy ran with (the N coordinate is the union of both size lists)."""
+    sel = ds.theory_pattern.sel(energy=name)
+    return [N for N in ds.N.values if np.isfinite(float(sel.sel(N=N)))]
+
+
+def table(ds: xr.Dataset) -> pd.DataFrame:
+    """Measured and predicted capacities per (energy, N); ``attrs["slopes"]`` holds, per
+    energy, (measured, predicted, N1, N2): the log-log slope (polynomials) or the rate
+    d ln P / dN (exp) between the smallest and the largest N."""
+    rows = []
+    for name in ds.energy.values:
+        n = _degree(str(name))
+        for N in _ran(ds, name):
+            rows.append(
+                {
+                    "energy": str(name),
+                    "N": int(N),
+                    "capacity_pattern": float(ds.capacity_pattern.sel(energy=name, N=N)),
+                    "theory_pattern": float(ds.theory_pattern.sel(energy=name, N=N)),
+                    "capacity_all": float(ds.capacity_all.sel(energy=name, N=N)),
+                    "theory_all": float(ds.theory_all.sel(energy=name, N=N)),
+                    "degree": n,
+                }
+            )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "energy",
+            "N",
+            "capacity_pattern",
+            "theory_pattern",
+            "capacity_all",
+            "theory_all",
+            "degree",
+        ],
+    )
+    df.attrs["slopes"] = slopes(df)
+    return df
+
+
+def slopes(df: pd.DataFrame) -> dict[str, tuple[float, float, int, int]]:
+    """Per energy of a :func:`table` (or its CSV): (measured, predicted, N1, N2)."""
+    out = {}
+    for name, part in df.groupby("energy"):
+        part = part.dropna(subset=["capacity_pattern"])
+        if len(part) < 2:
+            continue
+        N1, N2 = part.N.min(), part.N.max()
+        c1 = part.capacity_pattern[part.N == N1].item()
+        c2 = part.capacity_pattern[part.N == N2].item()
+        if name == "exp":  # rate d ln P / dN
+            measured = math.log(c2 / c1) / (N2 - N1)
+            predicted = theory.exponential_rate()
+        else:  # log-log slope
+            measured = math.log(c2 / c1) / math.log(N2 / N1)
+            predicted = theory.local_slope(N1, N2, int(part.degree.iloc[0]))
+        out[name] = (measured, predicted, int(N1), int(N2))
+    return out
+
+
+def slope_lines(df: pd.DataFrame) -> list[str]:
+    """One line per energy: the measured slope (or rate) against theory."""
+    out = []
+    for name, (m, p, N1, N2) in (df.attrs.get("slopes") or slopes(df)).items():
+        kind = "d ln P / dN" if name == "exp" else "log-log slope"
+        out.append(f"{name}: {kind} over N={N1}..{N2}: measured {m:.3f}, theory {p:.3f}")
+    return out
+
+
+def _factor_ticks(ax) -> None:
+    """Plain labels at powers of 2 on a log axis of P / prediction (no crowded minor labels)."""
+    lo, hi = ax.get_xlim()
+    ticks = [2.0**k for k in range(-8, 12) if lo <= 2.0**k <= hi]
+    step = max(1, math.ceil(len(ticks) / 6))
+    ticks = [t for t in ticks if round(math.log2(t)) % step == 0]
+    ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+
+
+def _poly_key(ax_poly, ax_key, df) -> None:
+    """Labels and ticks of panel (e), and its key in the panel beside it."""
+    ax_poly.plot([], [], "k-", lw=1.2, label="theory: N^(n-1)/(2(2n-3)!! ln N)")
+    ax_poly.plot([], [], "k--", lw=1.0, label="theory: same / n (all patterns)")
+    ax_poly.set(
+        xscale="log",
+        yscale="log",
+        xlabel="N (neurons)",
+        ylabel="capacity P (patterns)",
+        title="(e) polynomial F = x^n: capacity against N",
+    )
+    poly_N = sorted(df[df.energy != "exp"].N.unique())
+    if poly_N:
+        ax_poly.set_xlim(poly_N[0] / 1.15, poly_N[-1] * 2.6)
+    ax_poly.xaxis.set_major_locator(mticker.FixedLocator([float(N) for N in poly_N]))
+    ax_poly.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax_poly.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax_poly.title.set_fontsize(9)
+    handles, labels = ax_poly.get_legend_handles_labels()
+    ax_key.set_axis_off()
+    ax_key.legend(
+        handles,
+        labels,
+        title="key of (e): markers measured, lines theory",
+        fontsize=8,
+        title_fontsize=8,
+        loc="upper left",
+    )
+    ax_key.text(
+        0.0,
+        0.02,
+        "capacity, per pattern: P where half of the tested\nstored patterns are fixed points;\n"
+        "all fixed: P where half of the pattern sets\nhave every stored pattern fixed",
+        transform=ax_key.transAxes,
+        fontsize=8,
+        va="bottom",
+    )
+
+
+def _top_panel(ax, ds: xr.Dataset, name: str, letter: str) -> None:
+    sel = ds.sel(energy=name)
+    sizes = _ran(ds, name)
+    for color, N in zip(colors(len(sizes)), sizes, strict=True):
+        cell = sel.sel(N=N)
+        x = cell.P_factor.values
+        ax.plot(
+            x,
+            cell.fixed_fraction.mean("network").values,
+            "o-",
+            color=color,
+            ms=3,
+            label=f"N={int(N)}",
+            gid=f"fixed:{int(N)}",
+        )
+        ax.plot(
+            x,
+            cell.all_fixed.mean("network").values,
+            "s--",
+            color=color,
+            ms=3,
+            mfc="none",
+            gid=f"all:{int(N)}",
+        )
+    ax.axhline(0.5, color="gray", lw=0.8)
+    ax.axvline(1.0, color="k", lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ref = "(2^(N/2) + 1)" if name == "exp" else "Krotov-Hopfield prediction"
+    ax.set(
+        xlabel=f"P / {ref}",
+        ylabel="fraction (solid: per pattern; dashed: all P)",
+        ylim=(-0.03, 1.03),
+        title=f"({letter}) {name}: stored patterns that are fixed points",
+    )
+    ax.title.set_fontsize(9)
+    legend_below(ax, ncol=min(len(sizes), 3), fontsize=7)
+    _factor_ticks(ax)
+
+
+def figure(ds: xr.Dataset, **_) -> plt.Figure:
+    """Draw the panels of the module docstring."""
+    names = [str(e) for e in ds.energy.values]
+    ncol = max(len(names), 4)
+    fig = plt.figure(figsize=(4.0 * ncol, 9.6), layout="constrained")
+    grid = fig.add_gridspec(2, ncol)
+    top = [fig.add_subplot(grid[0, j]) for j in range(len(names))]
+    ax_poly, ax_exp, ax_rec, ax_key = (fig.add_subplot(grid[1, j]) for j in range(4))
+    df = table(ds)
+    letters = "abcdefghijklmnop"
+    for j, (ax, name) in enumerate(zip(top, names, strict=True)):
+        _top_panel(ax, ds, name, letters[j])
+    nxt = iter(letters[len(names) :])
+    letter_poly, letter_exp, letter_rec = next(nxt), next(nxt), next(nxt)
+
+    # (e) polynomial capacities on log-log axes
+    polys = [n for n in names if n != "exp"]
+    palette = dict(zip(polys, colors(len(polys)), strict=True))
+    for name in polys:
+        part = df[df.energy == name]
+        if part.empty:
+            continue
+        n = int(part.degree.iloc[0])
+        c = palette[name]
+        grid_N = np.geomspace(part.N.min(), part.N.max(), 50)
+        ax_poly.plot(part.N, part.capacity_pattern, "o", color=c, label=f"{name}, per pattern")
+        ax_poly.plot(
+            part.N, part.capacity_all, "s", color=c, mfc="none", label=f"{name}, all fixed"
+        )
+        ax_poly.plot(grid_N, theory.krotov_hopfield(grid_N, n), "-", color=c, lw=1.2)
+        ax_poly.plot(grid_N, theory.all_patterns_fixed(grid_N, n), "--", color=c, lw=1.0)
+        if name in df.attrs["slopes"]:
+            m, p, _, _ = df.attrs["slopes"][name]
+            ax_poly.annotate(
+                f"slope {m:.2f}\n(theory {p:.2f})",
+                (part.N.max(), part.capacity_pattern.max()),
+                xytext=(5, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=c,
+                va="center",
+            )
+    if polys:
+        _poly_key(ax_poly, ax_key, df)
+        ax_poly.set_title(ax_poly.get_title().replace("(e)", f"({letter_poly})"), fontsize=9)
+        key = ax_key.get_legend()
+        key.set_title(key.get_title().get_text().replace("(e)", f"({letter_poly})"))
+    else:
+        ax_poly.set_axis_off()
+        ax_key.set_axis_off()
+
+    # (f) exponential capacities, log y against linear N
+    part = df[df.energy == "exp"]
+    if not part.empty:
+        Ne = np.linspace(part.N.min(), part.N.max(), 50)
+        blue, vermillion = colors(2)
+        ax_exp.plot(part.N, part.capacity_pattern, "o", color=blue, label="measured, per pattern")
+        ax_exp.plot(
+            part.N,
+            part.capacity_all,
+            "s",
+            color=vermillion,
+            mfc="none",
+            label="measured, all fixed",
+        )
+        ax_exp.plot(
+            Ne,
+            theory.exponential_capacity(Ne),
+            "-",
+            color="k",
+            lw=1.2,
+            label="Demircigil et al.: exp(N ln2/2) + 1 (guaranteed rate)",
+        )
+        ax_exp.plot(
+            Ne,
+            theory.one_bit_limit(Ne),
+            "--",
+            color=vermillion,
+            lw=1.0,
+            label="all fixed: one pair one bit apart expected",
+        )
+        ax_exp.plot(Ne, 2.0**Ne / Ne, ":", color="0.4", lw=1.2, label="2^N / N (rate ln 2)")
+        if "exp" in df.attrs["slopes"]:
+            m, p, _, _ = df.attrs["slopes"]["exp"]
+            ax_exp.text(
+                0.98,
+                0.04,
+                f"per-pattern rate d ln P/dN = {m:.3f}\n(Demircigil: ln2/2 = {p:.3f})",
+                transform=ax_exp.transAxes,
+                ha="right",
+                fontsize=7,
+            )
+        ax_exp.set(
+            yscale="log",
+            xlabel="N (neurons)",
+            ylabel="capacity P (patterns)",
+            title=f"({letter_exp}) exponential F = exp(x): capacity against N",
+        )
+        ax_exp.title.set_fontsize(9)
+        legend_below(ax_exp, ncol=1, fontsize=7)
+    else:
+        ax_exp.set_axis_off()
+
+    # (g) recall from noisy cues, at each energy's largest N
+    for name, color in zip(names, colors(len(names)), strict=True):
+        sizes = _ran(ds, name)
+        if not sizes:
+            continue
+        N = max(sizes)
+        cell = ds.sel(energy=name, N=N)
+        ax_rec.plot(
+            cell.P_factor.values,
+            cell.overlap.mean("trial").values,
+            "o-",
+            color=color,
+            ms=3,
+            label=f"{name}, N={int(N)}",
+            gid=f"recall:{name}",
+        )
+    ax_rec.axvline(1.0, color="k", lw=0.8, ls=":")
+    noise = float(setting(ds, "noise"))
+    ax_rec.set(
+        xscale="log",
+        xlabel="P / prediction (Krotov-Hopfield; exp: 2^(N/2) + 1)",
+        ylabel="mean final overlap with the cued pattern",
+        title=f"({letter_rec}) recall from cues with {noise:g} of the bits flipped",
+        ylim=(-0.05, 1.05),
+    )
+    ax_rec.title.set_fontsize(9)
+    legend_below(ax_rec, ncol=2, fontsize=7)
+    _factor_ticks(ax_rec)
+    fig.suptitle(
+        f"Dense associative memory capacity ({setting(ds, 'update')} updates, "
+        f"tie={setting(ds, 'tie')}, {ds.sizes['network']} pattern sets per point, "
+        f"{setting(ds, 'checks')} patterns tested per set; capacity = P where the fraction "
+        "crosses 1/2)",
+        fontsize=10,
+    )
+    return fig
+
+
+def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
+    return {"dense_capacity": figure(ds)}
+
+
+def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:
+    return {CSV: table(ds)}

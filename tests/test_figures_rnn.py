@@ -1,0 +1,337 @@
+"""Figures of the RNN experiments (sequence_memory, completion, gradients) from small synthetic
+datasets with the experiments' variables: every line is the dataset's values, the panels and
+labels are there, levels are not averaged, and the accessor, ``hopsim-plot`` and the
+analysis wrappers draw them without torch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from figure_runs import (
+    assert_legends_clear,
+    close_figures,  # noqa: F401  (autouse)
+)
+
+import hopsim  # noqa: F401  (registers ds.hopsim)
+from hopsim import figures
+from hopsim.experiments.sequence_memory import longest
+from hopsim.figures import completion as fig_completion
+from hopsim.figures import gradients as fig_gradients
+from hopsim.figures import sequence_memory as fig_sequence
+from hopsim.figures.cli import main as hopsim_plot
+from hopsim.io import save_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _title(ax) -> str:
+    return ax.get_title(loc="left") + ax.get_title()
+
+
+def _lines(ax, prefix: str) -> dict[str, np.ndarray]:
+    return {
+        str(line.get_gid()): np.asarray(line.get_ydata(), dtype=float)
+        for line in ax.get_lines()
+        if str(line.get_gid()).startswith(prefix)
+    }
+
+
+def sequence_ds(kinds=("rnn", "gru"), hidden=(8, 16)) -> xr.Dataset:
+    rng = np.random.default_rng(0)
+    Ns, lengths, noise = [16, 32], [2, 4, 8], [0.0, 0.1]
+    hop = (rng.random((2, 3, 2, 6)) < [[[[0.9]], [[0.5]], [[0.1]]]]).astype(np.int8)
+    slow = (rng.random((2, 3, 2, 3)) < 0.6).astype(np.int8)
+    rnn = (rng.random((len(kinds), len(hidden), 2, 3, 1, 2, 4)) < 0.7).astype(np.int8)
+    hop[:, 0], slow[:, 0] = 1, 1  # Hopfield always replays the shortest sequence
+    rnn[0, 0, :, :, :, 0, :] = 0  # one model never replays from a clean cue: longest 0
+    ds = xr.Dataset(
+        {
+            "hop_exact": (("N", "length", "noise", "trial"), hop),
+            "hop_async_exact": (("N", "length", "noise", "async_trial"), slow),
+            "rnn_exact": (("kind", "hidden", "N", "length", "seed", "noise", "cue"), rnn),
+            "rnn_parameters": (
+                ("kind", "hidden", "N"),
+                np.arange(1, len(kinds) * len(hidden) * 2 + 1).reshape(len(kinds), len(hidden), 2)
+                * 500,
+            ),
+            "hop_parameters": (("N",), np.array(Ns) ** 2),
+        },
+        coords={
+            "N": Ns,
+            "length": lengths,
+            "noise": noise,
+            "trial": np.arange(6),
+            "async_trial": np.arange(3),
+            "kind": list(kinds),
+            "hidden": list(hidden),
+            "seed": [0],
+            "cue": np.arange(4),
+        },
+        attrs={"experiment": "sequence_memory", "train_noise": 0.1},
+    )
+    return ds
+
+
+def completion_ds() -> xr.Dataset:
+    rng = np.random.default_rng(1)
+    P, noise = [2, 4], [0.0, 0.1, 0.2]
+    shape_h, shape_r = (3, 2, 3, 5), (2, 2, 2, 3, 5)
+    return xr.Dataset(
+        {
+            "hop_overlap": (("rule", "P", "noise", "trial"), rng.uniform(0.3, 1, shape_h)),
+            "rnn_overlap": (("kind", "size", "P", "noise", "trial"), rng.uniform(0.3, 1, shape_r)),
+            "rnn_overlap_int8": (
+                ("kind", "size", "P", "noise", "trial"),
+                rng.uniform(0.3, 1, shape_r),
+            ),
+            "rnn_bytes_float32": (("kind", "size", "P"), rng.integers(1000, 5000, (2, 2, 2))),
+            "rnn_bytes_int8": (("kind", "size", "P"), rng.integers(200, 1000, (2, 2, 2))),
+            "hop_bytes_float32": 4 * 16 * 16,
+            "hop_bytes_int8": 16 * 16,
+        },
+        coords={
+            "rule": ["hebb", "pseudo_inverse", "modern"],
+            "P": P,
+            "alpha": ("P", np.array(P) / 16),
+            "noise": noise,
+            "trial": np.arange(5),
+            "kind": ["gru", "rnn"],
+            "size": ["N2", "NP"],
+        },
+        attrs={
+            "experiment": "completion",
+            "N": 16,
+            "train_noise": 0.1,
+            "read_steps": 5,
+            "update": "async",
+            "modern_beta": 1.0,
+        },
+    )
+
+
+def gradients_ds() -> xr.Dataset:
+    rng = np.random.default_rng(2)
+    variants, lags, dist = ["rnn", "lstm"], [2, 4], np.arange(8)
+    grad = np.exp(-rng.uniform(0.2, 1.0, (2, 2, 3, 2, 1)) * dist)
+    return xr.Dataset(
+        {
+            "accuracy": (("variant", "lag", "seed"), rng.uniform(0.1, 1, (2, 2, 3))),
+            "success": (("variant", "lag", "seed"), rng.integers(0, 2, (2, 2, 3)).astype(np.int8)),
+            "grad_h": (("variant", "lag", "seed", "stage", "distance"), grad),
+            "grad_c": (("variant", "lag", "seed", "stage", "distance"), 0.5 * grad),
+            "explode_loss": (("clipping", "explode_seed", "step"), rng.uniform(0.1, 3, (2, 2, 5))),
+            "explode_grad_norm": (
+                ("clipping", "explode_seed", "step"),
+                rng.uniform(0.1, 30, (2, 2, 5)),
+            ),
+            "explode_nonfinite": (("clipping", "explode_seed"), np.array([[2, 1], [0, 0]])),
+        },
+        coords={
+            "variant": variants,
+            "lag": lags,
+            "seed": np.arange(3),
+            "stage": ["init", "trained"],
+            "distance": dist,
+            "clipping": ["none", "clip_grad_norm 1"],
+            "explode_seed": [0, 1],
+            "step": np.arange(1, 6),
+        },
+        attrs={
+            "experiment": "gradients",
+            "explode_radius": 3.0,
+            "explode_lag": 4,
+            "symbols": 8,
+            "hidden": 16,
+            "success_threshold": 0.99,
+            "chance": 0.125,
+        },
+    )
+
+
+# --- sequence_memory ----------------------------------------------------------------------
+
+
+def test_sequence_memory_replay_panels_and_longest_are_the_dataset():
+    ds = sequence_ds()
+    fig = fig_sequence.figure(ds)
+    assert [_title(ax)[:3] for ax in fig.axes] == ["(a)", "(b)", "(c)"]
+    for ax, N in zip(fig.axes[:2], ds.N.values, strict=True):
+        assert f"N = {int(N)}" in _title(ax)
+        assert ax.get_xlabel() == "sequence length P [patterns]"
+        lines = _lines(ax, "")
+        for level in ds.noise.values:  # every level drawn, none averaged
+            np.testing.assert_allclose(
+                lines[f"hop:{level:g}"], ds.hop_exact.sel(N=N, noise=level).mean("trial")
+            )
+            np.testing.assert_allclose(
+                lines[f"slow:{level:g}"],
+                ds.hop_async_exact.sel(N=N, noise=level).mean("async_trial"),
+            )
+            for kind in ds.kind.values:
+                for H in ds.hidden.values:
+                    np.testing.assert_allclose(
+                        lines[f"rnn:{kind}:{H}:{level:g}"],
+                        ds.rnn_exact.sel(kind=kind, hidden=H, N=N, noise=level).mean(
+                            ["seed", "cue"]
+                        ),
+                    )
+    ax = fig.axes[-1]
+    assert ax.get_yscale() == "log" and "weights" in ax.get_xlabel()
+    lines = _lines(ax, "longest:")
+    hop = longest(ds.hop_exact.sel(noise=0.0).mean("trial")).values.astype(float)
+    np.testing.assert_allclose(lines["longest:hop"], np.where(hop > 0, hop, np.nan))
+    # the model that never replays is drawn on the lower edge, not dropped from a log axis
+    assert np.isnan(lines["longest:rnn:8"]).all()
+    zeros = [ln for ln in ax.get_lines() if ln.get_gid() == "zero"]
+    assert sum(len(ln.get_xdata()) for ln in zeros) == ds.sizes["N"]
+    assert_legends_clear(fig)
+
+
+def test_sequence_memory_too_many_models_ask_for_fix_and_fix_keeps_the_level():
+    ds = sequence_ds(kinds=("rnn", "lstm", "gru"), hidden=(8, 16, 32))
+    with pytest.raises(figures.FigureError, match="--fix kind=.* or --fix hidden="):
+        ds.hopsim.plot()
+    fig = ds.hopsim.plot(fix={"hidden": 16})
+    gids = {str(ln.get_gid()) for ln in fig.axes[0].get_lines()}
+    assert {g.split(":")[2] for g in gids if g.startswith("rnn:")} == {"16"}
+    fig = ds.hopsim.plot(fix={"hidden": 16, "noise": 0.1})
+    gids = {str(ln.get_gid()) for ln in fig.axes[0].get_lines()}
+    assert "hop:0.1" in gids and "hop:0" not in gids
+    assert "cue noise 0.1" in _title(fig.axes[-1])
+
+
+# --- completion ---------------------------------------------------------------------------
+
+
+def test_completion_panels_are_the_dataset():
+    ds = completion_ds()
+    fig = fig_completion.figure(ds)
+    ax_a, ax_b, ax_c, ax_d = fig.axes
+    assert [_title(ax)[:3] for ax in fig.axes] == ["(a)", "(b)", "(c)", "(d)"]
+    level = fig_completion.edge_level(ds)
+    assert level == 0.1 and "cue noise 0.1" in _title(ax_a)
+    a, b = _lines(ax_a, "a:"), _lines(ax_b, "b:")
+    assert len(a) == len(b) == 3 + 4  # three Hopfield models, 2 kinds x 2 sizes of RNN
+    for m in fig_completion.models(ds):
+        np.testing.assert_allclose(
+            a[f"a:{m['label']}"], m["overlap"].sel(noise=level).mean("trial")
+        )
+        np.testing.assert_allclose(b[f"b:{m['label']}"], m["overlap"].sel(P=2).mean("trial"))
+    np.testing.assert_allclose(
+        a["a:Hopfield hebb (N^2 couplings)"],
+        ds.hop_overlap.sel(rule="hebb", noise=0.1).mean("trial"),
+    )
+    assert ax_a.get_ylim() == ax_b.get_ylim()  # (a) and (b) compare on one scale
+    assert ax_a.get_xlabel() == "load P/N" and "cue noise" in ax_b.get_xlabel()
+    c = _lines(ax_c, "c:")
+    np.testing.assert_allclose(
+        c["c:gru:NP"],
+        ds.rnn_overlap_int8.sel(kind="gru", size="NP").mean("trial").values.ravel(),
+    )
+    bars = [p.get_width() for p in ax_d.patches if p.get_gid() == "float32"]
+    assert bars[0] == ds.hop_bytes_float32 and len(bars) == 1 + 4
+    assert ax_d.get_xlabel() == "weight bytes [B]"
+    colours = {ln.get_color() for ln in ax_a.get_lines()}
+    assert colours <= set(figures.OKABE_ITO) | {"#000000", "#6E6E6E", "#A8A8A8"}
+    assert_legends_clear(fig)
+
+
+def test_completion_swept_key_it_does_not_draw_needs_fix():
+    one = completion_ds()
+    ds = xr.concat([one, one], dim=pd.Index([0.01, 0.02], name="lr"))
+    ds.attrs.update(one.attrs, sweep_dims="lr")
+    with pytest.raises(figures.FigureError, match=r"--fix lr=0.01"):
+        ds.hopsim.figures()
+    assert set(ds.hopsim.figures(fix={"lr": 0.02})) == {"completion"}
+
+
+# --- gradients ----------------------------------------------------------------------------
+
+
+def test_gradients_panels_are_the_dataset_and_trained_curves_are_one_lag():
+    ds = gradients_ds()
+    fig = fig_gradients.figure(ds)
+    ax_a, ax_b, ax_c, ax_d = fig.axes
+    assert [_title(ax)[:3] for ax in fig.axes] == ["(a)", "(b)", "(c)", "(d)"]
+    a = _lines(ax_a, "")
+    for v in ds.variant.values:
+        np.testing.assert_allclose(
+            a[f"init:{v}"], ds.grad_h.sel(variant=v, stage="init").median(["lag", "seed"])
+        )
+        # trained at the longest lag only, not a median over models trained at other lags
+        np.testing.assert_allclose(
+            a[f"trained:{v}"], ds.grad_h.sel(variant=v, stage="trained", lag=4).median("seed")
+        )
+    assert "lag 4" in _title(ax_a) and ax_a.get_yscale() == "log"
+    a2 = _lines(ds.hopsim.plot(lag=2).axes[0], "trained:")
+    np.testing.assert_allclose(
+        a2["trained:rnn"], ds.grad_h.sel(variant="rnn", stage="trained", lag=2).median("seed")
+    )
+    with pytest.raises(figures.FigureError, match="lags are 2, 4"):
+        ds.hopsim.plot(lag=3)
+    heights: dict[str, list] = {}
+    for patch in ax_b.patches:
+        heights.setdefault(str(patch.get_gid()), []).append(patch.get_height())
+    for v in ds.variant.values:
+        np.testing.assert_allclose(heights[f"success:{v}"], ds.success.sel(variant=v).mean("seed"))
+    marks = _lines(ax_b, "accuracy:")
+    np.testing.assert_allclose(marks["accuracy:lstm:2"], ds.accuracy.sel(variant="lstm", lag=2))
+    assert any(
+        ln.get_gid() is None and np.allclose(ln.get_ydata(), 0.99) for ln in ax_b.get_lines()
+    )
+    for ax, name in ((ax_c, "explode_loss"), (ax_d, "explode_grad_norm")):
+        lines = _lines(ax, name)
+        assert len(lines) == ds.sizes["clipping"] * ds.sizes["explode_seed"]
+        np.testing.assert_allclose(
+            lines[f"{name}:none:1"], ds[name].sel(clipping="none", explode_seed=1)
+        )
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels[0] == "none (3 inf/NaN steps, all seeds)"
+    assert_legends_clear(fig)
+
+
+# --- the accessor, hopsim-plot and the wrappers, without torch ----------------------------
+
+DATASETS = {
+    "sequence_memory": (sequence_ds, {"sequence_memory"}),
+    "completion": (completion_ds, {"completion"}),
+    "gradients": (gradients_ds, {"gradients"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_accessor_and_hopsim_plot(name, tmp_path):
+    make, stems = DATASETS[name]
+    ds = make()
+    assert set(ds.hopsim.figures()) == stems
+    save_dataset(ds, tmp_path / "result.nc")
+    paths = hopsim_plot([str(tmp_path), "--format", "png", "--dpi", "50"])
+    assert {p.name for p in paths} == {f"{s}.png" for s in stems}
+
+
+def test_wrappers_and_hopsim_plot_draw_without_torch(tmp_path):
+    for name, (make, _) in DATASETS.items():
+        (tmp_path / name).mkdir()
+        save_dataset(make(), tmp_path / name / "result.nc")
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['torch'] = None  # any import of torch fails\n"
+        "from hopsim.figures.cli import main\n"
+        f"for name in {sorted(DATASETS)!r}:\n"
+        f"    main([{str(tmp_path)!r} + '/' + name, '--format', 'png', '--dpi', '40'])\n"
+        f"    sys.argv = ['x', {str(tmp_path)!r} + '/' + name, '--out', {str(tmp_path)!r} + "
+        "'/w' + name, '--format', 'png', '--dpi', '40']\n"
+        f"    runpy.run_path({str(ROOT / 'analysis')!r} + '/' + name + '.py', "
+        "run_name='__main__')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for name in DATASETS:
+        assert (tmp_path / name / f"{name}.png").stat().st_size > 0
+        assert (tmp_path / f"w{name}" / f"{name}.png").stat().st_size > 0
