@@ -141,7 +141,7 @@ def _is_command(line: str) -> bool:
                 return False
             after_option = word in _OPTIONS_WITH_VALUE
         return True
-    if words[0] == "hopsim-plot":
+    if words[0] in ("hopsim-plot", "hopsim-gallery"):
         return True
     return (
         words[0] == "python"
@@ -366,6 +366,25 @@ def check_plot(command: str) -> list[str]:
     return []
 
 
+def check_gallery(command: str) -> list[str]:
+    """``hopsim-gallery ...``: its parser takes every quoted option."""
+    from hopsim.gallery.cli import build_parser as _parser
+
+    words = [w for w in _words(command)[1:] if not _PLACEHOLDER.match(w)]
+    if any(w.startswith(("[", "(")) for w in words):
+        # a usage line, `hopsim-gallery [--quick] [--out DIR]`: the options it names must exist
+        known = {a for action in _parser()._actions for a in action.option_strings}
+        named = _option_names([w.strip("[]") for w in words if not w.startswith("(")])
+        return [f"hopsim-gallery has no option {o}" for o in named if o not in known]
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            _parser().parse_args(words)
+    except SystemExit:
+        return [f"hopsim-gallery does not parse {' '.join(words)}: {err.getvalue().strip()}"]
+    return []
+
+
 def check(quoted: Quoted) -> list[str]:
     words = _words(quoted.text)
     if words[0] == "hopsim":
@@ -374,6 +393,8 @@ def check(quoted: Quoted) -> list[str]:
         return check_hopsim(quoted.text)
     if words[0] == "hopsim-plot":
         return check_plot(quoted.text)
+    if words[0] == "hopsim-gallery":
+        return check_gallery(quoted.text)
     return check_script(quoted.text)
 
 
@@ -389,7 +410,7 @@ def test_the_docs_quote_commands():
         _words(q.text)[0] if _words(q.text)[0] != "python" else _words(q.text)[1][:9]
         for q in QUOTED
     }
-    assert {"hopsim", "hopsim-plot", "analysis/", "benchmark"} <= kinds
+    assert {"hopsim", "hopsim-plot", "hopsim-gallery", "analysis/", "benchmark"} <= kinds
     assert len([q for q in QUOTED if q.text.startswith("hopsim -m")]) >= 5
     assert len([q for q in QUOTED if q.expected_error]) >= 5
 
@@ -462,7 +483,7 @@ python analysis/nosuch.py RUN_DIR
 ```
 
 Inline: `hopsim experiment=nosuch`, `python analysis/recall.py --nosuch 1`,
-`hopsim-plot RUN_DIR --nosuch`, `hopsim -m experiment=capacity
+`hopsim-plot RUN_DIR --nosuch`, `hopsim-gallery --fast`, `hopsim -m experiment=capacity
 'network.N=[100],[200]' trials=0`.
 
 ```
@@ -490,7 +511,7 @@ def test_extraction_handles_continuations_chains_and_inline_code():
 
 def test_every_broken_command_is_caught():
     quoted = extract(BROKEN_DOC, "broken.md")
-    assert len(quoted) == 9, [q.text for q in quoted]
+    assert len(quoted) == 10, [q.text for q in quoted]
     results = {q.text: check(q) for q in quoted}
     for text, problems in results.items():
         assert problems, f"not caught: {text}"
@@ -501,6 +522,7 @@ def test_every_broken_command_is_caught():
     assert "does not exist" in results["python analysis/nosuch.py RUN_DIR"][0]
     assert "no option --nosuch" in results["python analysis/recall.py --nosuch 1"][0]
     assert "quoted: hopsim: error: network.N=0" in results["hopsim network.N=0"][0]
+    assert "hopsim-gallery does not parse --fast" in results["hopsim-gallery --fast"][0]
 
 
 def test_a_sweep_is_checked_job_by_job():
