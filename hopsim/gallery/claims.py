@@ -371,7 +371,7 @@ def _small_graph(d, name, pattern, cycle_claimed, energy_claimed=None):
     def report_energy(state: str) -> float:
         # the report's convention: W = sum_mu xi xi^T with W_ii kept, E = -1/2 sum (xi . u)^2
         u = np.array([1.0 if c == "+" else -1.0 for c in state])
-        return float(-0.5 * np.sum((xi @ u) ** 2))
+        return float(-0.5 * np.sum((xi @ u) ** 2)) + 0.0
 
     measured = (
         f"fixed points {', '.join(fixed)} ({', '.join(labels)}); synchronous cycles "
@@ -380,7 +380,7 @@ def _small_graph(d, name, pattern, cycle_claimed, energy_claimed=None):
             " with energies "
             + ", ".join(f"{energies[s]:g}" for c in cycles for s in c)
             + " (in the report's convention, W_ii kept and W unscaled: "
-            + ", ".join(f"{report_energy(s):g}" for c in cycles for s in c)
+            + ", ".join(f"{report_energy(s) + 0.0:g}" for c in cycles for s in c)
             + ")"
             if cycles
             else ""
@@ -502,16 +502,23 @@ def _spurious(d):
     labels = _fixed_labels(sg)
     other = [s for s in labels if not s.startswith(("pattern", "inverse"))]
     cap = d["capacity"]
-    big = cap.sel(N=cap.N.values.max(), noise=cap.noise.values.max())
-    high = big.sel(alpha=big.alpha.values[big.alpha.values >= 0.14])
-    rel = high.relation.values
-    k, n = int(np.sum(rel == 2)), int(np.sum(np.isfinite(rel)))
+    N = int(cap.N.values.max())
+    start = cap.sel(N=N, noise=cap.noise.values.min())  # cues that are the stored pattern
+    high = start.sel(alpha=start.alpha.values[start.alpha.values >= 0.2])
+    low = start.sel(alpha=start.alpha.values[start.alpha.values <= 0.05])
+
+    def captured(cells):
+        away = (cells.overlap.values < 0.5) & (cells.relation.values == 2)
+        return int(np.sum(away)), int(np.sum(np.isfinite(cells.overlap.values)))
+
+    k, n = captured(high)
+    k0, n0 = captured(low)
     p, se = fraction(k, n)
     measured = (
         f"N=16, P=3: {len(other)} of {len(labels)} fixed points are neither a pattern nor an "
-        f"inverse ({', '.join(sorted(set(other)))}); N={int(cap.N.values.max())}, "
-        f"alpha >= 0.14, noise {float(big.noise):g}: {pct(k, n)} of recalls end on a "
-        "state that is no stored pattern or inverse"
+        f"inverse ({', '.join(sorted(set(other)))}); N={N}, recall started at the stored "
+        f"pattern itself: at alpha >= 0.2 {pct(k, n)} end on another state with overlap "
+        f"< 0.5, at alpha <= 0.05 {pct(k0, n0)}"
     )
     verdict = HOLDS if other and at_least(p, se, 0.0) == HOLDS else FAILS
     return Result("spurious fixed points exist", measured, verdict)
@@ -792,12 +799,18 @@ def _one_step(d):
     N = ds.N.values.max()
     e = ds.one_step_error.sel(N=N)
     mean = e.mean("trial").values
-    se = e.std("trial", ddof=1).values / np.sqrt(e.sizes["trial"])
     theory = one_step_error(ds.alpha.values)
-    z = (mean - theory) / np.maximum(se, 1.0 / (N * e.sizes["trial"]))
+    # the larger of the binomial error under the theory over N bits x trials (for rare
+    # events, where the sample spread of a handful of flipped bits understates it) and the
+    # spread between cues (the crosstalk variance itself varies from cue to cue)
+    bits = N * e.sizes["trial"]
+    sample = e.std("trial", ddof=1).values / np.sqrt(e.sizes["trial"])
+    se = np.maximum(np.sqrt(theory * (1 - theory) / bits), sample)
+    z = (mean - theory) / np.maximum(se, 1.0 / bits)
     worst = int(np.argmax(np.abs(z)))
     measured = (
-        f"N={int(N)}: largest deviation {mean[worst] - theory[worst]:+.4f} "
+        f"N={int(N)}: largest deviation {mean[worst] - theory[worst]:+.2g} "
+        f"(measured {mean[worst]:.3g}, theory {theory[worst]:.3g}) "
         f"({z[worst]:+.1f} standard errors) at alpha = {ds.alpha.values[worst]:g} "
         f"over {len(mean)} loads"
     )
@@ -987,19 +1000,27 @@ def _rule_claim(rule: str, theory: str, statement: str):
         if rule not in ds.rule.values:
             return Result(theory, "", UNCHECKED, f"{rule} not in rules.names")
         rows = _rule_capacity(ds, rule)
+        grid = np.sort(ds.alpha.values)
         verdicts, parts = [], []
         for N, a, t, nxt in rows:
             parts.append(f"N={N}: {a:g} (next load {nxt:g}; theory {t:.3g})")
+            below = grid[grid < a - 1e-12]
+            prev = float(below[-1]) if below.size else 0.0
+            step_up = (nxt - a) if math.isfinite(nxt) else 0.0
             if a - 1e-9 <= t <= nxt + 1e-9:
                 verdicts.append(HOLDS)
-            elif abs(a - t) <= 0.25 * t:
+            elif prev - 1e-9 <= t <= nxt + step_up + 1e-9 or abs(a - t) <= 0.25 * t:
                 verdicts.append(CAVEAT)
             else:
                 verdicts.append(FAILS)
         verdict = all_of(*verdicts)
         note = ""
         if verdict == CAVEAT:
-            note = "within 25% of the asymptotic law: finite-size shift at these N"
+            note = (
+                "within one grid step (or 25%) of the law, which is asymptotic: its ln N "
+                "corrections are large at these N, and 'every pattern stable in half of the "
+                "networks' is read off a coarse load grid"
+            )
         if rule == "krauth_mezard" and verdict != HOLDS:
             options = str(ds.attrs.get("learning_options", ""))
             budget = next(
@@ -1132,7 +1153,8 @@ def _dense_slopes(d):
 @claim(
     "dense_exponential",
     "issue 10; theory (Demircigil et al. 2017)",
-    "With F = exp the capacity grows exponentially in N, at rate ln(2)/2 per neuron",
+    "With F = exp the capacity grows exponentially in N, at least at Demircigil et al.'s "
+    "guaranteed rate ln(2)/2 per neuron",
     "dense_capacity",
 )
 def _dense_exp(d):
@@ -1144,23 +1166,22 @@ def _dense_exp(d):
     cap = ds.capacity_pattern.sel(energy="exp")
     keep = np.isfinite(cap.values)
     Ns, C = ds.N.values[keep].astype(float), cap.values[keep]
-    rate = float(np.polyfit(Ns, np.log(C), 1)[0])
     law = exponential_rate()
+    if len(Ns) < 3:
+        return Result(f">= {law:.3f}", f"{len(Ns)} sizes", UNCHECKED, "needs three sizes")
+    (rate, _), cov = np.polyfit(Ns, np.log(C), 1, cov=True)
+    rate, se = float(rate), float(np.sqrt(cov[0, 0]))
+    resid = np.log(C) - np.polyval(np.polyfit(Ns, np.log(C), 1), Ns)
+    r2 = 1 - float(np.sum(resid**2) / np.sum((np.log(C) - np.log(C).mean()) ** 2))
     measured = (
-        f"d ln C / dN = {rate:.3f} over N = {int(Ns.min())}..{int(Ns.max())} "
-        f"(C = {', '.join(f'{c:.3g}' for c in C)})"
+        f"d ln C / dN = {rate:.3f} +/- {se:.3f} over N = {int(Ns.min())}..{int(Ns.max())} "
+        f"(C = {', '.join(f'{c:.3g}' for c in C)}; straight on a log scale: R^2 = {r2:.3f})"
     )
-    if abs(rate - law) <= 0.25 * law:
-        return Result(f"{law:.3f}", measured, HOLDS)
-    if rate > 0:
-        return Result(
-            f"{law:.3f}",
-            measured,
-            CAVEAT,
-            "grows exponentially, at a rate that differs from the asymptotic one at these "
-            "small N (the law has no prefactor)",
-        )
-    return Result(f"{law:.3f}", measured, FAILS)
+    if r2 >= 0.95 and rate - 2 * se >= law:
+        return Result(f"rate >= {law:.3f}", measured, HOLDS)
+    if r2 >= 0.95 and rate + 2 * se >= law:
+        return Result(f"rate >= {law:.3f}", measured, CAVEAT, "the rate is within 2 errors")
+    return Result(f"rate >= {law:.3f}", measured, FAILS)
 
 
 def _regimes(ds, kind):
@@ -1401,11 +1422,13 @@ def _clipping(d):
     if without > 0 and with_ == 0:
         return Result("no inf/NaN with clipping", measured, HOLDS)
     if without == 0 and with_ == 0:
+        worse = acc[-1] < acc[0] - 0.05
         return Result(
             "no inf/NaN with clipping",
             measured,
             CAVEAT,
-            "no step exploded even without clipping, so the remedy was not needed here",
+            "no step exploded even without clipping, so the remedy was not needed here"
+            + ("; clipping lowered the final accuracy" if worse else ""),
         )
     return Result("no inf/NaN with clipping", measured, FAILS)
 
