@@ -61,7 +61,7 @@ def run_entry(entry: Entry, out: Path, quick: bool, command: list[str] | None = 
     if missing:
         record.status = "skipped"
         record.reason = (
-            f"needs {', '.join(missing)}: install the rnn extra (pip install -e '.[rnn]')"
+            f"needs {', '.join(missing)}: install the rnn extra (pip install 'hopsim[rnn]')"
         )
         return record
     if run_dir.exists():
