@@ -155,3 +155,34 @@ def test_only_one_frame_per_row_is_final():
         " (unchanged)",
         " (unchanged)",
     ]
+
+
+@pytest.mark.parametrize("case", ["N2", "N2-pattern", "N3-plus"])
+def test_panel_titles_fit_their_panels_and_do_not_overlap(case):
+    """A narrow panel's title is wrapped, so it cannot run into the next panel's title."""
+    extra = {"N2-pattern": ("experiment=state_graph", "patterns.explicit=[[1,1]]")}
+    ds = dataset(*(CASES.get(case) or extra[case]))
+    fig = fig_sg.graph_figure(ds)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    titles = [(ax, ax.get_title(loc="left"), ax._left_title) for ax in fig.axes[:2]]
+    boxes = []
+    for ax, text, artist in titles:
+        assert text.startswith(("(a)", "(b)"))
+        box = artist.get_window_extent(renderer)
+        assert box.width <= ax.get_window_extent(renderer).width + 1, (case, text)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1, (case, text)
+        boxes.append(box)
+    assert not boxes[0].overlaps(boxes[1]), case
+    sup = fig._suptitle.get_window_extent(renderer)
+    assert not any(sup.overlaps(b) for b in boxes), case
+
+
+@pytest.mark.parametrize("case", ["N2", "N3-plus"])
+def test_basin_counts_have_whole_number_ticks(case):
+    ds = dataset(*CASES[case])
+    fig = fig_sg.basin_figure(ds)
+    fig.canvas.draw()
+    for ax in fig.axes[:2]:
+        ticks = ax.get_xticks()
+        assert np.allclose(ticks, np.round(ticks)), (case, ticks)

@@ -11,18 +11,23 @@ passes through a node (:func:`edge_clearance` is checked while laying out).
 (b) places the states on the corners of a projected hypercube for N <= 4 (an
 asynchronous step flips one neuron: an edge of the cube), in rows of equal energy for
 5 <= N <= 8. For N <= 4 each state is labelled with its spins and energy, placed where no
-arrow runs.
+arrow runs. A panel title wider than its panel (the narrow synchronous map of N = 2) is
+wrapped onto more lines (:func:`fit_titles`), so the two titles never run into each other.
 
 ``state_graph_basins``: the synchronous basin of every attractor (largest 30) and, for every
-fixed point, how many states can reach it by asynchronous updates (and reach only it).
+fixed point, how many states can reach it by asynchronous updates (and reach only it); both
+axes count states, so their ticks are whole numbers.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from matplotlib.patches import Circle
+from matplotlib.ticker import MaxNLocator
 
 from hopsim.figures._common import OKABE_ITO, axis_label, panel
 
@@ -406,7 +411,7 @@ def graph_figure(ds: xr.Dataset) -> plt.Figure:
     """Synchronous and asynchronous transition graphs side by side."""
     N = int(ds.sizes["unit"])
     width = {1: 9, 2: 10, 3: 13, 4: 18}.get(N, 16)
-    height = {1: 3.5, 2: 5, 3: 6.5, 4: 9}.get(N, 8)
+    height = {1: 3.5, 2: 5, 3: 5, 4: 9}.get(N, 8)
     # each panel as wide as its drawing (both panels share the height)
     ratios = []
     for kind in ("sync", "async"):
@@ -422,6 +427,7 @@ def graph_figure(ds: xr.Dataset) -> plt.Figure:
         constrained_layout=True,
         gridspec_kw={"width_ratios": ratios if N <= HYPERCUBE_N else [1, 1]},
     )
+    titles = []
     for ax, kind, letter in zip(axes, ("sync", "async"), "ab", strict=True):
         draw_graph(ax, ds, kind)
         title = (
@@ -429,7 +435,7 @@ def graph_figure(ds: xr.Dataset) -> plt.Figure:
             if kind == "sync"
             else "asynchronous updates: one neuron flips per arrow"
         )
-        panel(ax, letter, title, fontsize=10)
+        titles.append((ax, ax.set_title(f"({letter}) {title}", loc="left", fontsize=10)))
     stored = "; ".join(spin_label(p) for p in ds.stored_pattern.values)
     fig.suptitle(
         f"N={N} Hopfield network storing {stored or 'nothing'} "
@@ -463,7 +469,34 @@ def graph_figure(ds: xr.Dataset) -> plt.Figure:
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+    fit_titles(fig, titles)
     return fig
+
+
+def fit_titles(fig: plt.Figure, titles: list, rounds: int = 3) -> None:
+    """Wrap each panel title onto more lines until it is no wider than its panel.
+
+    A narrow panel (the synchronous map of N = 2 is one column of basins) would otherwise
+    carry a title running into its neighbour's. The panels are re-laid out after each
+    wrap, so the widths are measured again.
+    """
+    for _ in range(rounds):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        changed = False
+        for ax, text in titles:
+            room = 0.95 * ax.get_window_extent(renderer).width
+            box = text.get_window_extent(renderer)
+            if box.width <= room:
+                continue
+            words = text.get_text().replace("\n", " ")
+            # as many lines as the width needs, of about equal length
+            n_lines = text.get_text().count("\n") + int(np.ceil(box.width / room))
+            chars = max(12, int(np.ceil(len(words) / n_lines)) + 2)
+            text.set_text("\n".join(textwrap.wrap(words, chars)))
+            changed = True
+        if not changed:
+            return
 
 
 def _theta_text(ds: xr.Dataset) -> str:
@@ -492,6 +525,7 @@ def basin_figure(ds: xr.Dataset) -> plt.Figure:
     ax.set_yticks(np.arange(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel(axis_label(ds.basin_size))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # basins are counts of states
     n_att = int(ds.sizes["basin"])
     more = f" (largest {len(labels)} of {n_att})" if n_att > len(labels) else ""
     panel(ax, "a", f"synchronous basins{more}", fontsize=10)
@@ -512,6 +546,7 @@ def basin_figure(ds: xr.Dataset) -> plt.Figure:
     ax.set_yticks(y, [str(v) for v in ds.fixed_point_label.values], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel(f"states (of {int(ds.sizes['state'])})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     panel(ax, "b", "asynchronous: states that can reach each fixed point", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.suptitle(f"N={int(ds.N)}, P={int(ds.P)}: basins of attraction")
