@@ -195,3 +195,31 @@ def test_energy_axis_has_whole_sweeps():
     fig = fig_recall.figure(ds, "energy")
     ticks = fig.axes[0].get_xticks()
     assert np.allclose(ticks, np.round(ticks))
+
+
+def test_single_run_shows_every_cue_and_the_mean_the_title_names():
+    """One run (no swept key): each cue's final overlap as a dot and the mean with its 95%
+    interval, as the title says; not a box plot that collapses to a line when all agree."""
+    from hopsim.io import load_dataset
+
+    ds = load_dataset(run("experiment=recall", "network.N=40", "patterns.P=2", "trials=3"))
+    fig = fig_recall.figure(ds, "overlap")
+    ax = fig.axes[0]
+    values = ds.overlap.values.ravel()
+    values = values[np.isfinite(values)]
+    cues = [ln for ln in ax.get_lines() if ln.get_gid() == "cue"]
+    assert len(cues) == 1 and len(cues[0].get_ydata()) == values.size
+    np.testing.assert_allclose(np.sort(cues[0].get_ydata()), np.sort(values))
+    mean = [ln for ln in ax.get_lines() if ln.get_gid() == "mean"]
+    assert mean and mean[0].get_ydata()[0] == pytest.approx(values.mean())
+    assert not [p for p in ax.patches if p.get_gid() == "box"] and not any(
+        "whisker" in str(ln.get_gid()) for ln in ax.get_lines()
+    )
+    title = fig._suptitle.get_text()
+    assert "every cue" in title and "mean" in title and "95%" in title
+    # the mean's text sits beside the data, not on it
+    fig.canvas.draw()
+    box = next(t for t in ax.texts if t.get_gid() == "mean_text").get_window_extent()
+    pts = ax.transData.transform(np.column_stack([cues[0].get_xdata(), cues[0].get_ydata()]))
+    inside = (pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0)
+    assert not (inside & (pts[:, 1] < box.y1)).any()

@@ -4,7 +4,8 @@
 first on x (the corruption level ``noise`` when it is swept), the next as colour, then line
 style, columns and rows; dimensions beyond those are combined into the row facets, so no
 swept key is ever averaged. ``fix={"theta": 0}`` (``--fix theta=0``) selects one value of a
-swept key instead. Means with 95% intervals over the cued patterns and trials.
+swept key instead. Means with 95% intervals over the cued patterns and trials; a single run
+(nothing swept) shows every cue's final overlap as a dot beside that mean.
 """
 
 from __future__ import annotations
@@ -176,8 +177,11 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
             frameon=False,
             ncol=min(4, len(labels)),
         )
+    single = kind == "overlap" and "x" not in roles
     what = (
-        "mean final overlap with 95% intervals over cued patterns and trials"
+        "final overlap of every cue (dots) and their mean with its 95% interval (black)"
+        if single
+        else "mean final overlap with 95% intervals over cued patterns and trials"
         if kind == "overlap"
         else "energy per neuron after each sweep (a finished trial keeps its final value); "
         "mean over patterns and trials, band: 1 SD"
@@ -204,10 +208,26 @@ def _draw_overlap(ax, ds, cell, roles, line_kw) -> float:
         if x.size <= 8:
             ax.set_xticks(x, [fmt(v) for v in ds[x_dim].values])
         return float(np.nanmin(mean - half))
-    # a single run: the distribution of final overlaps over all cues
+    # a single run: every cue's final overlap (jittered dots) and their mean with its 95%
+    # interval, so a run where every cue is recalled shows its points, not a collapsed box
     arr = values.values.ravel()
     arr = arr[np.isfinite(arr)]
-    ax.boxplot(arr, positions=[0], widths=0.5)
+    mean, half, _ = mean_ci(arr, axis=0)
+    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, arr.size)
+    ax.plot(jitter, arr, "o", ms=3, color=line_kw["color"], alpha=0.35, gid="cue", label=None)
+    ax.errorbar(
+        [0.3], [mean], yerr=[half], fmt="D", ms=6, capsize=4, color="k", gid="mean", label=None
+    )
+    ax.annotate(
+        f"mean {float(mean):.3f}\n+/- {float(half):.3f}\n({arr.size} cues)",
+        (0.3, float(mean)),
+        xytext=(10, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=8,
+        gid="mean_text",
+    )
+    ax.set_xlim(-0.5, 1.0)
     ax.set_xticks([0], [f"noise {fmt(ds['noise'].item())}"])
     return float(arr.min()) if arr.size else 0.0
 
