@@ -88,3 +88,41 @@ def test_two_loads_warn_that_the_estimate_is_unreliable(tmp_path):
 
 def test_legends_cover_no_data():
     assert_legends_clear(_draw(_ds(LOADS)))
+
+
+def test_every_panel_gives_each_size_the_same_colour():
+    """(d) colours each N as (a)-(c) do; the extrapolation, which is no size, is black."""
+    ds = _ds(LOADS)
+    fig = _draw(ds)
+    ax_m, _, ax_p, ax_fs = fig.axes[:4]
+    colour_of = {}
+    for line in ax_m.get_lines():
+        label = line.get_label()
+        if label.startswith("N="):
+            colour_of.setdefault(int(label.split(",")[0][2:]), line.get_color())
+    assert sorted(colour_of) == sorted(int(n) for n in ds.N.values)
+    points = [ln for ln in ax_fs.get_lines() if ln.get_gid() == "alpha_half"]
+    assert len(points) == ds.sizes["N"]
+    for line in points:
+        N = int(round(1 / float(line.get_xdata()[0]) ** 2))
+        assert line.get_color() == colour_of[N]
+    extrapolated = [ln for ln in ax_fs.get_lines() if ln.get_gid() == "extrapolated"]
+    assert extrapolated and extrapolated[0].get_color() not in colour_of.values()
+    for line in ax_p.get_lines():
+        if line.get_gid() == "fit":
+            assert line.get_color() == colour_of[int(line.get_label().split(":")[0][2:])]
+
+
+def test_retrieval_panels_name_the_cue_noise_and_show_binomial_intervals():
+    ds = _ds(LOADS)
+    fig = _draw(ds)
+    noise = f"cue noise {float(ds.noise.min()):g}"
+    for ax in (fig.axes[2], fig.axes[3]):
+        assert noise in ax.get_title(loc="left")
+    hits, total = fig_cap._retrieval(ds, 0.9)
+    lo, hi = fig_cap.wilson_interval(hits.values, total.values)
+    frac = (hits / total).values
+    assert np.all((lo <= frac + 1e-12) & (frac <= hi + 1e-12))
+    assert np.all((lo >= 0) & (hi <= 1)) and np.all(hi - lo > 0)
+    measured = [c for c in fig.axes[2].containers if c.lines[0].get_gid() == "measured"]
+    assert len(measured) == ds.sizes["N"]

@@ -5,11 +5,13 @@ Amit-Gutfreund-Sompolinsky T = 0 curve, vertical lines at alpha_c = 0.138 and 0.
 (b) bit-error fraction (log scale) after convergence and after one update, with
 erfc(1/sqrt(2 alpha))/2; loads where no wrong bit was measured are marked on the lower edge
 (a log axis has no zero); (c) retrieval probability P(m > threshold) from the stored patterns
-with the logistic fit per N drawn through the points; (d) the loads alpha_1/2(N) where the fit
-crosses 1/2, extrapolated linearly in 1/sqrt(N) to N -> infinity. The estimate appears once,
-in (d), with the same digits as ``capacity_alpha_c.csv``; an estimate the data cannot support
-(the crossing not bracketed by the loads, too few loads or sizes, a huge error) is marked
-unreliable in (d), in the CSV's ``note`` column and by a :class:`UserWarning`.
+(the lowest cue noise, named in the title) with 95% Wilson intervals and the logistic fit per N
+drawn through the points; (d) the loads alpha_1/2(N) where the fit crosses 1/2, each in its
+size's colour as in (a)-(c), extrapolated linearly in 1/sqrt(N) to N -> infinity (black).
+The estimate appears once, in (d), with the same digits as ``capacity_alpha_c.csv``; an
+estimate the data cannot support (the crossing not bracketed by the loads, too few loads or
+sizes, a huge error) is marked unreliable in (d), in the CSV's ``note`` column and by a
+:class:`UserWarning`.
 """
 
 from __future__ import annotations
@@ -119,6 +121,17 @@ def estimate_text(table: pd.DataFrame) -> str:
     est = table.iloc[-1]
     text = f"alpha_c = {est.alpha_half:.3f} +/- {est.stderr:.3f} (fit error only)"
     return text + (f" -- {est.note}" if est.note else "")
+
+
+def wilson_interval(hits, total, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval of a binomial fraction (NaN where nothing was counted)."""
+    hits = np.asarray(hits, dtype=float)
+    total = np.asarray(total, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = hits / total
+        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
 def claim_check(ds: xr.Dataset) -> str | None:
@@ -237,7 +250,18 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
     prob = hits / total.where(total > 0)
     for color, N in zip(palette, ds.N.values, strict=True):
         row = table[table.N == N].iloc[0]
-        ax_p.plot(alpha, prob.sel(N=N), "o", ms=4, color=color)
+        lo, hi = wilson_interval(hits.sel(N=N).values, total.sel(N=N).values)
+        p_n = prob.sel(N=N).values
+        ax_p.errorbar(
+            alpha,
+            p_n,
+            yerr=[p_n - lo, hi - p_n],
+            fmt="o",
+            ms=4,
+            capsize=2,
+            color=color,
+            gid="measured",
+        )
         ax_p.plot(
             grid,
             expit(-(grid - row.alpha_half) / row.width),
@@ -253,33 +277,49 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
         ylim=(-0.02, 1.02),
         ylabel=f"P(m > {threshold:g}) from stored patterns",
     )
-    panel(ax_p, "c", "retrieval probability: points measured, lines fitted")
+    panel(
+        ax_p,
+        "c",
+        f"retrieval probability (cue noise {start_noise:g}):\n"
+        "points measured with 95% intervals, lines fitted",
+    )
     legend_below(ax_p, ncol=2)
 
     finite = table[np.isfinite(table.N)]
     x = 1 / np.sqrt(finite.N)
-    ax_fs.errorbar(
-        x,
-        finite.alpha_half,
-        yerr=finite.stderr,
-        fmt="o",
-        color=palette[0],
-        label="alpha_1/2(N), fit error",
-    )
+    # each size in its own colour, as in (a)-(c); the extrapolation (no size) in black
+    for color, xn, (_, row) in zip(palette, x, finite.iterrows(), strict=True):
+        ax_fs.errorbar(
+            [xn],
+            [row.alpha_half],
+            yerr=[row.stderr],
+            fmt="o",
+            color=color,
+            gid="alpha_half",
+            label=f"alpha_1/2, N={int(row.N)} (fit error)",
+        )
     est = table.iloc[-1]
     xs = np.linspace(0, x.max() * 1.05, 50)
-    ax_fs.plot(xs, est.alpha_half + table.attrs["slope"] * xs, "-", color=palette[0], lw=1)
+    ax_fs.plot(
+        xs,
+        est.alpha_half + table.attrs["slope"] * xs,
+        "-",
+        color="k",
+        lw=1,
+        label="linear in 1/sqrt(N)",
+    )
     ax_fs.errorbar(
         [0],
         [est.alpha_half],
         yerr=[est.stderr],
         fmt="s",
-        color=palette[1] if len(palette) > 1 else "#D55E00",
+        color="k",
+        gid="extrapolated",
         label="N -> inf: " + estimate_text(table).split(" -- ")[0],
     )
-    ax_fs.axhline(alpha_c, color="k", ls="--", lw=1, label=f"AGS alpha_c = {alpha_c:.3f}")
+    ax_fs.axhline(alpha_c, color="0.5", ls="--", lw=1, label=f"AGS alpha_c = {alpha_c:.3f}")
     ax_fs.set(xlabel="1 / sqrt(N)", ylabel="alpha where P(retrieval) = 1/2")
-    panel(ax_fs, "d", "finite-size estimate of alpha_c")
+    panel(ax_fs, "d", f"finite-size estimate of alpha_c (from (c), cue noise {start_noise:g})")
     if est.note:
         ax_fs.text(
             0.02,
@@ -288,7 +328,8 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
             transform=ax_fs.transAxes,
             va="top",
             fontsize=8,
-            color="#D55E00",
+            fontweight="bold",
+            color="k",  # not a size's colour: the warning is about the estimate
             gid="warning",
         )
         warnings.warn(f"capacity: {estimate_text(table)}", UserWarning, stacklevel=2)
