@@ -125,3 +125,20 @@ def test_thermodynamic_transition_line():
         assert 0 < a < th.ags_alpha_c(float(t), xtol=1e-4)  # retrieval exists where it is global
     lines = {line.get_gid(): line for line in fig_pd.figure(_phase_ds()).axes[0].get_lines()}
     np.testing.assert_allclose(lines["T_c"].get_xdata(), alpha)
+
+
+def test_exact_curves_of_different_sizes_stay_visible_where_they_coincide():
+    """The chain's exact energy of L = 8 and 32 agree to the line width: each L has its own
+    line style, so the second cannot hide the first; the Binder legend covers no data."""
+    ds = dataset(*CHAIN[:2], "lattice.L=[8,32]", *CHAIN[3:])
+    fig = fig_ising.observables_figure(ds)
+    for ax in fig.axes[:4]:
+        exact = [line for line in ax.get_lines() if line.get_gid() == "exact"]
+        if len(exact) > 1:
+            styles = [line.get_linestyle() for line in exact]
+            assert len(set(styles)) == len(styles), (ax.get_title(loc="left"), styles)
+    energy = [line for line in fig.axes[1].get_lines() if line.get_gid() == "exact"]
+    assert len(energy) == 2
+    assert np.max(np.abs(energy[0].get_ydata() - energy[1].get_ydata())) < 0.01  # they coincide
+    assert_legends_clear(fig)
+    assert_legends_clear(fig_ising.binder_figure(ds))

@@ -3,11 +3,11 @@
 ``ising_observables``: (a) <|m|>, (b) energy per spin, (c) specific heat, (d) susceptibility,
 (e) Binder cumulant, each with its error bars. Square lattice at h = 0: Onsager's
 magnetization, energy and specific heat and the line T = T_c. Chain: the exact finite-L
-values of each L; on the <|m|> panel that is the exact <|m|> of the ring (from the
-distribution of the magnetization, :func:`chain_abs_magnetization`), the quantity the
-simulation measures, not |<m>|.
+values of each L (one line style per L: they often coincide); on the <|m|> panel that is
+the exact <|m|> of the ring (from the distribution of the magnetization,
+:func:`chain_abs_magnetization`), the quantity the simulation measures, not |<m>|.
 ``ising_binder``: the Binder cumulant; "cross at T_c" only for the square lattice at
-h = 0 (a chain has no transition at T > 0).
+h = 0 (a chain has no transition at T > 0); the legend sits under the axes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from hopsim.figures._common import MARKERS, axis_label, colors, panel
+from hopsim.figures._common import LINESTYLES, MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory import ising as th
 
 PANELS = ("abs_magnetization", "energy", "specific_heat", "susceptibility", "binder")
@@ -114,7 +114,10 @@ def observables_figure(ds: xr.Dataset) -> plt.Figure:
         curves = _exact_curves(ds, name, Tf)
         for k, (label, values) in enumerate(curves):
             color = "k" if len(curves) == 1 else palette[k]
-            ax.plot(Tf, values, "-", lw=1.2, color=color, label=label, gid="exact")
+            # the exact values of different L often coincide (energy, C, chi of the chain):
+            # one line style per L, so a later curve cannot hide an earlier one
+            ls = LINESTYLES[k % len(LINESTYLES)]
+            ax.plot(Tf, values, ls=ls, lw=1.2, color=color, label=label, gid="exact")
         if tc is not None:
             ax.axvline(tc, color="0.5", ls=":", lw=1)
         ax.set_xlabel(axis_label(ds.temperature))
@@ -162,7 +165,7 @@ def binder_figure(ds: xr.Dataset) -> plt.Figure:
         title = f"Binder cumulant at h = {float(ds.h):g} (field: no sharp crossing)"
     ax.set_xlabel(axis_label(ds.temperature))
     ax.set_ylabel(axis_label(ds.binder))
-    ax.legend(fontsize=8, loc="best")
+    legend_below(ax, ncol=2)  # under the axes: it can cover no error bar
     ax.set_title(title, fontsize=10)
     return fig
 
