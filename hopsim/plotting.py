@@ -35,9 +35,9 @@ def save_figure(fig: plt.Figure, out_dir: str | Path, stem: str) -> list[Path]:
 
 
 def _parser(experiment: str, description: str) -> argparse.ArgumentParser:
-    from hopsim.figures.cli import add_options
+    from hopsim.figures.cli import OneLineParser, add_options
 
-    parser = argparse.ArgumentParser(description=description)
+    parser = OneLineParser(description=description)
     parser.add_argument(
         "path",
         nargs="?",

@@ -275,3 +275,15 @@ def test_n200_claim_follows_the_error_rate(quick_gallery):
     ds = data["capacity"].copy(deep=True)
     ds["bit_error"][:] = 0.0
     assert _check("error_n200_p100", {"capacity": ds}).verdict == FAILS
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--only", "nosuch"], ["--quick", "extra"], ["--out"]],
+)
+def test_bad_arguments_are_one_line(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("hopsim-gallery: error:")

@@ -12,8 +12,16 @@ import warnings
 from pathlib import Path
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``prog: error: ...``) and exit 2."""
+
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser(prog: str = "hopsim-plot", description: str | None = None):
-    parser = argparse.ArgumentParser(prog=prog, description=description or __doc__.splitlines()[0])
+    parser = OneLineParser(prog=prog, description=description or __doc__.splitlines()[0])
     parser.add_argument("path", help="run or sweep directory, or a result.nc")
     add_options(parser)
     return parser

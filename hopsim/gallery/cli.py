@@ -19,8 +19,16 @@ from pathlib import Path
 from hopsim.gallery.plan import ENTRIES
 
 
+def _entry_name(text: str) -> str:
+    if text not in {e.name for e in ENTRIES}:
+        raise argparse.ArgumentTypeError(f"no gallery entry {text!r} (hopsim-gallery --list)")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from hopsim.figures.cli import OneLineParser
+
+    parser = OneLineParser(
         prog="hopsim-gallery", description=__doc__.splitlines()[0].split(": ", 1)[-1]
     )
     parser.add_argument(
@@ -33,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         nargs="+",
         metavar="NAME",
-        choices=[e.name for e in ENTRIES],
-        help="run only these entries (claims needing others are 'not checked')",
+        type=_entry_name,
+        help="run only these entries (claims needing others are 'not checked'); see --list",
     )
     parser.add_argument("--list", action="store_true", help="list the entries and exit")
     return parser
