@@ -132,3 +132,53 @@ def test_network_ode_time_axis_fits_the_dynamics_and_energy_is_per_neuron():
     line = ax_e.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), ds.energy.values[0] / int(ds.N))
     assert re.search(r"largest rise", ax_e.get_title(loc="left"))
+
+
+def test_phase_portrait_arrows_of_different_lambdas_do_not_cover_each_other():
+    """The outer intervals of lambda = 1.5, 2, 3 lie on top of each other: their arrows are
+    slid apart, each still on its own curve and pointing where dv/dt says."""
+    ds = dataset("experiment=phase_portrait")
+    fig = fig_pp.figure(ds)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    arrows = [t for t in ax.texts if t.get_gid() == "flow"]
+    boxes = [a.arrow_patch.get_window_extent(renderer) for a in arrows]
+    assert len(boxes) >= 2 * ds.sizes["lambda"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), "two flow arrows cover each other"
+    v = ds.v.values
+    for k, placed in enumerate(fig_pp.spread_arrows(v, ds.dvdt.values, ds.fixed_point.values)):
+        for x, y, d in placed:
+            assert y == np.interp(x, v, ds.dvdt.values[k])
+            assert np.sign(y) == d
+
+
+def test_time_constant_is_named_where_time_is_in_arbitrary_units():
+    """time t [a.u.] and dv/dt [1/a.u.] only mean something with tau given."""
+    for fig, ds in (
+        (fig_pp.figure, dataset("experiment=phase_portrait")),
+        (fig_stim.figure, dataset("experiment=stimulus", "stimulus.points=201")),
+    ):
+        assert f"tau = {float(ds.tau):g}" in fig(ds)._suptitle.get_text()
+
+
+def test_network_ode_trials_that_coincide_stay_visible():
+    """Cues that retrieve alike give the same overlap and energy curves: each trial has its
+    own line style in (a) and (b), so the last trial drawn cannot hide the others."""
+    ds = dataset(
+        "experiment=network_ode",
+        "network_ode.N=60",
+        "network_ode.P=2",
+        "network_ode.trials=3",
+        "network_ode.points=51",
+    )
+    fig = fig_node.figure(ds)
+    for ax in fig.axes[:2]:
+        trials = [ln for ln in ax.get_lines() if ln.get_label().startswith("trial")]
+        assert len(trials) == ds.sizes["trial"]
+        styles = [ln.get_linestyle() for ln in trials]
+        assert len(set(styles)) == len(styles), styles
+    assert f"tau = {float(ds.tau):g}" in fig._suptitle.get_text()
+    assert_legends_clear(fig)

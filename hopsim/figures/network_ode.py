@@ -5,7 +5,9 @@ energy still differ from their final values by more than 1% of their range), so 
 dynamics fill the panels; the title says where the run itself ends.
 
 (a) overlap with the cued pattern over time for each trial (the largest overlap with any
-    other pattern thin), with the mean-field retrieval overlap m = tanh(gain m);
+    other pattern thin), with the mean-field retrieval overlap m = tanh(gain m); each trial
+    has its own colour and line style in (a) and (b), since trials that retrieve alike
+    coincide;
 (b) the Lyapunov energy per neuron E/N over time (it must not rise);
 (c) v(t) of every unit in trial 0, units ordered by the cued pattern's sign.
 """
@@ -16,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from hopsim.figures._common import axis_label, colors, legend_below, panel
+from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below, panel
 
 STEMS = ("network_ode",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -49,10 +51,11 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     for k in range(ds.trial.size):
         mu = int(ds.cued_pattern[k])
         ov = ds.overlap.values[k]
-        ax.plot(t, ov[:, mu], color=pal[k], lw=2, label=f"trial {k}: pattern {mu}")
+        ls = LINESTYLES[k % len(LINESTYLES)]  # trials that retrieve alike coincide
+        ax.plot(t, ov[:, mu], color=pal[k], ls=ls, lw=2, label=f"trial {k}: pattern {mu}")
         others = np.delete(ov, mu, axis=1)
         if others.shape[1]:
-            ax.plot(t, np.max(np.abs(others), axis=1), color=pal[k], lw=0.8, alpha=0.7)
+            ax.plot(t, np.max(np.abs(others), axis=1), color=pal[k], ls=ls, lw=0.8, alpha=0.7)
     ax.axhline(
         float(ds.meanfield_overlap),
         color="k",
@@ -68,7 +71,14 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     ax = axes[1]
     per_neuron = ds.energy.values / N
     for k in range(ds.trial.size):
-        ax.plot(t, per_neuron[k], color=pal[k], lw=2, label=f"trial {k}")
+        ax.plot(
+            t,
+            per_neuron[k],
+            color=pal[k],
+            ls=LINESTYLES[k % len(LINESTYLES)],
+            lw=2,
+            label=f"trial {k}",
+        )
     ax.set_xlabel(axis_label(ds.time))
     ax.set_ylabel("energy per neuron E/N")
     rise = np.nanmax(ds.energy_max_rise.values) / N
@@ -102,8 +112,8 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         else ""
     )
     fig.suptitle(
-        f"continuous Hopfield network N = {N}, P = {int(ds.P)}: retrieval needs "
-        f"gain > 1 (m = tanh(gain m); crosstalk raises it){shown}",
+        f"continuous Hopfield network N = {N}, P = {int(ds.P)}, tau = {float(ds.tau):g}: "
+        f"retrieval needs gain > 1 (m = tanh(gain m); crosstalk raises it){shown}",
         fontsize=10,
     )
     return fig

@@ -67,7 +67,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     panel(top, "a", "input")
     panel(bottom, "b", "neuron state")
     fig.suptitle(
-        f"one-bit memory: lambda = {float(ds['lambda']):g}, "
+        f"one-bit memory: lambda = {float(ds['lambda']):g}, tau = {float(ds.tau):g}, "
         f"F = {ds.attrs.get('activation_formula', '?')}, solver {ds.attrs.get('method', '?')}",
         fontsize=10,
     )
