@@ -186,3 +186,19 @@ def test_basin_counts_have_whole_number_ticks(case):
     for ax in fig.axes[:2]:
         ticks = ax.get_xticks()
         assert np.allclose(ticks, np.round(ticks)), (case, ticks)
+
+
+def test_weights_of_one_stored_image_show_a_pixel_of_the_other_colour():
+    """One image has nothing to disagree with: (b) takes a pixel of the other colour, whose
+    couplings are (a)'s with the sign flipped, and says so; two images keep "disagree"."""
+    ds = dataset("experiment=images", "images.side=24")
+    assert ds.sizes["image"] == 1
+    fig = fig_img.weights_figure(ds)
+    a, b = (np.asarray(ax.get_images()[0].get_array()) for ax in fig.axes[:2])
+    title = fig.axes[1].get_title(loc="left")
+    assert "disagree" not in title and "other colour" in title
+    off = (a != 0) & (b != 0)  # the two zero-diagonal entries
+    assert off.sum() >= a.size - 2
+    np.testing.assert_allclose(b[off], -a[off])
+    two = fig_img.weights_figure(_images())
+    assert "images disagree" in two.axes[1].get_title(loc="left")

@@ -7,7 +7,8 @@ negative overlap: the picture with black and white swapped, also a stable state)
 ``images_weights``: what the Hebbian couplings W = (1/N) sum_mu xi_mu xi_mu^T store:
 (a), (b) the couplings W_ij of one neuron i to every pixel j, drawn as a picture (the
 stored images, each multiplied by its own pixel i), for the centre pixel and the pixel
-where the stored images disagree most; (c) the overlaps between the stored images, the
+where the stored images disagree most (one stored image: a pixel of the other colour, whose
+couplings are the centre's with the sign flipped); (c) the overlaps between the stored images, the
 crosstalk that limits recall.
 ``images_frames_<image>``: the restoration sweep by sweep, a row per corruption and update
 rule, a column per sweep (at most 8); the first frame at which the state stopped changing
@@ -97,6 +98,24 @@ def coupling_rows(xi: np.ndarray, neurons: list[int]) -> np.ndarray:
     return rows
 
 
+def second_neuron(xi: np.ndarray, centre: int) -> tuple[int, str]:
+    """The neuron of panel (b) and what it is.
+
+    With several images: the pixel where they disagree most (their sum nearest 0). With one
+    image nothing can disagree: the first pixel of the other colour than the centre's, whose
+    couplings are the centre's with the sign flipped (or the centre's neighbour when the
+    image has one colour only).
+    """
+    if xi.shape[0] > 1:
+        pick = int(np.argmin(np.abs(xi.sum(0))))
+        if pick != centre:
+            return pick, "images disagree"
+    other = np.flatnonzero(xi[0] != xi[0, centre])
+    if other.size:
+        return int(other[0]), "other colour: signs flip"
+    return (centre + 1) % xi.shape[1], "neighbour"
+
+
 def weights_figure(ds: xr.Dataset) -> plt.Figure:
     """The couplings of two neurons as pictures, and the stored images' mutual overlaps."""
     side = int(ds.side)
@@ -108,13 +127,13 @@ def weights_figure(ds: xr.Dataset) -> plt.Figure:
         else ds.original.values.reshape(-1, N).astype(float)
     )
     centre = (side // 2) * side + side // 2
-    disagree = int(np.argmin(np.abs(xi.sum(0)))) if xi.shape[0] > 1 else 0
-    neurons = [centre, disagree if disagree != centre else 0]
+    second, second_what = second_neuron(xi, centre)
+    neurons = [centre, second]
     rows = coupling_rows(xi, neurons)
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.8), constrained_layout=True)
     vmax = max(float(np.max(np.abs(rows))), 1e-12)
     for ax, row, i, letter, what in zip(
-        axes[:2], rows, neurons, "ab", ("centre", "images disagree"), strict=True
+        axes[:2], rows, neurons, "ab", ("centre", second_what), strict=True
     ):
         im = ax.imshow(
             row.reshape(side, side), cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest"
