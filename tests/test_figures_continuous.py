@@ -182,3 +182,23 @@ def test_network_ode_trials_that_coincide_stay_visible():
         assert len(set(styles)) == len(styles), styles
     assert f"tau = {float(ds.tau):g}" in fig._suptitle.get_text()
     assert_legends_clear(fig)
+
+
+def test_lambda_c_label_clears_the_markers_and_the_vertical_lines_are_named():
+    fig = fig_bif.figure(_bif())
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = next(t for t in ax.texts if t.get_gid() == "lambda_c").get_window_extent(renderer)
+    for line in ax.get_lines():
+        if line.get_gid() not in ("network", "unstable", "stable"):
+            continue
+        xy = np.column_stack([line.get_xdata(), line.get_ydata()]).astype(float)
+        pts = ax.transData.transform(xy[np.all(np.isfinite(xy), axis=1)])
+        r = line.get_markersize() * fig.dpi / 72 / 2 if line.get_marker() not in ("None", "") else 1
+        near = (pts[:, 0] > box.x0 - r) & (pts[:, 0] < box.x1 + r)
+        near &= (pts[:, 1] > box.y0 - r) & (pts[:, 1] < box.y1 + r)
+        assert not near.any(), f"lambda_c label on {line.get_gid()}"
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert any(lb.startswith("single neuron lambda_c") for lb in labels)
+    assert any(lb.startswith("network beta_c") for lb in labels)

@@ -2,7 +2,8 @@
 
 (a) fixed points v* against lambda (stable solid, unstable dashed, drawn without gaps: each
     branch is one continuous line that changes style where its stability changes, and the
-    outer branches start at (lambda_c, 0)), lambda_c marked, the small-amplitude law
+    outer branches start at (lambda_c, 0)), lambda_c and the network's beta_c marked (dotted
+    verticals, named in the legend; the lambda_c label above the markers), the small-amplitude law
     ``sqrt(3 (gain lambda - 1)) / (gain lambda)`` dotted, and the Hebbian network's own fixed
     points (overlap m against the gain beta) as small markers drawn under the lines;
 (b) the hysteresis loops v* against h for the loop lambdas, with the fold points (x);
@@ -90,15 +91,16 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         start=(lc, 0.0) if h0 == 0.0 else None,
     )
     ax.plot([], [], "--", color=pal[0], lw=1.6, label="single neuron, unstable")
-    ax.axvline(lc, color="0.5", lw=1, ls=":")
+    ax.axvline(lc, color="0.5", lw=1, ls=":", label=f"single neuron lambda_c = {lc:.6g}")
     ax.annotate(
         f"lambda_c = {lc:.6g}",
-        (lc, 0.02),
-        xytext=(6, 0),
+        (lc, 0.0),
+        xytext=(6, 7),  # clear of the network's markers on v = 0
         textcoords="offset points",
         fontsize=9,
         color="0.4",
         va="bottom",
+        gid="lambda_c",
     )
     if ds.attrs.get("activation_formula", "").startswith("tanh") and h0 == 0.0:
         near = lam[(lam > lc) & (lam < lc + 0.4 / gain)]
@@ -135,7 +137,13 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             gid="network",
             label="network: unstable" if b == 1 else None,
         )
-    ax.axvline(float(ds.network_beta_c), color=net, lw=1, ls=":")
+    ax.axvline(
+        float(ds.network_beta_c),
+        color=net,
+        lw=1,
+        ls=":",
+        label=f"network beta_c = 1/lambda_max(W) = {float(ds.network_beta_c):.4g}",
+    )
     ax.set_xlabel(f"{axis_label(ds['lambda'])}  /  {axis_label(ds.beta)}")
     ax.set_ylabel("fixed point v*  /  overlap m")
     panel(ax, "a", f"pitchfork at h = {h0:g}")
