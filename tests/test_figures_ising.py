@@ -142,3 +142,21 @@ def test_exact_curves_of_different_sizes_stay_visible_where_they_coincide():
     assert np.max(np.abs(energy[0].get_ydata() - energy[1].get_ydata())) < 0.01  # they coincide
     assert_legends_clear(fig)
     assert_legends_clear(fig_ising.binder_figure(ds))
+
+
+def test_phase_diagram_theory_lines_are_in_their_loads_colours_as_the_legend_says():
+    ds = _phase_ds()
+    fig = fig_pd.figure(ds)
+    ax = next(a for a in fig.axes if a.get_title(loc="left").startswith("(b)"))
+    marker_colours = [c.lines[0].get_color() for c in ax.containers]
+    theory = [
+        line
+        for line in ax.get_lines()
+        if line.get_linestyle() == "-" and len(line.get_xdata()) > len(ds.temperature)
+    ]
+    assert [line.get_color() for line in theory] == marker_colours
+    labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert any("AGS" in lb and "load's colour" in lb for lb in labels)
+    assert "dynamics" in next(
+        a for a in fig.axes if a.get_title(loc="left").startswith("(a)")
+    ).get_title(loc="left")

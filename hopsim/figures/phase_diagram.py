@@ -214,7 +214,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         _phase_labels(ax, a_max, t_top)
         ax.set_xlabel(axis_label(ds.alpha))
         ax.set_ylabel(axis_label(ds.temperature))
-        panel(ax, "a", f"N = {int(N)}, {ds.trial.size} trials, {ds.attrs.get('rule')}")
+        panel(ax, "a", f"N = {int(N)}, {ds.trial.size} trials, {ds.attrs.get('rule')} dynamics")
         legend_below(ax, ncol=1)
         fig.colorbar(mesh, ax=ax, label="mean " + axis_label(ds.overlap))
 
@@ -237,7 +237,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                 label=f"alpha = {alpha:g}",
             )
             ax.plot(Tf, ags_overlap(float(alpha), Tf), "-", lw=1.2, color=color)
-        ax.plot([], [], "-", color="0.3", label="AGS replica-symmetric m")
+        ax.plot([], [], "-", color="0.3", label="AGS theory: line in its load's colour")
         ax.set_xlabel(axis_label(ds.temperature))
         ax.set_ylabel(axis_label(ds.overlap))
         shown = "" if loads.size == ds.alpha.size else f" ({loads.size} of {ds.alpha.size} loads)"
