@@ -126,3 +126,15 @@ def test_retrieval_panels_name_the_cue_noise_and_show_binomial_intervals():
     assert np.all((lo >= 0) & (hi <= 1)) and np.all(hi - lo > 0)
     measured = [c for c in fig.axes[2].containers if c.lines[0].get_gid() == "measured"]
     assert len(measured) == ds.sizes["N"]
+
+
+def test_wilson_interval_holds_its_fraction_at_none_and_all():
+    """At 0 or every retrieval the interval's end is the fraction itself, never rounded past
+    it (a negative error bar would stop the figure)."""
+    total = np.arange(1, 500)
+    for hits in (0 * total, total, total // 3):
+        lo, hi = fig_cap.wilson_interval(hits, total)
+        p = hits / total
+        assert np.all(lo <= p) and np.all(p <= hi) and np.all(lo >= 0) and np.all(hi <= 1)
+    lo, hi = fig_cap.wilson_interval(np.array([0]), np.array([0]))
+    assert np.isnan(lo[0]) and np.isnan(hi[0])

@@ -131,7 +131,10 @@ def wilson_interval(hits, total, z: float = 1.96) -> tuple[np.ndarray, np.ndarra
         p = hits / total
         centre = (p + z * z / (2 * total)) / (1 + z * z / total)
         half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+        # at p = 0 or 1 an end is p itself; rounding must not put it on the wrong side
+        lo = np.where(np.isfinite(p), np.minimum(np.clip(centre - half, 0, 1), p), np.nan)
+        hi = np.where(np.isfinite(p), np.maximum(np.clip(centre + half, 0, 1), p), np.nan)
+    return lo, hi
 
 
 def claim_check(ds: xr.Dataset) -> str | None:
