@@ -1,19 +1,24 @@
 """The ``hopsim`` command: compose -> validate -> run -> save.
 
-``main()`` first composes and validates the config for every value of every
-swept key (a *preflight*), so an impossible value stops the command with one
-line on stderr and exit status 2 before any job starts or any file is written.
+``main()`` first composes and validates the config of every job of a sweep (a
+*preflight*; :func:`preflight`), so an impossible value or combination of values
+stops the command with one line on stderr and exit status 2 before any job starts
+or any file is written.
 It then hands over to the Hydra app, which runs one job or a multirun.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
 import math
 import os
+import random
 import sys
 import time
 import traceback
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import hydra
@@ -326,17 +331,42 @@ def sweep_size(overrides: list[str]) -> int | None:
     return math.prod(counts.values())
 
 
-def _variants(overrides: list[str]) -> list[tuple[list[str], str | None]]:
-    """Override lists to check: sweeps at their first value, then each value of each sweep."""
-    choices = _sweep_values(overrides)
-    firsts = [values[0] for values in choices]
-    variants = [(firsts, None)]
-    for i, values in enumerate(choices):
-        for value in values[1:]:
-            variant = list(firsts)
-            variant[i] = value
-            variants.append((variant, value))
-    return variants
+#: A sweep of at most this many jobs has every job checked by the preflight. A larger one has
+#: its first job and every value of every swept key (one at a time) checked, and then this
+#: many of its other jobs, the same ones on every run (a sample seeded by the job count).
+PREFLIGHT_MAX_JOBS = 2000
+
+
+def _job_indices(counts: list[int], limit: int = PREFLIGHT_MAX_JOBS) -> Iterator[tuple[int, ...]]:
+    """Which jobs of the grid ``counts`` (values per override) to check, and in what order.
+
+    A job is the tuple of its value indices, numbered as Hydra's basic sweeper numbers the
+    jobs (the last override varies fastest). First the first job, then each value of each
+    sweep with the others at their first value (a value that is wrong alone is found, and
+    named as in a single run, after a handful of checks), then every other job, or
+    ``limit`` of them.
+    """
+    first = (0,) * len(counts)
+    yield first
+    seen = {first}
+    for i, count in enumerate(counts):
+        for k in range(1, count):
+            job = first[:i] + (k,) + first[i + 1 :]
+            seen.add(job)
+            yield job
+    total = math.prod(counts)
+    if total <= limit:
+        numbers: Iterable[int] = range(total)
+    else:
+        numbers = sorted(random.Random(total).sample(range(total), limit))
+    for number in numbers:
+        job = []
+        for count in reversed(counts):
+            number, k = divmod(number, count)
+            job.append(k)
+        job = tuple(reversed(job))
+        if job not in seen:
+            yield job
 
 
 def _glob_options(text: str, override) -> list[str]:
@@ -442,7 +472,7 @@ def _check_resolvable(cfg: DictConfig) -> None:
         for part in key.split("."):
             raw = raw.get(part, "?") if isinstance(raw, dict) else raw
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        _fail(f"{key}={raw} is not allowed: {reason}")
+        raise _Refused(f"{key}={raw} is not allowed: {reason}") from None
 
 
 def _check_additions(cfg: DictConfig, variant: list[str]) -> None:
@@ -456,55 +486,197 @@ def _check_additions(cfg: DictConfig, variant: list[str]) -> None:
     if not additions:
         return
     context = _context(variant)
-    extra = sorted(_leaf_keys(cfg) - _leaf_keys(_compose(context)))
+    extra = sorted(_leaf_keys(cfg) - _leaf_keys(_compose_cached(tuple(context))))
     if not extra:
         return
     for override in additions:
         key = _override_key(override).replace("/", ".")
         named = [k for k in extra if k == key or k.startswith(key + ".")]
         if named:
-            _fail(_unknown_key(override, named[0], context))
-    _fail(_unknown_key(additions[0], extra[0], context))
+            raise _Refused(_unknown_key(override, named[0], context))
+    raise _Refused(_unknown_key(additions[0], extra[0], context))
+
+
+@functools.lru_cache(maxsize=64)
+def _compose_cached(overrides: tuple[str, ...]) -> DictConfig:
+    """:func:`_compose` of ``overrides`` (no hydra node), once: the config files stay put."""
+    return _compose(list(overrides))
+
+
+class _Refused(Exception):
+    """One job's config is refused; ``str()`` is the one-line reason."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_structural(override: str) -> bool:
+    """Must ``override`` take part in composing (a group choice, a deletion, a package)?
+
+    The others are values, which Hydra applies to the composed config in order.
+    """
+    key = override.split("=", 1)[0]
+    return _is_group_override(override) or key.startswith("~") or "@" in key
+
+
+class _JobConfigs:
+    """The config of each job of a sweep, composed once per combination of group choices.
+
+    Hydra composes a job from its group choices (``experiment=``, ``hydra/launcher=``, ...)
+    and then applies its value overrides in order (``ConfigLoaderImpl``); here the composed
+    config is copied and the values applied to the copy with Hydra's own function. The
+    ``hydra`` node (most of the config) is copied and checked once per combination of group
+    choices and ``hydra.*`` values; a job's copy holds the rest. :meth:`get` returns
+    ``None`` when this is not possible (the group choices cannot be composed, a value cannot
+    be applied): the caller composes that job instead, which names the culprit.
+    """
+
+    def __init__(self) -> None:
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        self._parser = OverridesParser.create()
+        self._bases: dict[tuple[str, ...], DictConfig | None] = {}
+        self._hydra: dict[tuple[tuple[str, ...], tuple[str, ...]], str | None] = {}
+        self._full: dict[tuple[str, ...], DictConfig] = {}
+        self._parsed: dict[str, object] = {}
+
+    def get(self, job: list[str]) -> DictConfig | None:
+        """The job's config without its ``hydra`` node (whose checks passed), or None."""
+        structural = tuple(o for o in job if _is_structural(o))
+        values = [o for o in job if not _is_structural(o)]
+        on_hydra = tuple(o for o in values if _override_key(o).split(".")[0] == "hydra")
+        base = self._base(structural)
+        if base is None or self._check_hydra(structural, on_hydra) == "compose":
+            return None
+        cfg = copy.deepcopy(base)
+        try:
+            self._apply([o for o in values if o not in on_hydra], cfg)
+        except Exception:  # noqa: BLE001 - composed instead, for the message
+            return None
+        return cfg
+
+    def _base(self, structural: tuple[str, ...]) -> DictConfig | None:
+        """The config composed from ``structural`` without its hydra node (None: it fails)."""
+        if structural not in self._bases:
+            try:
+                full = _compose(list(structural), hydra_config=True)
+            except Exception:  # noqa: BLE001 - composed again with the values, for the message
+                self._bases[structural] = None
+            else:
+                self._full[structural] = full
+                cfg = copy.deepcopy(full)
+                with open_dict(cfg):
+                    del cfg["hydra"]
+                self._bases[structural] = cfg
+        return self._bases[structural]
+
+    def _check_hydra(self, structural: tuple[str, ...], on_hydra: tuple[str, ...]) -> None | str:
+        """Apply ``on_hydra`` to a copy of the composed config and check its launcher, once
+        for each combination; ``"compose"`` when the job must be composed instead."""
+        key = (structural, on_hydra)
+        if key not in self._hydra:
+            cfg = copy.deepcopy(self._full[structural])
+            try:
+                self._apply(list(on_hydra), cfg)
+                launcher = OmegaConf.select(cfg, "hydra.launcher")
+                if isinstance(launcher, DictConfig) and any(
+                    name in launcher and OmegaConf.is_interpolation(launcher, name)
+                    for name in _LAUNCHER_COUNTS
+                ):
+                    self._hydra[key] = "compose"  # a count may depend on the job's values
+                else:
+                    _check_launcher(cfg)
+                    self._hydra[key] = None
+            except ConfigError as exc:
+                self._hydra[key] = str(exc)
+            except Exception:  # noqa: BLE001 - composed instead, for the message
+                self._hydra[key] = "compose"
+        problem = self._hydra[key]
+        if problem not in (None, "compose"):
+            raise _Refused(problem)
+        return problem
+
+    def _apply(self, overrides: list[str], cfg: DictConfig) -> None:
+        from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+        ConfigLoaderImpl._apply_overrides_to_config([self._parse(o) for o in overrides], cfg)
+
+    def _parse(self, override: str):
+        if override not in self._parsed:
+            self._parsed[override] = self._parser.parse_override(override)
+        return self._parsed[override]
+
+
+def _composed(job: list[str], changed: str | None) -> DictConfig:
+    """Compose ``job`` as Hydra does and check its ``hydra`` node, which is removed; a
+    composition error is refused naming the override that causes it."""
+    try:
+        cfg = _compose(job, hydra_config=True)
+    except Exception as exc:  # noqa: BLE001 - Hydra's and omegaconf's errors alike
+        culprit = _find_culprit(job) or changed
+        raise _Refused(_explain_composition_error(exc, culprit, _context(job))) from None
+    try:
+        _check_launcher(cfg)
+    except ConfigError as exc:
+        raise _Refused(str(exc)) from None
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg
+
+
+def _check_job(cfg: DictConfig, job: list[str]) -> None:
+    """The checks of one job's config (without its ``hydra`` node)."""
+    _check_resolvable(cfg)
+    _check_additions(cfg, job)
+    try:
+        validate(cfg)
+    except ConfigError as exc:
+        raise _Refused(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - e.g. an interpolation that cannot resolve
+        raise _Refused(_one_line(f"{type(exc).__name__}: {exc}")) from None
+
+
+def _job_message(message: str, job: list[str], swept: list[str], changed: list[str]) -> str:
+    """``job a=1 b=2: <message>``: the refused job of a sweep, named by its swept values.
+
+    Not when the message begins with the override to blame alone: one of the first job's
+    (``changed`` empty), or the one value that differs from the first job.
+    """
+    alone = changed or job
+    if not swept or (len(changed) <= 1 and any(message.startswith(f"{o} ") for o in alone)):
+        return message
+    return f"job {' '.join(swept)}: {message}"
 
 
 def preflight(argv: list[str]) -> None:
-    """Compose and validate every value of every swept key; exit 2 on the first error.
+    """Compose and validate every job of the command; exit 2 on the first refused one.
 
-    ``hydra.*`` overrides and launcher choices are composed too (with the hydra node), a
-    ``+key=`` addition the experiment does not read is refused, and a composition error
-    names the override that causes it in the context of the command's group choices.
+    A sweep's jobs are checked in the order of :func:`_job_indices` (all of them up to
+    :data:`PREFLIGHT_MAX_JOBS`). ``hydra.*`` overrides and launcher choices are composed
+    too (with the hydra node), a ``+key=`` addition the experiment does not read is
+    refused, and a composition error names the override that causes it in the context of
+    the command's group choices. In a sweep the line names the refused job's swept values.
     """
-    from hydra.errors import HydraException, OverrideParseException
+    from hydra.errors import OverrideParseException
 
     options, overrides = _split_argv(argv)
     try:
         _check_command_line(options, overrides)
-        variants = _variants(overrides)
+        choices = _sweep_values(overrides)
     except OverrideParseException as exc:
         _fail(_one_line(exc))
-    for variant, changed in variants:
+    configs = _JobConfigs()
+    first = [values[0] for values in choices]
+    for indices in _job_indices([len(values) for values in choices]):
+        job = [values[k] for values, k in zip(choices, indices, strict=True)]
+        swept = [o for o, values in zip(job, choices, strict=True) if len(values) > 1]
+        changed = [o for o, f in zip(job, first, strict=True) if o != f]
         try:
-            cfg = _compose(variant, hydra_config=True)
-        except HydraException as exc:
-            culprit = _find_culprit(variant) or changed
-            _fail(_explain_composition_error(exc, culprit, _context(variant)))
-        except Exception as exc:  # noqa: BLE001 - omegaconf errors during interpolation
-            culprit = _find_culprit(variant) or changed
-            _fail(_explain_composition_error(exc, culprit, _context(variant)))
-        try:
-            _check_launcher(cfg)
-        except ConfigError as exc:
-            _fail(str(exc))
-        with open_dict(cfg):
-            del cfg["hydra"]
-        _check_resolvable(cfg)
-        _check_additions(cfg, variant)
-        try:
-            validate(cfg)
-        except ConfigError as exc:
-            _fail(str(exc))
-        except Exception as exc:  # noqa: BLE001 - e.g. an interpolation that cannot resolve
-            _fail(_one_line(f"{type(exc).__name__}: {exc}"))
+            # the first job is composed (a single run is checked exactly as Hydra runs it)
+            cfg = configs.get(job) if changed else None
+            if cfg is None:
+                cfg = _composed(job, changed[0] if len(changed) == 1 else None)
+            _check_job(cfg, job)
+        except _Refused as exc:
+            _fail(_job_message(str(exc), job, swept, changed))
 
 
 def _find_culprit(overrides: list[str]) -> str | None:

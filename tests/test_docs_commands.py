@@ -526,12 +526,15 @@ def test_every_broken_command_is_caught():
 
 
 def test_a_sweep_is_checked_job_by_job():
-    """Each value passes on its own (the command's preflight varies one key at a time), but
-    one job of the grid, N = 100 at alpha = 0.001, stores no pattern."""
+    """Each value passes on its own, but one job of the grid, N = 100 at alpha = 0.001,
+    stores no pattern: the command's preflight (every job of the grid) refuses it naming
+    the job, and so does each job of the grid checked on its own."""
     command = "hopsim -m network.N=2000,100 patterns.alpha=0.1,0.001"
-    assert _preflight(_words(command)[1:]) is None
-    assert len(sweep_jobs(["network.N=2000,100", "patterns.alpha=0.1,0.001"])) == 4
-    problems = check_hopsim(command)
-    assert len(problems) == 1
-    assert problems[0].startswith("job network.N=100 patterns.alpha=0.001: ")
-    assert "patterns.P=0 is not allowed" in problems[0]
+    error = _preflight(_words(command)[1:])
+    assert error.startswith("hopsim: error: job network.N=100 patterns.alpha=0.001: "), error
+    assert "patterns.P=0 is not allowed" in error
+    jobs = sweep_jobs(["network.N=2000,100", "patterns.alpha=0.1,0.001"])
+    assert len(jobs) == 4
+    problems = [(job, e) for job in jobs if (e := _preflight(["-m", *job]))]
+    assert [job for job, _ in problems] == [["network.N=100", "patterns.alpha=0.001"]]
+    assert "patterns.P=0 is not allowed" in problems[0][1]
