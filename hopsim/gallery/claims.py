@@ -111,8 +111,14 @@ def fraction(hits, total) -> tuple[float, float]:
 
 
 def pct(hits, total) -> str:
+    """``p +/- se (k/n)``; at 0 or n hits the 95% one-sided bound instead (rule of three)."""
     p, se = fraction(hits, total)
-    return f"{100 * p:.1f}% +/- {100 * se:.1f}% ({int(hits)}/{int(total)})"
+    k, n = int(hits), int(total)
+    if n > 0 and k == 0:
+        return f"0% (0/{n}; below {100 * 3 / n:.2g}% at 95%)"
+    if n > 0 and k == n:
+        return f"100% ({n}/{n}; above {100 - 100 * 3 / n:.3g}% at 95%)"
+    return f"{100 * p:.1f}% +/- {100 * se:.1f}% ({k}/{n})"
 
 
 def at_least(p: float, se: float, bound: float) -> str:

@@ -171,9 +171,9 @@ def index_html(rows, records: Sequence[RunRecord], header: dict, out: Path) -> s
         for path in rec.figures:
             rel = path.relative_to(out).as_posix()
             parts.append(
-                f'<figure><img src="{e(rel)}" alt="{e(path.stem)} figure of the '
-                f'{e(rec.entry.name)} run" loading="lazy"><figcaption>{e(path.name)}'
-                "</figcaption></figure>"
+                f'<figure><a href="{e(rel)}"><img src="{e(rel)}" alt="{e(path.stem)} '
+                f'figure of the {e(rec.entry.name)} run" loading="lazy"></a><figcaption>'
+                f"{e(path.name)} (click for full size)</figcaption></figure>"
             )
         parts.append("</section>")
     parts.append("</body></html>")
