@@ -36,6 +36,7 @@ from hopsim.io import (
     job_finished,
     provenance_attrs,
     save_dataset,
+    write_text_atomic,
 )
 from hopsim.parallel import configure_threads, threads_for_config
 from hopsim.rng import SeedTree
@@ -134,7 +135,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     # result.nc is written last: it exists only if everything the job does succeeded
     summary_path = output_dir / SUMMARY_NAME
     try:
-        _write_text_atomic(summary_path, summary + "\n")
+        write_text_atomic(summary_path, summary + "\n")
     except OSError as exc:
         raise ResultWriteError(f"cannot write {summary_path}: {exc.strerror or exc}") from None
     try:
@@ -147,17 +148,6 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
 
 #: The paragraph a job prints, written beside its result.nc (and kept as the attr ``summary``).
 SUMMARY_NAME = "summary.txt"
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (no half-written file)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class ResultWriteError(RuntimeError):

@@ -179,6 +179,26 @@ def save_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     return path
 
 
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically, with the permissions the umask allows.
+
+    The same guarantee as :func:`save_dataset` for text files (``summary.txt``, the
+    gallery's pages): a temporary file in the same folder, then a rename.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def resolve_result_path(path: str | os.PathLike) -> Path:
     """Accept a result file or a run/sweep directory that holds ``result.nc``."""
     path = Path(path)

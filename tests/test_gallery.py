@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -117,9 +118,14 @@ def test_report_escapes_html(tmp_path):
 
 
 def test_atomic_write_leaves_no_temporary(tmp_path):
-    report.write_atomic(tmp_path / "a.txt", "one")
-    report.write_atomic(tmp_path / "a.txt", "two")
+    from hopsim.io import write_text_atomic
+
+    write_text_atomic(tmp_path / "a.txt", "one")
+    write_text_atomic(tmp_path / "a.txt", "two")
     assert (tmp_path / "a.txt").read_text() == "two"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 

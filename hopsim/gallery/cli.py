@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     import hopsim
     from hopsim.gallery import claims, report
     from hopsim.gallery.run import draw, load, run_entry
+    from hopsim.io import write_text_atomic
 
     out = Path(args.out).resolve()
     try:
@@ -99,9 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         "wall": f"{wall / 60:.1f} min" if wall >= 120 else f"{wall:.0f} s",
         "machine": report.machine(),
     }
-    report.write_atomic(out / "claims.md", report.claims_markdown(rows, records, header))
-    report.write_atomic(out / "index.html", report.index_html(rows, records, header, out))
-    report.write_atomic(out / "gallery.json", report.manifest(rows, records, header, out))
+    write_text_atomic(out / "claims.md", report.claims_markdown(rows, records, header))
+    write_text_atomic(out / "index.html", report.index_html(rows, records, header, out))
+    write_text_atomic(out / "gallery.json", report.manifest(rows, records, header, out))
     counts = report.verdict_counts(rows)
     print(
         f"hopsim-gallery: {sum(r.status == 'ok' for r in records)}/{len(records)} runs, "

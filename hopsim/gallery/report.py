@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import os
 import platform
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,19 +13,6 @@ from hopsim.gallery.run import RunRecord
 
 #: Okabe-Ito colours for the verdicts (always shown with their words too)
 VERDICT_COLOURS = {HOLDS: "#009E73", CAVEAT: "#E69F00", FAILS: "#D55E00", UNCHECKED: "#999999"}
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def verdict_counts(rows: Sequence[tuple[Claim, Result]]) -> dict[str, int]:
