@@ -5,7 +5,8 @@
 magnetization, energy and specific heat and the line T = T_c. Chain: the exact finite-L
 values of each L (one line style per L: they often coincide); on the <|m|> panel that is
 the exact <|m|> of the ring (from the distribution of the magnetization,
-:func:`chain_abs_magnetization`), the quantity the simulation measures, not |<m>|.
+:func:`hopsim.theory.ising.chain_abs_magnetization`), the quantity the simulation
+measures, not |<m>|.
 ``ising_binder``: the Binder cumulant; "cross at T_c" only for the square lattice at
 h = 0 (a chain has no transition at T > 0); the legend sits under the axes.
 """
@@ -18,44 +19,12 @@ import xarray as xr
 
 from hopsim.figures._common import LINESTYLES, MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory import ising as th
+from hopsim.theory.ising import chain_abs_magnetization  # noqa: F401 (also used as fig.chain_...)
 
 PANELS = ("abs_magnetization", "energy", "specific_heat", "susceptibility", "binder")
 STEMS = ("ising_observables", "ising_binder")
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = ("L", "temperature")
-
-
-def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
-    """Exact ``<|m|>`` of a periodic ring of ``L`` spins at temperature ``T``.
-
-    The weight of every number of up spins, by a transfer along the ring that counts them
-    (first spin fixed, closed with the last bond), rescaled at each step; O(L^2).
-    """
-    beta = 1.0 / T
-    spins = (1, -1)
-    parts = []  # (log scale, weights over the number of up spins) per first spin
-    for s0 in spins:
-        w = np.zeros((2, L + 1))  # w[state of the current spin, number of up spins so far]
-        w[spins.index(s0), 1 if s0 > 0 else 0] = np.exp(beta * h * s0)
-        log_scale = 0.0
-        for _ in range(L - 1):
-            new = np.zeros_like(w)
-            for a, sa in enumerate(spins):
-                for b, sb in enumerate(spins):
-                    factor = np.exp(beta * (J * sa * sb + h * sb))
-                    if sb > 0:
-                        new[b, 1:] += factor * w[a, :-1]
-                    else:
-                        new[b] += factor * w[a]
-            peak = new.max()
-            log_scale += np.log(peak)
-            w = new / peak
-        closed = sum(w[b] * np.exp(beta * J * sb * s0) for b, sb in enumerate(spins))
-        parts.append((log_scale, closed))
-    top = max(p[0] for p in parts)
-    total = sum(np.exp(scale - top) * weights for scale, weights in parts)
-    n = np.arange(L + 1)
-    return float(np.sum(total * np.abs(2 * n - L)) / L / np.sum(total))
 
 
 def _exact_curves(ds: xr.Dataset, name: str, T: np.ndarray) -> list[tuple[str, np.ndarray]]:

@@ -151,19 +151,6 @@ def all_of(*verdicts: str) -> str:
     return max(verdicts, key=order.__getitem__)
 
 
-def _grid_step(values: np.ndarray, x: float) -> tuple[float, float]:
-    """The grid neighbours below and above ``x`` (x itself if on an end)."""
-    values = np.sort(np.asarray(values, dtype=float))
-    i = int(np.searchsorted(values, x))
-    below = values[i - 1] if i > 0 else values[0]
-    above = (
-        values[i + 1]
-        if i + 1 < len(values) and np.isclose(values[i], x)
-        else values[min(i, len(values) - 1)]
-    )
-    return float(below), float(above)
-
-
 # ----------------------------------------------------- single neuron (source report 1.1)
 
 
@@ -333,24 +320,25 @@ def _ode(d):
     )
 
 
-def _sg(d, name):
-    return d[name]
-
-
 def _fixed_labels(ds) -> list[str]:
     return [str(s).split(" (")[0] for s in ds.fixed_point_label.values]
 
 
 def _cycles(ds) -> list[tuple[str, ...]]:
-    """Synchronous cycles as tuples of state strings like '+-+'."""
-    out = []
-    for label, kind in zip(ds.attractor.values, ds.attractor.values, strict=True):
-        del kind
-        label = str(label)
-        if label.startswith("cycle"):
-            states = tuple(s.strip("()") for s in label.split(" ", 1)[1].split("<->"))
-            if states not in out:
-                out.append(states)
+    """Synchronous cycles (period >= 2) as tuples of state strings like '+-+'."""
+    succ = ds.sync_successor.values
+    on_cycle = ds.on_sync_cycle.values.astype(bool)
+    seen, out = set(), []
+    for start in np.nonzero(on_cycle)[0]:
+        if start in seen:
+            continue
+        cycle, k = [], int(start)
+        while k not in cycle:
+            cycle.append(k)
+            k = int(succ[k])
+        seen.update(cycle)
+        if len(cycle) > 1:
+            out.append(tuple(_state(ds.spins.values[c]) for c in cycle))
     return out
 
 
@@ -915,8 +903,7 @@ def _onsager(d):
     "ising_chain",
 )
 def _chain(d):
-    from hopsim.figures.ising import chain_abs_magnetization
-    from hopsim.theory.ising import chain_finite
+    from hopsim.theory.ising import chain_abs_magnetization, chain_finite
 
     ds = d["ising_chain"]
     J, h = float(ds.J), float(ds.h)

@@ -191,6 +191,39 @@ _TANH_DEFECT = np.sign(_U) * (np.tanh(np.abs(_U)) - 1.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
+def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
+    """Exact ``<|m|>`` of a periodic ring of ``L`` spins at temperature ``T``.
+
+    The weight of every number of up spins, by a transfer along the ring that counts them
+    (first spin fixed, closed with the last bond), rescaled at each step; O(L^2).
+    """
+    beta = 1.0 / T
+    spins = (1, -1)
+    parts = []  # (log scale, weights over the number of up spins) per first spin
+    for s0 in spins:
+        w = np.zeros((2, L + 1))  # w[state of the current spin, number of up spins so far]
+        w[spins.index(s0), 1 if s0 > 0 else 0] = np.exp(beta * h * s0)
+        log_scale = 0.0
+        for _ in range(L - 1):
+            new = np.zeros_like(w)
+            for a, sa in enumerate(spins):
+                for b, sb in enumerate(spins):
+                    factor = np.exp(beta * (J * sa * sb + h * sb))
+                    if sb > 0:
+                        new[b, 1:] += factor * w[a, :-1]
+                    else:
+                        new[b] += factor * w[a]
+            peak = new.max()
+            log_scale += np.log(peak)
+            w = new / peak
+        closed = sum(w[b] * np.exp(beta * J * sb * s0) for b, sb in enumerate(spins))
+        parts.append((log_scale, closed))
+    top = max(p[0] for p in parts)
+    total = sum(np.exp(scale - top) * weights for scale, weights in parts)
+    n = np.arange(L + 1)
+    return float(np.sum(total * np.abs(2 * n - L)) / L / np.sum(total))
+
+
 def _ags_moments(m: float, s: float, beta: float) -> tuple[float, float]:
     """``<tanh(x)>`` and ``<tanh^2(x)>`` for ``x = beta (m + s z)``, z standard normal.
 
