@@ -1271,6 +1271,9 @@ def _grey(d):
 
 
 def _closed_form(kind: str, inputs: int, hidden: int, outputs: int) -> int:
+    # written out again on purpose, not hopsim.rnn.closed_form_parameters: the claim checks
+    # the counts measured from the models against an independent formula (and hopsim.rnn
+    # needs torch)
     gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
     return gates * (hidden * inputs + hidden * hidden + 2 * hidden) + outputs * hidden + outputs
 
