@@ -89,7 +89,7 @@ def test_a_job_whose_summary_cannot_be_written_is_not_finished(tmp_path, monkeyp
     def fail(path, text):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(cli, "_write_text_atomic", fail)
+    monkeypatch.setattr(cli, "write_text_atomic", fail)
     cfg = compose_config(*FAMILIES["recall"], "progress=off")
     with pytest.raises(cli.ResultWriteError, match="summary.txt"):
         cli.run_job(cfg, tmp_path, [])
