@@ -280,6 +280,13 @@ def test_gradients_panels_are_the_dataset_and_trained_curves_are_one_lag():
         heights.setdefault(str(patch.get_gid()), []).append(patch.get_height())
     for v in ds.variant.values:
         np.testing.assert_allclose(heights[f"success:{v}"], ds.success.sel(variant=v).mean("seed"))
+    # every bar carries its count, so a bar of height 0 (no seed solved) is still read
+    counts = {t.get_gid(): t.get_text() for t in ax_b.texts}
+    for v in ds.variant.values:
+        for lg in ds.lag.values:
+            k = int(ds.success.sel(variant=v, lag=lg).sum())
+            assert counts[f"count:{v}:{lg}"] == f"{k}/{ds.sizes['seed']}"
+    assert "0/3" in counts.values()
     marks = _lines(ax_b, "accuracy:")
     np.testing.assert_allclose(marks["accuracy:lstm:2"], ds.accuracy.sel(variant="lstm", lag=2))
     assert any(

@@ -5,7 +5,8 @@ initialisation (dashed, median over every lag and seed: the untrained models do 
 on the lag) and after training at one lag (solid, median over the seeds; the longest lag
 by default, ``lag=`` or ``--fix lag=...`` picks another); the LSTM's cell-state gradient at
 initialisation dotted; (b) copy-task success against the lag: bars, the fraction of seeds
-whose validation accuracy reached the success threshold (dashed line), and every seed's
+whose validation accuracy reached the success threshold (dashed line), the count k/n on
+top of each bar's column (so a bar of height 0 still reads), and every seed's
 accuracy as a black mark, with chance accuracy dotted; (c) a SimpleRNN started at spectral
 radius > 1: the training loss per step without and with clip_grad_norm, one line per seed;
 (d) the gradient norm before clipping per step, the same runs. The number of steps whose
@@ -71,11 +72,11 @@ def figure(ds: xr.Dataset, lag: int | None = None, **_) -> plt.Figure:
             )
     ax.set_yscale("log")
     ax.set_xlabel("distance T - t [steps]")
-    ax.set_ylabel("||dL_T / dh_t|| (median over models)")
+    ax.set_ylabel("||dL_T / dh_t|| (median over networks)")
     ax.set_title(
         f"(a) gradient reaching step t from the loss at T\n"
-        f"initial: all {ds.sizes['lag'] * ds.sizes['seed']} models; trained: the "
-        f"{ds.sizes['seed']} trained at lag {at}",
+        f"initial (dashed): the {ds.sizes['lag'] * ds.sizes['seed']} untrained networks per "
+        f"model;\ntrained (solid): the {ds.sizes['seed']} trained at lag {at}",
         loc="left",
         fontsize=10,
     )
@@ -87,9 +88,22 @@ def figure(ds: xr.Dataset, lag: int | None = None, **_) -> plt.Figure:
     width = 0.8 / len(variants)
     for i, v in enumerate(variants):
         x = np.arange(len(lags)) + (i - (len(variants) - 1) / 2) * width
-        rate = ds.success.sel(variant=v).mean("seed").values
+        solved = ds.success.sel(variant=v).sum("seed").values
+        rate = solved / n
         ax.bar(x, rate, width, color=palette[v], label=v, alpha=0.85, gid=f"success:{v}")
-        for xi, lg in zip(x, lags, strict=True):
+        for xi, k, lg in zip(x, solved, lags, strict=True):
+            # the count in a row above every bar (clear of the marks, which are <= 1), so a
+            # bar of height 0 (no seed solved) is still read
+            ax.text(
+                xi,
+                1.025,
+                f"{int(k)}/{n}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=palette[v],
+                gid=f"count:{v}:{lg}",
+            )
             acc = ds.accuracy.sel(variant=v, lag=lg).values
             ax.plot(
                 np.full(acc.size, xi),
@@ -107,8 +121,10 @@ def figure(ds: xr.Dataset, lag: int | None = None, **_) -> plt.Figure:
     ax.axhline(chance, color="grey", lw=0.8, ls=":", label=f"chance accuracy ({chance:g})")
     ax.set_xticks(np.arange(len(lags)), [str(lg) for lg in lags])
     ax.set_xlabel("lag between symbol and recall [steps]")
-    ax.set_ylabel(f"fraction of {n} seeds solved (bars);\nvalidation accuracy (marks)")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(
+        f"fraction of {n} seeds solved (bars, count on top);\nvalidation accuracy (marks)"
+    )
+    ax.set_ylim(0, 1.09)
     ax.set_title(
         f"(b) copy task, K = {setting(ds, 'symbols')} symbols, H = {setting(ds, 'hidden')}",
         loc="left",
@@ -154,7 +170,7 @@ def figure(ds: xr.Dataset, lag: int | None = None, **_) -> plt.Figure:
         ax.set_yscale("log")
         ax.set_xlabel("training step")
         ax.set_ylabel(ylabel)
-        ax.set_title(f"({letter}) {ylabel.split(' [')[0]}: {title}", loc="left", fontsize=10)
+        ax.set_title(f"({letter}) {ylabel.split(' [')[0]}:\n{title}", loc="left", fontsize=10)
         legend_below(ax, ncol=1)
     fig.suptitle(
         f"Vanishing and exploding gradients on the copy task ({', '.join(variants)}; "
