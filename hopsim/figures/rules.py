@@ -35,15 +35,17 @@ OWN_DIMS = ("rule", "N", "alpha", "noise")
 #: own dimensions --fix may choose: the cue noise of row (b)
 FIX_DIMS = ("noise",)
 
-#: one Okabe-Ito colour and marker per rule of the registry; other rules take the rest
+#: one Okabe-Ito colour and marker per rule of the registry; other rules take the rest.
+#: Krauth-Mezard is black, not orange: orange beside Storkey's vermillion was hard to tell
+#: apart, and both cross the same loads
 PALETTE = {
     "hebb": LINE_COLORS[0],
     "storkey": LINE_COLORS[1],
     "pseudo_inverse": LINE_COLORS[2],
     "covariance": LINE_COLORS[3],
-    "krauth_mezard": LINE_COLORS[4],
+    "krauth_mezard": LINE_COLORS[6],
 }
-EXTRA = (LINE_COLORS[5], LINE_COLORS[6])
+EXTRA = (LINE_COLORS[5], LINE_COLORS[4])
 MARKERS = {
     "hebb": "o",
     "storkey": "s",
