@@ -205,6 +205,15 @@ def test_dense_capacity_panels_plot_the_fractions_and_the_laws():
             recall[f"recall:{name}"], ds.overlap.sel(energy=name, N=N).mean("trial")
         )
     assert "0.1 of the bits" in _title(ax_rec)
+    # load ticks are powers of two, fractions below one (1/4, not 0.25)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "1" in ticks and all(t.startswith("1/") for t in ticks[: ticks.index("1")])
+    assert [fig_dense._power_of_two(v) for v in (0.0625, 0.5, 1.0, 64.0)] == [
+        "1/16",
+        "1/2",
+        "1",
+        "64",
+    ]
     assert_legends_clear(fig)
 
 

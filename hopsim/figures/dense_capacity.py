@@ -117,8 +117,15 @@ def _factor_ticks(ax) -> None:
     step = max(1, math.ceil(len(ticks) / 6))
     ticks = [t for t in ticks if round(math.log2(t)) % step == 0]
     ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: _power_of_two(v)))
     ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+
+
+def _power_of_two(value: float) -> str:
+    """A tick label: 1/16, 1/4 below one (shorter than 0.0625), plain numbers from one up."""
+    if 0 < value < 1:
+        return f"1/{round(1 / value):d}"
+    return f"{value:g}"
 
 
 def _poly_key(ax_poly, ax_key, df) -> None:
@@ -138,15 +145,15 @@ def _poly_key(ax_poly, ax_key, df) -> None:
     ax_poly.xaxis.set_major_locator(mticker.FixedLocator([float(N) for N in poly_N]))
     ax_poly.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax_poly.xaxis.set_minor_formatter(mticker.NullFormatter())
-    ax_poly.title.set_fontsize(9)
+    ax_poly.title.set_fontsize(10)
     handles, labels = ax_poly.get_legend_handles_labels()
     ax_key.set_axis_off()
     ax_key.legend(
         handles,
         labels,
         title="key of (e): markers measured, lines theory",
-        fontsize=8,
-        title_fontsize=8,
+        fontsize=9,
+        title_fontsize=9,
         loc="upper left",
     )
     ax_key.text(
@@ -155,7 +162,7 @@ def _poly_key(ax_poly, ax_key, df) -> None:
         "capacity, per pattern: P where half of the tested\nstored patterns are fixed points;\n"
         "all fixed: P where half of the pattern sets\nhave every stored pattern fixed",
         transform=ax_key.transAxes,
-        fontsize=8,
+        fontsize=9,
         va="bottom",
     )
 
@@ -194,8 +201,8 @@ def _top_panel(ax, ds: xr.Dataset, name: str, letter: str) -> None:
         ylim=(-0.03, 1.03),
         title=f"({letter}) {name}: stored patterns that are fixed points",
     )
-    ax.title.set_fontsize(9)
-    legend_below(ax, ncol=min(len(sizes), 3), fontsize=7)
+    ax.title.set_fontsize(10)
+    legend_below(ax, ncol=min(len(sizes), 3), fontsize=8.5)
     _factor_ticks(ax)
 
 
@@ -203,7 +210,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     """Draw the panels of the module docstring."""
     names = [str(e) for e in ds.energy.values]
     ncol = max(len(names), 4)
-    fig = plt.figure(figsize=(4.0 * ncol, 9.6), layout="constrained")
+    fig = plt.figure(figsize=(4.0 * ncol, 10.4), layout="constrained")
     grid = fig.add_gridspec(2, ncol)
     top = [fig.add_subplot(grid[0, j]) for j in range(len(names))]
     ax_poly, ax_exp, ax_rec, ax_key = (fig.add_subplot(grid[1, j]) for j in range(4))
@@ -237,13 +244,13 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                 (part.N.max(), part.capacity_pattern.max()),
                 xytext=(5, 0),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=8.5,
                 color=c,
                 va="center",
             )
     if polys:
         _poly_key(ax_poly, ax_key, df)
-        ax_poly.set_title(ax_poly.get_title().replace("(e)", f"({letter_poly})"), fontsize=9)
+        ax_poly.set_title(ax_poly.get_title().replace("(e)", f"({letter_poly})"), fontsize=10)
         key = ax_key.get_legend()
         key.set_title(key.get_title().get_text().replace("(e)", f"({letter_poly})"))
     else:
@@ -289,7 +296,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                 f"per-pattern rate d ln P/dN = {m:.3f}\n(Demircigil: ln2/2 = {p:.3f})",
                 transform=ax_exp.transAxes,
                 ha="right",
-                fontsize=7,
+                fontsize=8.5,
             )
         ax_exp.set(
             yscale="log",
@@ -297,8 +304,8 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             ylabel="capacity P (patterns)",
             title=f"({letter_exp}) exponential F = exp(x): capacity against N",
         )
-        ax_exp.title.set_fontsize(9)
-        legend_below(ax_exp, ncol=1, fontsize=7)
+        ax_exp.title.set_fontsize(10)
+        legend_below(ax_exp, ncol=1, fontsize=8.5)
     else:
         ax_exp.set_axis_off()
 
@@ -327,8 +334,8 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         title=f"({letter_rec}) recall from cues with {noise:g} of the bits flipped",
         ylim=(-0.05, 1.05),
     )
-    ax_rec.title.set_fontsize(9)
-    legend_below(ax_rec, ncol=2, fontsize=7)
+    ax_rec.title.set_fontsize(10)
+    legend_below(ax_rec, ncol=2, fontsize=8.5)
     _factor_ticks(ax_rec)
     fig.suptitle(
         f"Dense associative memory capacity ({setting(ds, 'update')} updates, "
