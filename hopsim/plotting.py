@@ -17,21 +17,10 @@ import matplotlib
 if "matplotlib.pyplot" not in sys.modules:  # scripts draw headless; a notebook keeps its backend
     matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from hopsim.figures._common import axis_label  # noqa: E402,F401  (kept for old imports)
 from hopsim.io import DatasetError, load_dataset, newest_result, resolve_result_path  # noqa: E402
-
-
-def save_figure(fig: plt.Figure, out_dir: str | Path, stem: str) -> list[Path]:
-    """Write ``stem.png`` (150 dpi) and ``stem.pdf`` into ``out_dir``; return the paths."""
-    out_dir = Path(out_dir)
-    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
-    for path in paths:
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    return paths
 
 
 def _parser(experiment: str, description: str) -> argparse.ArgumentParser:

@@ -112,21 +112,32 @@ def tables(ds: xr.Dataset, **options) -> dict:
 def save(
     figs: dict, out_dir, formats=("png", "pdf"), dpi: int = 150, tables: dict | None = None
 ) -> list[Path]:
-    """Write each figure as ``out_dir/<stem>.<format>`` (and each table as CSV); close them."""
+    """Write each figure as ``out_dir/<stem>.<format>`` (and each table as CSV); close them.
+
+    Every file is written atomically (:func:`hopsim.io.atomic_path`): an interrupted or failed
+    save leaves the earlier file or none, never half a PNG.
+    """
     import matplotlib.pyplot as plt
+
+    from hopsim.io import atomic_path
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, table in (tables or {}).items():
-        table.to_csv(out_dir / name, index=False)
-        paths.append(out_dir / name)
-    for stem, fig in figs.items():
-        for ext in formats:
-            path = out_dir / f"{stem}.{ext}"
-            fig.savefig(path, dpi=dpi, bbox_inches="tight")
-            paths.append(path)
-        plt.close(fig)
+    try:
+        for name, table in (tables or {}).items():
+            with atomic_path(out_dir / name) as tmp:
+                table.to_csv(tmp, index=False)
+            paths.append(out_dir / name)
+        for stem, fig in figs.items():
+            for ext in formats:
+                path = out_dir / f"{stem}.{ext}"
+                with atomic_path(path) as tmp:
+                    fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")
+                paths.append(path)
+    finally:
+        for fig in figs.values():
+            plt.close(fig)
     return paths
 
 
