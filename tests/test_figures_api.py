@@ -72,6 +72,50 @@ def test_hopsim_plot_errors_are_one_line(tmp_path):
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "png,xyz"], "--format 'xyz': not a figure format; allowed: "),
+        (["--format", ","], "--format ',': give at least one of "),
+        (["--dpi", "0"], "--dpi 0: must be a whole number from 1 to 1200"),
+        (["--dpi", "100000"], "--dpi 100000: must be a whole number from 1 to 1200"),
+    ],
+)
+def test_bad_format_or_dpi_is_one_line_and_writes_nothing(tmp_path, capsys, args, message):
+    folder = run(*FAMILIES["recall"])
+    with pytest.raises(SystemExit) as exc:
+        hopsim_plot([str(folder), "--out", str(tmp_path / "out"), *args])
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code == 2 and err.startswith(f"error: {message}") and "\n" not in err
+    # the format is checked before anything is drawn: not even the png of "png,xyz"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_repeated_format_is_written_once(tmp_path):
+    folder = run(*FAMILIES["recall"])
+    paths = hopsim_plot([str(folder), "--out", str(tmp_path), "--format", "PNG,png", "--dpi", "30"])
+    assert sorted(p.name for p in paths) == ["recall_energy.png", "recall_overlap.png"]
+
+
+def test_a_failed_save_leaves_the_earlier_figure_and_no_temporary(tmp_path, monkeypatch):
+    fig = matplotlib.figure.Figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    (earlier,) = figures.save({"f": fig}, tmp_path, formats=("png",), dpi=30)
+    before = earlier.read_bytes()
+
+    def half_then_fail(self, fname, **kw):
+        with open(fname, "wb") as fh:
+            fh.write(b"\x89PNG half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", half_then_fail)
+    fig = matplotlib.figure.Figure()
+    with pytest.raises(KeyboardInterrupt):
+        figures.save({"f": fig}, tmp_path, formats=("png",), dpi=30)
+    assert earlier.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.png"]
+
+
 def test_each_run_writes_its_summary_and_keeps_it_as_an_attr():
     folder = run(*FAMILIES["recall"])
     text = (folder / "summary.txt").read_text()

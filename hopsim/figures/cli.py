@@ -54,9 +54,9 @@ def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
     matplotlib.use("Agg")
     from hopsim import figures
 
-    formats = [f.strip().lstrip(".") for f in args.format.split(",") if f.strip()]
-    if args.dpi <= 0:
-        _fail(f"--dpi {args.dpi}: must be a positive number")
+    formats = check_formats(args.format)
+    if not 1 <= args.dpi <= MAX_DPI:
+        _fail(f"--dpi {args.dpi}: must be a whole number from 1 to {MAX_DPI}")
     options = dict(options_from(args), **(options or {}))
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -68,10 +68,29 @@ def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
         return figures.save(figs, out_dir, formats, args.dpi, tables)
     except figures.FigureError as exc:
         _fail(str(exc))
-    except ValueError as exc:
-        if "Format" in str(exc) and "not supported" in str(exc):
-            _fail(f"--format: {exc}")
-        raise
+    except MemoryError:
+        _fail(f"--dpi {args.dpi}: the image does not fit in memory; use a lower --dpi")
+
+
+#: the highest --dpi: print quality is 300-600; beyond 1200 a full-page figure needs GBs
+MAX_DPI = 1200
+
+
+def check_formats(text: str) -> list[str]:
+    """The comma-separated ``--format`` list, every one a format matplotlib writes, no repeats.
+
+    Checked before anything is drawn, so a bad format writes no file at all.
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    supported = FigureCanvasBase.get_supported_filetypes()
+    formats = [f.strip().lstrip(".").lower() for f in text.split(",") if f.strip()]
+    if not formats:
+        _fail(f"--format {text!r}: give at least one of {', '.join(sorted(supported))}")
+    for fmt in formats:
+        if fmt not in supported:
+            _fail(f"--format {fmt!r}: not a figure format; allowed: {', '.join(sorted(supported))}")
+    return list(dict.fromkeys(formats))
 
 
 def _fail(message: str):
