@@ -91,6 +91,16 @@ def test_bad_format_or_dpi_is_one_line_and_writes_nothing(tmp_path, capsys, args
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+def test_an_empty_out_is_refused_not_the_current_folder(tmp_path, capsys, monkeypatch):
+    folder = run(*FAMILIES["recall"])
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        hopsim_plot([str(folder), "--out", ""])
+    err = capsys.readouterr().err.strip()
+    assert exc.value.code == 2 and "argument --out: '' is not a folder name" in err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_repeated_format_is_written_once(tmp_path):
     folder = run(*FAMILIES["recall"])
     paths = hopsim_plot([str(folder), "--out", str(tmp_path), "--format", "PNG,png", "--dpi", "30"])

@@ -285,11 +285,13 @@ def test_n200_claim_follows_the_error_rate(quick_gallery):
 
 @pytest.mark.parametrize(
     "argv",
-    [["--only", "nosuch"], ["--quick", "extra"], ["--out"]],
+    [["--only", "nosuch"], ["--quick", "extra"], ["--out"], ["--out", ""], ["--out", " "]],
 )
-def test_bad_arguments_are_one_line(argv, capsys):
+def test_bad_arguments_are_one_line(argv, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an empty --out must not write into the current folder
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("hopsim-gallery: error:")
+    assert not list(tmp_path.iterdir())

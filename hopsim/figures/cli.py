@@ -27,9 +27,18 @@ def build_parser(prog: str = "hopsim-plot", description: str | None = None):
     return parser
 
 
+def folder(text: str) -> str:
+    """An ``--out`` value: a folder name, not empty (``""`` would write into the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder name; give a path")
+    return text
+
+
 def add_options(parser: argparse.ArgumentParser) -> None:
     """The options shared by ``hopsim-plot`` and the ``analysis/*.py`` wrappers."""
-    parser.add_argument("--out", help="folder for the figures (default: next to the dataset)")
+    parser.add_argument(
+        "--out", type=folder, help="folder for the figures (default: next to the dataset)"
+    )
     parser.add_argument(
         "--format", default="png,pdf", help="comma-separated file formats (default: png,pdf)"
     )

@@ -26,7 +26,7 @@ def _entry_name(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hopsim.figures.cli import OneLineParser
+    from hopsim.figures.cli import OneLineParser, folder
 
     parser = OneLineParser(
         prog="hopsim-gallery", description=__doc__.splitlines()[0].split(": ", 1)[-1]
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="small sizes (about a minute in all; used by CI)"
     )
     parser.add_argument(
-        "--out", default="runs/gallery", help="output folder (default: runs/gallery)"
+        "--out", type=folder, default="runs/gallery", help="output folder (default: runs/gallery)"
     )
     parser.add_argument(
         "--only",
