@@ -257,6 +257,26 @@ def test_energy_claim_fails_when_the_energy_rises(quick_gallery):
     assert _check("energy_descends", {"recall": ds}).verdict == FAILS
 
 
+@pytest.mark.parametrize(
+    "rnn, gru, verdict",
+    [(2, 1, CAVEAT), (1, 2, CAVEAT), (4, 0, FAILS), (0, 4, HOLDS)],
+)
+def test_gating_claim_fails_only_beyond_the_seed_spread(rnn, gru, verdict):
+    """One seed either way (it changes with the CPU's torch kernels) is no finding."""
+    import xarray as xr
+
+    success = np.zeros((2, 1, 4), dtype=np.int8)
+    success[0, 0, :rnn] = 1
+    success[1, 0, :gru] = 1
+    ds = xr.Dataset(
+        {"success": (("variant", "lag", "seed"), success)},
+        coords={"variant": ["rnn", "gru"], "lag": [40], "seed": np.arange(4)},
+    )
+    result = _check("gating_helps", {"gradients": ds})
+    assert result.verdict == verdict, result
+    assert f"rnn {rnn}/4, gru {gru}/4" in result.measured
+
+
 def test_two_picture_claim_follows_the_final_overlap(quick_gallery):
     out, _, _ = quick_gallery
     data = _datasets(out, "images_two")

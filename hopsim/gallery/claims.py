@@ -1382,12 +1382,23 @@ def _gating(d):
     p_r, se_r = fraction(rnn, seeds)
     best = max(gated, key=gated.get)
     p_g, se_g = fraction(gated[best], seeds)
-    if p_g - p_r > 2 * math.hypot(se_r, se_g):
+    spread = 2 * math.hypot(se_r, se_g)
+    if p_g - p_r > spread:
         return Result("gated > rnn", measured, HOLDS)
+    if p_r - p_g > spread:  # contradicted only beyond the seed-to-seed spread
+        return Result(
+            "gated > rnn",
+            measured,
+            FAILS,
+            f"the SimpleRNN solves the lag more often than every gated model, beyond the "
+            f"spread of {seeds} seeds",
+        )
+    # Within the spread: one seed either way is not a finding (which seeds succeed changes
+    # with the CPU's torch kernels, see docs/rnn.md)
     return Result(
         "gated > rnn",
         measured,
-        CAVEAT if p_g >= p_r else FAILS,
+        CAVEAT,
         f"over {seeds} seeds no gated model beats the SimpleRNN beyond the seed-to-seed "
         "spread; PyTorch's default initialisation and a short training run do not make "
         "gating pay at this lag",
