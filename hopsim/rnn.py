@@ -16,7 +16,9 @@ set every ``eval_every`` steps, early stop when the validation metric reaches it
 has not improved for ``patience`` evaluations; the best model is restored. Torch's random
 state is seeded from hopsim's :class:`~hopsim.rng.SeedTree` (:func:`seed_torch`), data come
 from numpy generators of the same tree, so the same seed (and thread count) gives the same
-numbers.
+numbers on the same machine. Across CPUs trained results differ: PyTorch's kernels are
+chosen by instruction set and round differently, and training amplifies it (docs/rnn.md,
+"Across CPUs").
 
 Quantisation (:func:`quantize`): ``torch.ao.quantization.quantize_dynamic`` to int8 of the
 ``nn.LSTM``, ``nn.GRU`` and ``nn.Linear`` modules (PyTorch has no dynamic quantised
