@@ -23,6 +23,7 @@ from hopsim import figures
 from hopsim.figures import dense_capacity as fig_dense
 from hopsim.figures import modern as fig_modern
 from hopsim.figures import rules as fig_rules
+from hopsim.figures._common import tick_label
 from hopsim.figures.cli import main as hopsim_plot
 from hopsim.theory import dense as theory
 
@@ -208,11 +209,12 @@ def test_dense_capacity_panels_plot_the_fractions_and_the_laws():
     # load ticks are powers of two, fractions below one (1/4, not 0.25)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert "1" in ticks and all(t.startswith("1/") for t in ticks[: ticks.index("1")])
-    assert [fig_dense._power_of_two(v) for v in (0.0625, 0.5, 1.0, 64.0)] == [
+    assert [tick_label(v) for v in (0.0625, 0.5, 1.0, 64.0, 0.3)] == [
         "1/16",
         "1/2",
         "1",
         "64",
+        "0.3",
     ]
     assert_legends_clear(fig)
 

@@ -59,6 +59,22 @@ def fmt(value) -> str:
     return str(value)
 
 
+def plain_ticks(axis) -> None:
+    """Label the major ticks of a log ``axis`` as plain numbers: 2, 4, 8 rather than 2^1, 2^2,
+    2^3, and 1/16, 1/4 below one rather than 0.0625 (a new formatter per axis: matplotlib
+    formatters are not to be shared)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: tick_label(value)))
+
+
+def tick_label(value: float) -> str:
+    """``1/k`` for a value below one whose inverse is a whole number, else ``f"{value:g}"``."""
+    if 0 < value < 1 and abs(1 / value - round(1 / value)) < 1e-9:
+        return f"1/{round(1 / value):d}"
+    return f"{value:g}"
+
+
 def parse_fix(fix: dict | list | tuple | str | None) -> dict[str, str]:
     """``{"theta": "0"}`` from a dict, ``"theta=0"`` or a list of such strings."""
     if not fix:

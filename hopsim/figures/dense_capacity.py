@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hopsim.figures._common import colors, legend_below, setting
+from hopsim.figures._common import colors, legend_below, plain_ticks, setting
 from hopsim.theory import dense as theory
 
 STEMS = ("dense_capacity",)
@@ -117,15 +117,8 @@ def _factor_ticks(ax) -> None:
     step = max(1, math.ceil(len(ticks) / 6))
     ticks = [t for t in ticks if round(math.log2(t)) % step == 0]
     ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: _power_of_two(v)))
+    plain_ticks(ax.xaxis)
     ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-
-
-def _power_of_two(value: float) -> str:
-    """A tick label: 1/16, 1/4 below one (shorter than 0.0625), plain numbers from one up."""
-    if 0 < value < 1:
-        return f"1/{round(1 / value):d}"
-    return f"{value:g}"
 
 
 def _poly_key(ax_poly, ax_key, df) -> None:
@@ -143,7 +136,7 @@ def _poly_key(ax_poly, ax_key, df) -> None:
     if poly_N:
         ax_poly.set_xlim(poly_N[0] / 1.15, poly_N[-1] * 2.6)
     ax_poly.xaxis.set_major_locator(mticker.FixedLocator([float(N) for N in poly_N]))
-    ax_poly.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    plain_ticks(ax_poly.xaxis)
     ax_poly.xaxis.set_minor_formatter(mticker.NullFormatter())
     ax_poly.title.set_fontsize(10)
     handles, labels = ax_poly.get_legend_handles_labels()

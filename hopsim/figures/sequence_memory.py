@@ -21,10 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
 
 from hopsim.experiments.sequence_memory import longest
-from hopsim.figures._common import LINE_COLORS, LINESTYLES, FigureError, fmt
+from hopsim.figures._common import LINE_COLORS, LINESTYLES, FigureError, fmt, plain_ticks
 
 STEMS = ("sequence_memory",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -32,8 +31,6 @@ OWN_DIMS = ("N", "length", "noise", "kind", "hidden")
 #: own dimensions --fix may choose
 FIX_DIMS = ("noise", "kind", "hidden")
 KIND_MARKERS = {"rnn": "o", "lstm": "s", "gru": "^"}
-#: tick labels of the base-2 log axes as plain numbers
-PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 HOPFIELD, SLOW = "black", "#888888"
 
 
@@ -110,7 +107,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                     gid=f"rnn:{kind}:{H}:{level:g}",
                 )
         ax.set_xscale("log", base=2)
-        ax.xaxis.set_major_formatter(PLAIN)  # 2, 4, 8 ... read faster than 2^1, 2^2, 2^3
+        plain_ticks(ax.xaxis)  # 2, 4, 8 ... read faster than 2^1, 2^2, 2^3
         ax.set_xlabel("sequence length P [patterns]")
         ax.set_ylabel("fraction replayed exactly")
         ax.set_ylim(-0.03, 1.03)
@@ -166,7 +163,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     ax.axhline(top, color="grey", lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_yscale("log", base=2)
-    ax.yaxis.set_major_formatter(PLAIN)
+    plain_ticks(ax.yaxis)
     drawn = [float(v) for line in ax.get_lines() for v in np.asarray(line.get_ydata(), float)]
     low = min([v for v in drawn if v > 0] + [top])
     ax.set_ylim((floor if any(x.size for x, _ in points) else low) / 1.4, top * 1.4)
