@@ -107,3 +107,25 @@ def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run
         assert marks == expected
     with pytest.raises(FigureError, match="noise levels are 0, 0.1, 0.2"):
         rules_figure.figure(ds, noise=0.33)
+
+
+def test_margins_against_gardner_and_cover(small_run):
+    from hopsim.theory.gardner import cover_separable, kappa_max
+
+    ds = small_run
+    P = ds.P.sel(N=60, alpha=0.5).item()
+    assert float(ds.margin_theory.sel(N=60, alpha=0.5)) == pytest.approx(kappa_max(P / 59))
+    assert float(ds.separable_theory.sel(N=60, alpha=1.2)) == pytest.approx(
+        cover_separable(72, 59)
+    )
+    km = ds.margin.sel(rule="krauth_mezard").mean("trial")
+    hebb = ds.margin.sel(rule="hebb").mean("trial")
+    low = [0.05, 0.2, 0.5]
+    # maximal stability: within the finite-size error at N = 40-60 (+0.02..0.05 measured)
+    np.testing.assert_allclose(km.sel(alpha=low), ds.margin_theory.sel(alpha=low), atol=0.1)
+    # no rule beats the maximal margin (to its tolerance 1e-3): for P = 2 Hebb is optimal too
+    assert (km >= hebb - 1e-3 * np.abs(hebb)).all()
+    assert (km.sel(alpha=[0.2, 0.5, 1.2]) > hebb.sel(alpha=[0.2, 0.5, 1.2]) + 0.5).all()
+    assert (ds.converged_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
+    assert ds.converged_fraction.sel(rule="hebb").isnull().all()
+    assert (ds.neuron_stable_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
