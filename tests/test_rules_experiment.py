@@ -90,7 +90,7 @@ def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run
     ds.attrs.setdefault("recall_overlap", 0.95)
     assert rules_figure.pick_noise(ds, None) == pytest.approx(0.1)  # nearest 0.1, no average
     fig = rules_figure.figure(ds)
-    axes = np.array(fig.axes).reshape(3, ds.sizes["N"])
+    axes = np.array(fig.axes).reshape(4, ds.sizes["N"])
     assert "0.1" in axes[1, 0].get_ylabel()
     for col, N in enumerate(ds.N.values):
         ax = axes[0, col]
@@ -115,9 +115,7 @@ def test_margins_against_gardner_and_cover(small_run):
     ds = small_run
     P = ds.P.sel(N=60, alpha=0.5).item()
     assert float(ds.margin_theory.sel(N=60, alpha=0.5)) == pytest.approx(kappa_max(P / 59))
-    assert float(ds.separable_theory.sel(N=60, alpha=1.2)) == pytest.approx(
-        cover_separable(72, 59)
-    )
+    assert float(ds.separable_theory.sel(N=60, alpha=1.2)) == pytest.approx(cover_separable(72, 59))
     km = ds.margin.sel(rule="krauth_mezard").mean("trial")
     hebb = ds.margin.sel(rule="hebb").mean("trial")
     low = [0.05, 0.2, 0.5]
@@ -129,3 +127,10 @@ def test_margins_against_gardner_and_cover(small_run):
     assert (ds.converged_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
     assert ds.converged_fraction.sel(rule="hebb").isnull().all()
     assert (ds.neuron_stable_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
+
+
+def test_figure_of_a_run_without_margins_keeps_its_three_rows(small_run):
+    old = small_run.drop_vars(["margin", "margin_theory"])
+    old.attrs.setdefault("recall_overlap", 0.95)
+    fig = rules_figure.figure(old)
+    assert len(fig.axes) == 3 * old.sizes["N"]

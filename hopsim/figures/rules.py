@@ -13,7 +13,11 @@
     Krauth-Mezard alpha_c(kappa) only for a margin kappa > 0);
 (c) the basin size: the largest cue noise up to which every level is still recalled (mean
     overlap >= the run's ``recall_overlap``), median over the networks; a gap where the
-    median network does not even recall the stored pattern itself.
+    median network does not even recall the stored pattern itself;
+(d) when the run has it (``margin``): the mean over neurons of the margin
+    ``min_mu xi_i (h_i - theta_i) / ||J_i||``, mean over the networks, with Gardner's maximal
+    margin kappa_max(P / (N - 1)) as a grey curve (up to alpha = 2): the bound every rule
+    stays under, and that Krauth-Mezard's maximal stability reaches.
 
 Rules whose curves coincide (covariance is Hebb at bias 0) alternate solid and dashed,
 filled and hollow, so neither hides the other; rules sharing a theory load interleave the
@@ -105,14 +109,24 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     level = pick_noise(ds, noise)
     Ns = ds.N.values
     styles = rule_styles(ds.rule.values)
-    fig, axes = plt.subplots(
-        3, len(Ns), figsize=(4.4 * len(Ns), 10.2), sharex=True, sharey="row", squeeze=False
-    )
     stable = ds.stable_fraction.mean("trial")
     overlap = ds.overlap.sel(noise=level).mean("trial")
     basin = ds.basin_noise.median("trial")
+    panels = [stable, overlap, basin]
+    rows = ["fixed points", f"recall, cue noise {fmt(level)}", "basin size"]
+    if "margin" in ds:
+        panels.append(ds.margin.mean("trial"))
+        rows.append("margin")
+    n_rows = len(panels)
+    fig, axes = plt.subplots(
+        n_rows,
+        len(Ns),
+        figsize=(4.4 * len(Ns), 3.4 * n_rows),
+        sharex=True,
+        sharey="row",
+        squeeze=False,
+    )
     x = ds.alpha.values
-    rows = ("fixed points", f"recall, cue noise {fmt(level)}", "basin size")
     for col, N in enumerate(Ns):
         shared: tuple[dict, dict] = ({}, {})
         for r, rule in enumerate(ds.rule.values):
@@ -120,7 +134,7 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
             style = dict(color=c, marker=mk, ms=4, lw=1.5, label=str(rule).replace("_", " "))
             if r % 2:  # every other rule hollow and dashed: curves that coincide stay visible
                 style.update(ls=(0, (5, 2)), mfc="none", ms=6)
-            for row, data in enumerate((stable, overlap, basin)):
+            for row, data in enumerate(panels):
                 axes[row, col].plot(x, data.sel(rule=rule, N=N).values, gid=f"data:{rule}", **style)
             exact = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
             retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=N))
@@ -136,13 +150,16 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
                 axes[1, col].axvline(
                     retrieval, color=c, ls=(2 * share, (1.5, 2.5)), lw=1.4, gid="retrieval"
                 )
-        for row in range(3):
+        if "margin" in ds:
+            theory = ds.margin_theory.sel(N=N).values
+            axes[3, col].plot(x, theory, color="0.75", lw=7, zorder=0, gid="theory")
+        for row in range(n_rows):
             ax = axes[row, col]
-            ax.set_title(f"({'abc'[row]}{col + 1}) N = {int(N)}: {rows[row]}", loc="left")
+            ax.set_title(f"({'abcd'[row]}{col + 1}) N = {int(N)}: {rows[row]}", loc="left")
             ax.set_xscale("log")
             ax.grid(alpha=0.3, which="both")
-        axes[2, col].set_xlabel(axis_label(ds.alpha))
-        for row in range(2):
+        axes[-1, col].set_xlabel(axis_label(ds.alpha))
+        for row in range(n_rows - 1):
             axes[row, col].tick_params(labelbottom=True)
     axes[0, 0].set_ylabel("stored patterns that are\nfixed points (fraction)")
     axes[1, 0].set_ylabel(f"final overlap m, mean\n(cues with noise {fmt(level)})")
@@ -150,6 +167,9 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
         "largest cue noise recalled,\nmedian network "
         f"(mean m >= {float(ds.attrs['recall_overlap']):g})"
     )
+    if "margin" in ds:
+        axes[3, 0].set_ylabel("margin min_mu xi_i h_i / ||J_i||,\nmean over neurons")
+        axes[3, 0].axhline(0.0, color="0.3", lw=0.8)
     axes[0, 0].set_ylim(-0.03, 1.03)
     axes[1, 0].set_ylim(min(-0.05, float(overlap.min()) - 0.05), 1.03)
     top = np.nanmax([float(np.nanmax(ds.noise.values)), float(basin.max())])
@@ -163,6 +183,9 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
         "(a) theory: every pattern stable",
         f"(b) theory: retrieval load\n({_theory_note(ds)})",
     ]
+    if "margin" in ds:
+        handles.append(Line2D([], [], color="0.75", lw=7))
+        labels.append("(d) Gardner: maximal margin\nkappa_max(P/(N-1))")
     options = ds.attrs.get("learning_options")
     fig.suptitle(
         f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
@@ -172,7 +195,7 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
         + (f"\noptions: {options}" if options else ""),
         fontsize=11,
     )
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.tight_layout(rect=(0, 0.36 / n_rows, 1, 1))
     fig.legend(
         handles,
         labels,
