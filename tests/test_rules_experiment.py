@@ -79,7 +79,7 @@ def test_bad_values_get_one_line_errors():
     for bad in ("rules.cues=0", "rules.cues=1e12", "rules.recall_overlap=nan", "rules.names=[2]"):
         with pytest.raises(ConfigError, match=bad.split("=")[0]):
             rules.parameters(compose_config(*SMALL, bad))
-    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of minover
+    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of AdaTron
         rules.parameters(
             compose_config(*SMALL, "network.N=[2000]", "network.learning_options.budget=1e5")
         )

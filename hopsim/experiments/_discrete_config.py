@@ -228,8 +228,9 @@ def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:
     return patterns + learning + storage
 
 
-#: Most AdaTron updates x P one network's learning may take: about 3 hours on one core
-#: at the 2e9 per second measured (N = 800, alpha = 1.5) on the reference machine.
+#: Most AdaTron updates x P one network's learning may take: about 6 hours on one core at
+#: the 9e8 per second measured past capacity (benchmarks/rules_speed.py, N = 1000,
+#: alpha = 2.2, shared machine).
 MAX_LEARNING_OPS = 2e13
 
 
