@@ -216,7 +216,7 @@ def test_couplings_are_real_asymmetric_unit_rows_without_compact_storage():
     np.testing.assert_allclose(np.linalg.norm(W, axis=1), 1.0, rtol=1e-12)
     assert not c.integer and not np.allclose(W, W.T) and np.abs(np.diag(W)).max() < 1e-12
     assert get_rule("krauth_mezard").modes() == ("dense", "lowrank")
-    with pytest.raises(ValueError, match="network.mode='compact'"):
+    with pytest.raises(ValueError, match="mode='compact' is not allowed"):
         Network.learned(X, "krauth_mezard", mode="compact")
 
 

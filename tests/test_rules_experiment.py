@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from conftest import compose_config
 
 from hopsim.config import ConfigError
@@ -134,3 +135,35 @@ def test_figure_of_a_run_without_margins_keeps_its_three_rows(small_run):
     old.attrs.setdefault("recall_overlap", 0.95)
     fig = rules_figure.figure(old)
     assert len(fig.axes) == 3 * old.sizes["N"]
+
+
+def test_budget_sweep_draws_storage_per_budget_against_cover():
+    from hopsim import figures
+
+    runs = []
+    for budget in (5, 200):
+        cfg = compose_config(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[40]",
+            "patterns.alpha=[0.5,1.5,1.9,2.2]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=2",
+            f"network.learning_options.budget={budget}",
+        )
+        runs.append(rules.run(rules.parameters(cfg), SeedTree(0)).expand_dims(budget=[budget]))
+    ds = xr.concat(runs, "budget")
+    ds.attrs.update(runs[0].attrs, sweep_dims="budget", experiment="rules")
+    figs = figures.figures(ds)
+    assert set(figs) == {"rules", "rules_budget"}
+    (ax,) = figs["rules_budget"].axes
+    lines = {ln.get_gid(): ln.get_ydata() for ln in ax.get_lines()}
+    km = ds.neuron_stable_fraction.sel(rule="krauth_mezard", N=40).mean("trial")
+    for budget in (5, 200):
+        np.testing.assert_allclose(lines[f"budget:{budget}"], km.sel(budget=budget).values)
+    cover = ds.separable_theory.sel(N=40).isel(budget=0).values
+    np.testing.assert_allclose(lines["theory"], cover)
+    assert "budget 200 sweeps" in figs["rules"]._suptitle.get_text()  # the largest, said so
+    # more sweeps store more, and never more than Cover allows
+    assert float(km.sel(budget=200).sum()) >= float(km.sel(budget=5).sum())

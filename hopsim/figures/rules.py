@@ -33,11 +33,11 @@ from matplotlib.lines import Line2D
 
 from hopsim.figures._common import LINE_COLORS, FigureError, axis_label, fmt
 
-STEMS = ("rules",)
+STEMS = ("rules", "rules_budget")
 #: dimensions this figure draws itself; any other swept one needs --fix
-OWN_DIMS = ("rule", "N", "alpha", "noise")
-#: own dimensions --fix may choose: the cue noise of row (b)
-FIX_DIMS = ("noise",)
+OWN_DIMS = ("rule", "N", "alpha", "noise", "budget")
+#: own dimensions --fix may choose: the cue noise of row (b), the learning budget
+FIX_DIMS = ("noise", "budget")
 
 #: one Okabe-Ito colour and marker per rule of the registry; other rules take the rest.
 #: Krauth-Mezard is black, not orange: orange beside Storkey's vermillion was hard to tell
@@ -106,6 +106,7 @@ def _theory_note(ds: xr.Dataset) -> str:
 
 def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     """Draw the three rows (module docstring); ``noise`` picks the cue noise of row (b)."""
+    ds, budget_text = largest_budget(ds)
     level = pick_noise(ds, noise)
     Ns = ds.N.values
     styles = rule_styles(ds.rule.values)
@@ -121,7 +122,7 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     fig, axes = plt.subplots(
         n_rows,
         len(Ns),
-        figsize=(4.4 * len(Ns), 3.4 * n_rows),
+        figsize=(max(4.4 * len(Ns), 11.0), 3.4 * n_rows),  # one column: room for the titles
         sharex=True,
         sharey="row",
         squeeze=False,
@@ -190,9 +191,10 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     fig.suptitle(
         f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
         f"{ds.attrs['cues_per_network']} cues per network, {ds['update'].item()} updates, "
-        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point in (c) where "
-        "the median network does not recall even the stored pattern"
-        + (f"\noptions: {options}" if options else ""),
+        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point "
+        "in (c) where the median network does not recall even the stored pattern"
+        + (f"\noptions: {options}" if options else "")
+        + budget_text,
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.36 / n_rows, 1, 1))
@@ -209,4 +211,68 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
 
 
 def figures(ds: xr.Dataset, noise: float | None = None, **_) -> dict[str, plt.Figure]:
-    return {"rules": figure(ds, noise)}
+    """``rules``; with a sweep over ``network.learning_options.budget`` also
+    ``rules_budget`` (:func:`budget_figure`)."""
+    out = {"rules": figure(ds, noise)}
+    if "budget" in ds.dims:
+        out["rules_budget"] = budget_figure(ds)
+    return out
+
+
+def largest_budget(ds: xr.Dataset) -> tuple[xr.Dataset, str]:
+    """The run at its largest learning budget, and the words that say so (a budget sweep
+    is never averaged: the main figure draws its largest budget and its title says it)."""
+    if "budget" not in ds.dims:
+        return ds, ""
+    top = float(ds.budget.max())
+    return ds.sel(budget=top), f"\nKrauth-Mezard budget {fmt(top)} sweeps (the sweep's largest)"
+
+
+def budget_figure(ds: xr.Dataset) -> plt.Figure:
+    """Krauth-Mezard storage against the learning budget, one column per N.
+
+    The fraction of neurons with every stored bit stable (mean over the networks), one line
+    per budget, against the load, with Cover's exact probability that a neuron's P bits are
+    separable at all (``separable_theory``, grey band): no learner can lie above it, and a
+    learner of maximal stability approaches it as its budget grows.
+    """
+    if "krauth_mezard" not in ds.rule.values or "neuron_stable_fraction" not in ds:
+        raise FigureError("rules_budget figure: the run has no krauth_mezard storage data")
+    km = ds.sel(rule="krauth_mezard").sortby("budget")
+    Ns, x = ds.N.values, ds.alpha.values
+    size = (max(4.6 * len(Ns), 9.0), 4.6)
+    fig, axes = plt.subplots(1, len(Ns), figsize=size, sharey=True, squeeze=False)
+    shades = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, km.sizes["budget"]))
+    for col, N in enumerate(Ns):
+        ax = axes[0, col]
+        cover = km.separable_theory.sel(N=N)
+        cover = cover.isel(budget=0) if "budget" in cover.dims else cover
+        ax.plot(x, cover.values, color="0.75", lw=7, zorder=0, gid="theory", label="Cover")
+        for k, b in enumerate(km.budget.values):
+            frac = km.neuron_stable_fraction.sel(N=N, budget=b).mean("trial").values
+            label = f"budget {fmt(float(b))} sweeps"
+            style = dict(color=shades[k], marker="os^Dv"[k % 5], ms=5, lw=1.5, label=label)
+            ax.plot(x, frac, gid=f"budget:{fmt(float(b))}", **style)
+        ax.set_title(f"(a{col + 1}) N = {int(N)}: neurons storing every bit", loc="left")
+        ax.set_xlabel(axis_label(ds.alpha))
+        ax.set_ylim(-0.03, 1.03)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("neurons with every stored bit stable\n(fraction, mean over networks)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    labels[0] = "Cover: P(bits separable), finite N"
+    fig.suptitle(
+        f"Krauth-Mezard storage against the learning budget ({ds.sizes['trial']} pattern sets "
+        "per point)",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0.2 if len(Ns) == 1 else 0.12, 1, 1))
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=min(2 if len(Ns) == 1 else 4, len(labels)),
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        fontsize=9,
+    )
+    return fig

@@ -1,5 +1,5 @@
-"""The drafted Krauth-Mezard claim (hopsim/gallery/_km_claim_draft.py): each verdict follows
-its evidence, on datasets built to hold, to fail and to lack a part."""
+"""The Krauth-Mezard claim (hopsim/gallery/claims/rules.py): each verdict follows its
+evidence, on datasets built to hold, to fail and to lack a part."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hopsim.gallery import _km_claim_draft as draft
-from hopsim.gallery.claims import CAVEAT, FAILS, HOLDS, UNCHECKED
+from hopsim.gallery.claims import CAVEAT, FAILS, HOLDS, NOT_TESTED, UNCHECKED
+from hopsim.gallery.claims import rules as draft
 from hopsim.theory.gardner import cover_separable, kappa_max
 
 ALPHAS = np.array([0.5, 1.0, 1.6, 1.8, 1.9, 2.0, 2.2])
@@ -59,7 +59,7 @@ def test_margins_at_gardner_hold_and_off_by_more_than_the_finite_size_error_fail
     assert draft.margin_check(_rules())[0] == HOLDS
     assert draft.margin_check(_rules(margin_shift=0.02))[0] == HOLDS  # 2/N: finite size
     assert draft.margin_check(_rules(margin_shift=-0.2))[0] == FAILS  # the old perceptron
-    assert draft.margin_check(_rules(converged=0.5))[0] == UNCHECKED  # nothing certified
+    assert draft.margin_check(_rules(converged=0.5))[0] == NOT_TESTED  # nothing certified
 
 
 def test_storage_verdicts_follow_the_budget_sweep():
@@ -73,24 +73,26 @@ def test_storage_verdicts_follow_the_budget_sweep():
     assert draft.storage_check(shrinks)[0] == FAILS
     beats = _rules(budgets=budgets, stable=[np.ones(ALPHAS.size)] * 3)  # all stable at 2.2
     assert draft.storage_check(beats)[0] == FAILS
-    assert draft.storage_check(None)[0] == UNCHECKED
-    assert draft.storage_check(_rules())[0] == UNCHECKED  # one budget
+    assert draft.storage_check(_rules())[0] == NOT_TESTED  # one budget
 
 
 def test_the_claim_combines_both_parts():
     budget_run = _rules(budgets=[10, 1000], stable=_storage([0.5, 0.0]))
-    assert draft.krauth_mezard_check({"rules": _rules(), "rules_budget": budget_run}).verdict == (
-        HOLDS
+    good = draft.krauth_mezard_check({"rules": _rules(), "rules_budget": budget_run})
+    assert good.verdict == HOLDS
+    one_budget = draft.krauth_mezard_check({"rules": _rules(), "rules_budget": _rules()})
+    assert one_budget.verdict == NOT_TESTED and "one budget" in one_budget.note
+    wrong = draft.krauth_mezard_check(
+        {"rules": _rules(margin_shift=-0.2), "rules_budget": budget_run}
     )
-    alone = draft.krauth_mezard_check({"rules": _rules()})
-    assert alone.verdict == CAVEAT and "no budget sweep" in alone.note
-    wrong = draft.krauth_mezard_check({"rules": _rules(margin_shift=-0.2)})
     assert wrong.verdict == FAILS
     no_km = _rules().assign_coords(rule=["hebb"])
-    assert draft.krauth_mezard_check({"rules": no_km}).verdict == UNCHECKED
+    assert draft.krauth_mezard_check({"rules": no_km, "rules_budget": budget_run}).verdict == (
+        UNCHECKED
+    )
 
 
 def test_a_grid_that_misses_covers_half_load_cannot_decide():
     low = _rules(budgets=[10, 1000], stable=_storage([0.5, 0.0])).sel(alpha=ALPHAS[:4])
     verdict, _, note = draft.storage_check(low)
-    assert verdict == UNCHECKED and "off the load grid" in note
+    assert verdict == NOT_TESTED and "off the load grid" in note
