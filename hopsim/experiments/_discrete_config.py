@@ -271,10 +271,11 @@ def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:
     mode = spec.resolved_mode(N, P)
     N_f, P_f = float(N), float(P)
     patterns = N_f * P_f  # int8
-    # Krauth-Mezard: measured peak (tracemalloc) 40-44 N P + ~0.6 P^2 bytes at N = 200-800,
-    # alpha = 0.5-1.5 (embedding strengths, fields, G = xi xi^T, the factors)
-    factors = {"hebb": 0.0, "krauth_mezard": 48.0 * N_f * P_f + 8.0 * P_f * P_f}
-    learning = factors.get(rule.name, 3 * 8.0 * 2 * N_f * P_f + 8.0 * P_f * P_f)
+    if rule.learning_bytes is not None:  # the rule's own measured estimate
+        learning = rule.learning_bytes(N, P, **spec.options)
+    else:
+        factors = {"hebb": 0.0}
+        learning = factors.get(rule.name, 3 * 8.0 * 2 * N_f * P_f + 8.0 * P_f * P_f)
     if mode == "lowrank":
         storage = 8.0 * N_f * (2 * P_f) * (1 if rule.name == "hebb" else 2)
     elif mode == "compact":

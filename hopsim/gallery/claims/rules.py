@@ -92,12 +92,16 @@ _rule_claim(
 # diverges as alpha -> 2, so a finite budget stopping short of it does not contradict it.
 # Checked instead: (1) at every load of the ``rules`` run where each neuron's margin is
 # certified (``converged_fraction == 1``), the mean margin lies within the measured
-# finite-size error of Gardner's kappa_max(P / (N - 1)) (which reaches 0 at alpha = 2);
+# finite-size error (:data:`FINITE_SIZE`) of Gardner's kappa_max(P / (N - 1)), which reaches
+# 0 at alpha = 2;
 # (2) in ``rules_budget`` (a sweep over the budget), the load where half the neurons store
 # every bit, alpha_half, grows with the budget toward Cover's exact finite-N value
 # 2 (N - 1) / N, and never beats Cover (no learner can).
 
-#: Finite-size tolerance of the mean margin, in units of 1/N (measured gaps <= 1.94 / N).
+#: Finite-size tolerance of the mean margin: ``FINITE_SIZE max(kappa_max, 1) / N``. The
+#: measured mean margins lie above kappa_max(P / (N - 1)) by at most 1.5 max(kappa_max, 1) / N
+#: (N = 100-500, alpha = 0.02-1.2, 3-5 pattern sets: the default rules run and
+#: docs/learning_rules.md); the bound grows with the margin at small loads.
 FINITE_SIZE = 2.5
 
 
@@ -115,7 +119,7 @@ def margin_check(ds: xr.Dataset) -> tuple[str, str]:
             m = cell.margin.values
             se = float(m.std(ddof=1) / math.sqrt(m.size)) if m.size > 1 else 0.0
             gap = float(m.mean()) - theory
-            ok = abs(gap) <= FINITE_SIZE / float(N) + 3 * se
+            ok = abs(gap) <= FINITE_SIZE * max(theory, 1.0) / float(N) + 3 * se
             verdicts.append(HOLDS if ok else FAILS)
             cells.append(f"{alpha:g}: {m.mean():.3f} vs {theory:.3f}" + ("" if ok else " (off)"))
         if cells:
