@@ -1,7 +1,7 @@
 """Learning-rules figure: stability, retrieval and basins against load, every rule.
 
-``rules``: one column per N (``N = ...`` in each title), three rows against the load P/N
-(log axis), one colour and marker per rule:
+``rules``: one column per N (``N = ...`` in each title), three rows (four when the run has
+margins) against the load P/N (log axis), one colour and marker per rule:
 
 (a) the fraction of stored patterns that are fixed points, mean over the networks, with
     each rule's exact-storage load from theory as a dashed vertical line in its colour
@@ -105,15 +105,15 @@ def _theory_note(ds: xr.Dataset) -> str:
 
 
 def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
-    """Draw the three rows (module docstring); ``noise`` picks the cue noise of row (b)."""
+    """Draw the rows (module docstring); ``noise`` picks the cue noise of row (b)."""
     ds, budget_text = largest_budget(ds)
     level = pick_noise(ds, noise)
     Ns = ds.N.values
-    styles = rule_styles(ds.rule.values)
-    stable = ds.stable_fraction.mean("trial")
-    overlap = ds.overlap.sel(noise=level).mean("trial")
-    basin = ds.basin_noise.median("trial")
-    panels = [stable, overlap, basin]
+    panels = [
+        ds.stable_fraction.mean("trial"),
+        ds.overlap.sel(noise=level).mean("trial"),
+        ds.basin_noise.median("trial"),
+    ]
     rows = ["fixed points", f"recall, cue noise {fmt(level)}", "basin size"]
     if "margin" in ds:
         panels.append(ds.margin.mean("trial"))
@@ -127,33 +127,8 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
         sharey="row",
         squeeze=False,
     )
-    x = ds.alpha.values
     for col, N in enumerate(Ns):
-        shared: tuple[dict, dict] = ({}, {})
-        for r, rule in enumerate(ds.rule.values):
-            c, mk = styles[str(rule)]
-            style = dict(color=c, marker=mk, ms=4, lw=1.5, label=str(rule).replace("_", " "))
-            if r % 2:  # every other rule hollow and dashed: curves that coincide stay visible
-                style.update(ls=(0, (5, 2)), mfc="none", ms=6)
-            for row, data in enumerate(panels):
-                axes[row, col].plot(x, data.sel(rule=rule, N=N).values, gid=f"data:{rule}", **style)
-            exact = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
-            retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=N))
-            # rules that share a theory line draw it in interleaved dashes, so none hides
-            key = round(exact, 6)
-            share = shared[0].get(key, 0)
-            shared[0][key] = share + 1
-            axes[0, col].axvline(exact, color=c, ls=(4 * share, (4, 4)), lw=1.2, gid="exact")
-            if np.isfinite(retrieval):
-                key = round(retrieval, 6)
-                share = shared[1].get(key, 0)
-                shared[1][key] = share + 1
-                axes[1, col].axvline(
-                    retrieval, color=c, ls=(2 * share, (1.5, 2.5)), lw=1.4, gid="retrieval"
-                )
-        if "margin" in ds:
-            theory = ds.margin_theory.sel(N=N).values
-            axes[3, col].plot(x, theory, color="0.75", lw=7, zorder=0, gid="theory")
+        _draw_column(ds, axes[:, col], N, panels)
         for row in range(n_rows):
             ax = axes[row, col]
             ax.set_title(f"({'abcd'[row]}{col + 1}) N = {int(N)}: {rows[row]}", loc="left")
@@ -162,6 +137,63 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
         axes[-1, col].set_xlabel(axis_label(ds.alpha))
         for row in range(n_rows - 1):
             axes[row, col].tick_params(labelbottom=True)
+    _axis_labels(ds, axes, level, panels)
+    options = ds.attrs.get("learning_options")
+    fig.suptitle(
+        f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
+        f"{ds.attrs['cues_per_network']} cues per network, {ds['update'].item()} updates, "
+        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point "
+        "in (c) where the median network does not recall even the stored pattern"
+        + (f"\noptions: {options}" if options else "")
+        + budget_text,
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0.36 / n_rows, 1, 1))
+    handles, labels = _legend_entries(ds, axes)
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=3 if len(Ns) > 1 else 2,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        fontsize=9,
+    )
+    return fig
+
+
+def _draw_column(ds: xr.Dataset, axes, N, panels) -> None:
+    """One column (one N): every rule's data in every row, its theory lines, Gardner's band."""
+    styles = rule_styles(ds.rule.values)
+    x = ds.alpha.values
+    shared: tuple[dict, dict] = ({}, {})
+    for r, rule in enumerate(ds.rule.values):
+        c, mk = styles[str(rule)]
+        style = dict(color=c, marker=mk, ms=4, lw=1.5, label=str(rule).replace("_", " "))
+        if r % 2:  # every other rule hollow and dashed: curves that coincide stay visible
+            style.update(ls=(0, (5, 2)), mfc="none", ms=6)
+        for row, data in enumerate(panels):
+            axes[row].plot(x, data.sel(rule=rule, N=N).values, gid=f"data:{rule}", **style)
+        exact = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
+        retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=N))
+        # rules that share a theory line draw it in interleaved dashes, so none hides
+        key = round(exact, 6)
+        share = shared[0].get(key, 0)
+        shared[0][key] = share + 1
+        axes[0].axvline(exact, color=c, ls=(4 * share, (4, 4)), lw=1.2, gid="exact")
+        if np.isfinite(retrieval):
+            key = round(retrieval, 6)
+            share = shared[1].get(key, 0)
+            shared[1][key] = share + 1
+            axes[1].axvline(retrieval, color=c, ls=(2 * share, (1.5, 2.5)), lw=1.4, gid="retrieval")
+    if "margin" in ds:
+        theory = ds.margin_theory.sel(N=N).values
+        axes[3].plot(x, theory, color="0.75", lw=7, zorder=0, gid="theory")
+
+
+def _axis_labels(ds: xr.Dataset, axes, level: float, panels) -> None:
+    """Row labels and limits (shared across each row)."""
+    overlap, basin = panels[1], panels[2]
     axes[0, 0].set_ylabel("stored patterns that are\nfixed points (fraction)")
     axes[1, 0].set_ylabel(f"final overlap m, mean\n(cues with noise {fmt(level)})")
     axes[2, 0].set_ylabel(
@@ -175,6 +207,10 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     axes[1, 0].set_ylim(min(-0.05, float(overlap.min()) - 0.05), 1.03)
     top = np.nanmax([float(np.nanmax(ds.noise.values)), float(basin.max())])
     axes[2, 0].set_ylim(-0.01, top * 1.05 + 0.01)
+
+
+def _legend_entries(ds: xr.Dataset, axes):
+    """The rules' handles, then one per theory mark."""
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles += [
         Line2D([], [], color="0.3", ls="--", lw=1),
@@ -187,27 +223,7 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     if "margin" in ds:
         handles.append(Line2D([], [], color="0.75", lw=7))
         labels.append("(d) Gardner: maximal margin\nkappa_max(P/(N-1))")
-    options = ds.attrs.get("learning_options")
-    fig.suptitle(
-        f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
-        f"{ds.attrs['cues_per_network']} cues per network, {ds['update'].item()} updates, "
-        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point "
-        "in (c) where the median network does not recall even the stored pattern"
-        + (f"\noptions: {options}" if options else "")
-        + budget_text,
-        fontsize=11,
-    )
-    fig.tight_layout(rect=(0, 0.36 / n_rows, 1, 1))
-    fig.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncol=3 if len(Ns) > 1 else 2,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-        fontsize=9,
-    )
-    return fig
+    return handles, labels
 
 
 def figures(ds: xr.Dataset, noise: float | None = None, **_) -> dict[str, plt.Figure]:
