@@ -1,11 +1,26 @@
 """hopsim: simulate and study Hopfield networks.
 
-Discrete Hopfield networks (Hebbian memory, thresholds, energy, synchronous and
-asynchronous updates), their Ising twin at temperature T, and the continuous
-single-neuron and network dynamics, driven from the ``hopsim`` Hydra command and
-written as xarray Datasets.
+Discrete Hopfield networks (learning rules, thresholds, energy, synchronous and
+asynchronous updates, capacity), dense associative memories and the modern Hopfield
+network, their Ising twin at temperature T, and the continuous single-neuron and network
+dynamics; from the ``hopsim`` Hydra command or from Python, written as xarray Datasets.
+
+Store and recall in two calls::
+
+    import hopsim
+    xi = hopsim.random_patterns(10, 200, seed=0)
+    net = hopsim.store(xi, rule="storkey")
+    ds = net.recall(hopsim.corrupt(xi, "flip", 0.1, seed=1), seed=2)
+
+Run any experiment as the command does: ``hopsim.run("capacity", {"network.N": 400})``.
+Open a result: ``hopsim.open_result("runs/recall/...")``. Theory curves:
+:mod:`hopsim.theory`. Reference: ``docs/api.md``.
+
+The public names below are imported on first use, so ``import hopsim`` stays light (no
+xarray, matplotlib, Hydra or torch until a function needs them).
 """
 
+import importlib
 import os
 
 # OpenBLAS threads busy-wait ~0.1 s after each call by default; that time is stolen from the
@@ -20,9 +35,46 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # parallel loop. Read when numba first runs a parallel loop; a value set by the user wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-# hopsim.figures registers the ``ds.hopsim`` dataset accessor (matplotlib loads on drawing)
-import hopsim.figures  # noqa: E402,F401
-from hopsim.io import hopsim_version  # noqa: E402
+from hopsim._accessor import register_when_imported  # noqa: E402 - after the env defaults
 
-__version__ = hopsim_version()
-__all__ = ["__version__"]
+register_when_imported()  # ds.hopsim, as soon as xarray is imported
+
+#: public name -> the module that defines it (imported on first use)
+_EXPORTS = {
+    "store": "hopsim.api",
+    "run": "hopsim.api",
+    "random_patterns": "hopsim.api",
+    "corrupt": "hopsim.api",
+    "overlap": "hopsim.patterns",
+    "open_result": ("hopsim.io", "load_dataset"),
+    "Network": "hopsim.network",
+    "DenseNetwork": "hopsim.dense",
+    "ParameterError": "hopsim.errors",
+    "rule_names": "hopsim.learning",
+    "experiments_available": ("hopsim.experiments", "available"),
+}
+_SUBMODULES = ("theory", "learning", "figures", "analysis", "dynamics", "retrieval")
+
+__all__ = sorted(["__version__", *_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        from hopsim.io import hopsim_version
+
+        value = hopsim_version()
+    elif name in _EXPORTS:
+        module, attr = (
+            _EXPORTS[name] if isinstance(_EXPORTS[name], tuple) else (_EXPORTS[name], name)
+        )
+        value = getattr(importlib.import_module(module), attr)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"hopsim.{name}")
+    else:
+        raise AttributeError(f"module 'hopsim' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

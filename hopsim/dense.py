@@ -62,6 +62,7 @@ import numpy as np
 
 from hopsim.errors import ParameterError, check_choice
 from hopsim.network import TIE_RULES, threshold_rule
+from hopsim.retrieval import Recalls
 
 ENERGIES = ("quadratic", "polynomial", "exponential")
 #: Kernel codes of the interaction functions (``Energy.code``).
@@ -248,10 +249,11 @@ def make_energy(kind: str, **options) -> Energy:
 
 
 @dataclass(frozen=True)
-class DenseNetwork:
+class DenseNetwork(Recalls):
     """A binary dense associative memory: stored patterns, an energy, thresholds, tie rule.
 
-    Build with :meth:`build`. Run with :func:`hopsim.dynamics.dense.run`.
+    Build with :func:`hopsim.store` (``energy=...``) or :meth:`build`; run it from cues with
+    :meth:`recall` (or :func:`hopsim.dynamics.dense.run`).
     """
 
     patterns: np.ndarray  # (P, N) int8

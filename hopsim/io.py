@@ -26,8 +26,8 @@ UNWRITABLE_DIR = ".unwritable"
 ENGINE = "h5netcdf"
 
 
-class DatasetError(RuntimeError):
-    """A result file that is missing, unreadable or not a hopsim dataset."""
+class DatasetError(ValueError):
+    """A result file that is missing, unreadable or not a hopsim dataset (one line)."""
 
 
 def hopsim_version() -> str:

@@ -30,6 +30,7 @@ import numpy as np
 from hopsim.errors import ParameterError, check_choice
 from hopsim.learning import Couplings, LowRank, Rule, get_rule, learn
 from hopsim.resources import available_memory
+from hopsim.retrieval import Recalls
 
 MODES = ("auto", "dense", "compact", "lowrank")
 _BLOCK_ROWS = 2048
@@ -37,10 +38,11 @@ TIE_RULES = ("plus", "keep")
 
 
 @dataclass(frozen=True)
-class Network:
+class Network(Recalls):
     """Couplings and thresholds of a discrete Hopfield network.
 
-    Use :meth:`learned`, :meth:`hebbian` or :meth:`from_couplings` to build one.
+    Use :func:`hopsim.store` (or :meth:`learned`, :meth:`hebbian`, :meth:`from_couplings`)
+    to build one, and :meth:`recall` to run it from cues.
 
     Attributes
     ----------

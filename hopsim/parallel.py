@@ -17,8 +17,10 @@ BLAS, where ``parallel_jobs`` comes from the Hydra launcher in use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 
 from omegaconf import DictConfig
 
@@ -105,6 +107,21 @@ def configure_threads(threads: int) -> int:
     threadpool_limits(limits=threads)
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return threads
+
+
+@contextlib.contextmanager
+def thread_limit(threads: int) -> Iterator[int]:
+    """:func:`configure_threads` for the duration of a block, then the previous pools."""
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    before = numba.get_num_threads()
+    with threadpool_limits(limits=threads):
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            yield threads
+        finally:
+            numba.set_num_threads(before)
 
 
 def threads_for_job(cfg_threads: int | str, launcher: DictConfig | None) -> int:

@@ -14,6 +14,34 @@ from hopsim.errors import ParameterError
 CORRUPTIONS = ("flip", "occlude", "invert", "invert_part")
 
 
+def as_states(values, name: str = "states", N: int | None = None) -> np.ndarray:
+    """``values`` as a C-contiguous (B, N) int8 array of +1/-1, or :class:`ParameterError`.
+
+    Parameters
+    ----------
+    values : array_like
+        (B, N) or (N,) numbers that are all +1 or -1 (ints, floats or a bool-free array).
+    name : str
+        The parameter named in the error (``"patterns"``, ``"cues"``).
+    N : int, optional
+        The number of units each state must have.
+    """
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):
+        raise ParameterError(name, values, "an array of +1/-1 values") from None
+    if array.ndim == 1:
+        array = array[None, :]
+    shape = f"an array of shape {array.shape}"
+    if array.ndim != 2 or array.shape[1] == 0 or array.shape[0] == 0:
+        raise ParameterError(name, shape, "a non-empty (B, N) or (N,) array of +1/-1")
+    if N is not None and array.shape[1] != N:
+        raise ParameterError(name, shape, f"states of N={N} units")
+    if array.dtype.kind not in "iuf" or not np.all((array == 1) | (array == -1)):
+        raise ParameterError(name, f"{shape} of {array.dtype}", "values that are all +1 or -1")
+    return np.ascontiguousarray(array, dtype=np.int8)
+
+
 def random_patterns(rng: np.random.Generator, P: int, N: int, bias: float = 0.0) -> np.ndarray:
     """``P`` random patterns of ``N`` units with ``P(+1) = (1 + bias) / 2``.
 

@@ -31,6 +31,7 @@ from hopsim.experiments._discrete_config import (
 from hopsim.io import flag_attrs
 from hopsim.patterns import CORRUPTIONS, corrupt
 from hopsim.resources import check_memory
+from hopsim.retrieval import learning_attrs
 from hopsim.rng import SeedTree
 
 # ----------------------------------------------------------------------------- config
@@ -204,16 +205,6 @@ def _dataset(out, params: RecallParams, net) -> xr.Dataset:
         ds["threshold"] = ("unit", np.asarray(spec.theta))
         ds["threshold"].attrs.update(long_name="threshold per neuron", units="1")
     return ds
-
-
-def learning_attrs(net) -> dict:
-    """Dataset attrs that record the learning rule, its options and its diagnostics."""
-    c = getattr(net, "couplings", None)
-    if c is None:
-        return {}
-    attrs = {"learning_rule": c.rule, "couplings_symmetric": int(c.symmetric)}
-    attrs.update({f"learning_{k}": v for k, v in c.info.items()})
-    return attrs
 
 
 # ----------------------------------------------------------------------------- summary

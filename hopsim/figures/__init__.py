@@ -9,7 +9,8 @@ figure; a ``kind=`` option picks the others) and ``figures(ds, **options) -> {st
     fig = ds.hopsim.plot()            # the figure that fits ds.attrs["experiment"]
     figs = ds.hopsim.figures()        # all of them, {stem: Figure}
 
-Modules are imported on first use, so ``import hopsim`` does not load matplotlib.
+Modules are imported on first use, so ``import hopsim`` does not load matplotlib; the
+accessor itself lives in :mod:`hopsim._accessor` and imports this package when used.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from hopsim._accessor import HopsimAccessor, register
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
 #: experiment attr -> module of hopsim.figures
@@ -141,35 +143,7 @@ def save(
     return paths
 
 
-@xr.register_dataset_accessor("hopsim")
-class HopsimAccessor:
-    """``ds.hopsim.plot()``, ``ds.hopsim.figures()``, ``ds.hopsim.save(DIR)``."""
-
-    def __init__(self, ds: xr.Dataset):
-        self._ds = ds
-
-    @property
-    def experiment(self) -> str:
-        return experiment_of(self._ds)
-
-    @property
-    def summary(self) -> str | None:
-        """The paragraph the run printed (attr ``summary``), if it has one."""
-        return self._ds.attrs.get("summary")
-
-    def plot(self, **options):
-        """The main figure of this dataset's experiment."""
-        return figure(self._ds, **options)
-
-    def figures(self, **options) -> dict:
-        """Every figure of this dataset, keyed by file stem."""
-        return figures(self._ds, **options)
-
-    def save(self, out_dir, formats=("png", "pdf"), dpi: int = 150, **options) -> list[Path]:
-        """Draw every figure and write it into ``out_dir``; return the paths."""
-        return save(
-            figures(self._ds, **options), out_dir, formats, dpi, tables(self._ds, **options)
-        )
+register()  # importing the figure code registers ds.hopsim too
 
 
 __all__ = [
