@@ -30,7 +30,6 @@ at least half the networks, next to the theory (``alpha_exact_theory``,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -280,21 +279,9 @@ def exact_capacity(stable: np.ndarray, alphas: np.ndarray) -> np.ndarray:
 
 
 def theory(name: str, N: int, options: dict) -> tuple[float, float]:
-    """(exact-storage load, retrieval load) the literature predicts for a rule at N."""
-    from hopsim.learning.hebbian import exact_storage_capacity
-    from hopsim.learning.storkey import storkey_capacity
-    from hopsim.theory.gardner import alpha_c
-
-    if name == "hebb" or name == "covariance":
-        return exact_storage_capacity(N) / N, 0.138
-    if name == "storkey":
-        return storkey_capacity(N) / N, math.nan
-    if name == "pseudo_inverse":
-        return 1.0, 1.0
-    if name == "krauth_mezard":  # stable up to alpha_c(0) = 2; margin kappa up to alpha_c(kappa)
-        kappa = options.get("kappa")  # None (maximal stability): no single margin to predict
-        return alpha_c(0.0), alpha_c(kappa) if kappa is not None and kappa > 0 else math.nan
-    return get_rule(name).capacity(N) / N, math.nan
+    """(exact-storage load, retrieval load) the literature predicts for a rule at N: the
+    rule's own :meth:`~hopsim.learning.Rule.loads`."""
+    return get_rule(name).loads(N, options)
 
 
 def _attrs(recall_overlap: float) -> dict[str, tuple[str, str]]:

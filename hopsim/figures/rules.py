@@ -39,39 +39,27 @@ OWN_DIMS = ("rule", "N", "alpha", "noise", "budget")
 #: own dimensions --fix may choose: the cue noise of row (b), the learning budget
 FIX_DIMS = ("noise", "budget")
 
-#: one Okabe-Ito colour and marker per rule of the registry; other rules take the rest.
-#: Krauth-Mezard is black, not orange: orange beside Storkey's vermillion was hard to tell
-#: apart, and both cross the same loads
-PALETTE = {
-    "hebb": LINE_COLORS[0],
-    "storkey": LINE_COLORS[1],
-    "pseudo_inverse": LINE_COLORS[2],
-    "covariance": LINE_COLORS[3],
-    "krauth_mezard": LINE_COLORS[6],
-}
+#: colours and markers for rules that do not declare their own (Rule.color, Rule.marker)
 EXTRA = (LINE_COLORS[5], LINE_COLORS[4])
-MARKERS = {
-    "hebb": "o",
-    "storkey": "s",
-    "pseudo_inverse": "^",
-    "covariance": "v",
-    "krauth_mezard": "D",
-}
 EXTRA_MARKERS = ("P", "X", "*")
 
 
 def rule_styles(rules) -> dict[str, tuple[str, str]]:
-    """(colour, marker) of every rule; a :class:`FigureError` past the palette's colours."""
+    """(colour, marker) of every rule: its own (``Rule.color``, ``Rule.marker``), else the next
+    spare one; a :class:`FigureError` past the spare colours."""
+    from hopsim.learning import get_rule, rule_names
+
     out, spare = {}, 0
     for rule in rules:
         rule = str(rule)
-        if rule in PALETTE:
-            out[rule] = (PALETTE[rule], MARKERS[rule])
+        facts = get_rule(rule) if rule in rule_names() else None
+        if facts is not None and facts.color is not None:
+            out[rule] = (facts.color, facts.marker or "o")
             continue
         if spare >= len(EXTRA):
             raise FigureError(
-                f"rules figure: {len(list(rules))} rules, but only {len(PALETTE) + len(EXTRA)} "
-                "colours can be told apart; run fewer rules.names"
+                f"rules figure: {len(list(rules))} rules, but only {len(EXTRA)} spare colours "
+                "can be told apart beside the rules' own; run fewer rules.names"
             )
         out[rule] = (EXTRA[spare], EXTRA_MARKERS[spare])
         spare += 1

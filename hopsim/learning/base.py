@@ -205,6 +205,10 @@ class Rule:
     color, marker : str, optional
         The rule's colour and matplotlib marker in every figure (None: the next free
         Okabe-Ito colour and marker).
+    theory_loads : callable, optional
+        ``theory_loads(N, options) -> (exact, retrieval)``: the loads P / N the literature
+        predicts for storage with every bit stable and for retrieval with a few errors
+        (NaN: no prediction). None: ``(capacity(N) / N, NaN)``.
     """
 
     name: str
@@ -220,6 +224,13 @@ class Rule:
     max_abs: Callable[[int, int], float] | None = None
     color: str | None = None
     marker: str | None = None
+    theory_loads: Callable[[int, Mapping[str, Any]], tuple[float, float]] | None = None
+
+    def loads(self, N: int, options: Mapping[str, Any] | None = None) -> tuple[float, float]:
+        """(exact-storage load, retrieval load) predicted at N (see ``theory_loads``)."""
+        if self.theory_loads is not None:
+            return self.theory_loads(N, dict(options or {}))
+        return self.capacity(N) / N, float("nan")
 
     def modes(self) -> tuple[str, ...]:
         """Storage modes this rule allows (``auto`` chooses among them)."""

@@ -74,6 +74,11 @@ HEBB = register(
         lowrank=True,
         capacity=lambda N: 0.138 * N,
         capacity_text="0.138 N with errors (AGS 1987); N / (2 ln N) without (McEliece 1987)",
+        learning_bytes=lambda N, P: 8.0 * N,  # the factors are the patterns: only the diagonal
+        max_abs=lambda N, P: float(P),
+        color="#0072B2",
+        marker="o",
+        theory_loads=lambda N, options: (exact_storage_capacity(N) / N, 0.138),
         summary="Hebb (1949), Hopfield (1982): W = xi^T xi / N, zero diagonal",
     )
 )

@@ -205,6 +205,12 @@ def learning_bytes(N: int, P: int, **_) -> float:
     return 48.0 * float(N) * float(P) + 8.0 * float(P) * float(P)
 
 
+def _theory_loads(N: int, options) -> tuple[float, float]:
+    """Stable up to alpha_c(0) = 2 (Gardner); margin kappa up to alpha_c(kappa)."""
+    kappa = options.get("kappa")  # None (maximal stability): no single margin to predict
+    return alpha_c(0.0), alpha_c(kappa) if kappa is not None and kappa > 0 else float("nan")
+
+
 KRAUTH_MEZARD = register(
     Rule(
         name="krauth_mezard",
@@ -231,5 +237,9 @@ KRAUTH_MEZARD = register(
         capacity_text="alpha_c(kappa) (Gardner 1988): 2 at kappa = 0; margin kappa_max(alpha)",
         summary="Krauth-Mezard: perceptron of maximal stability by AdaTron (asymmetric)",
         learning_bytes=learning_bytes,
+        theory_loads=_theory_loads,
+        # black, not orange: orange beside Storkey's vermillion was hard to tell apart
+        color="#000000",
+        marker="D",
     )
 )

@@ -77,6 +77,9 @@ PSEUDO_INVERSE = register(
         lowrank=True,
         capacity=lambda N: float(N),
         capacity_text="every linearly independent pattern stable up to P = N (Personnaz 1985)",
+        theory_loads=lambda N, options: (1.0, 1.0),
+        color="#009E73",
+        marker="^",
         summary="pseudo-inverse / projection rule: W = xi^T C^-1 xi / N",
     )
 )

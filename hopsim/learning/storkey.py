@@ -104,6 +104,9 @@ STORKEY = register(
         lowrank=True,
         capacity=storkey_capacity,
         capacity_text="N / sqrt(2 ln N) patterns with every bit stable (Storkey 1997)",
+        theory_loads=lambda N, options: (storkey_capacity(N) / N, float("nan")),
+        color="#D55E00",
+        marker="s",
         summary="Storkey (1997): incremental, local, symmetric, real couplings",
     )
 )
