@@ -20,6 +20,13 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # parallel loop. Read when numba first runs a parallel loop; a value set by the user wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# The commands (hopsim, hopsim-plot, hopsim-gallery): Ctrl-C while the modules below load
+# (a second or more) is one line and exit 130, not an import's traceback (a Python session
+# importing hopsim keeps its own Ctrl-C)
+from hopsim.console import guard_start  # noqa: E402
+
+guard_start()
+
 # hopsim.figures registers the ``ds.hopsim`` dataset accessor (matplotlib loads on drawing)
 import hopsim.figures  # noqa: E402,F401
 from hopsim.io import hopsim_version  # noqa: E402

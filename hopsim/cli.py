@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import logging
 import math
 import os
 import random
@@ -27,7 +26,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from hopsim import callbacks, experiments
+from hopsim import callbacks, console, experiments
 from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int, to_yaml
 from hopsim.io import (
     ERROR_NAME,
@@ -125,6 +124,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher
     configure_threads(threads_for_config(cfg, launcher))
+    console.use_thread_lock_for_bars()
     started = time.perf_counter()
     params = experiments.prepare(module, cfg)
     ds = module.run(params, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
@@ -700,22 +700,40 @@ def _fail(message: str) -> None:
 def main() -> None:
     """Entry point of the ``hopsim`` console script and ``python -m hopsim``."""
     argv = sys.argv[1:]
-    try:
-        if not _NO_PREFLIGHT.intersection(argv) and not any(a.startswith("--cfg") for a in argv):
-            preflight(argv)
-            GlobalHydra.instance().clear()
-        os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-        _hydra_app()
-    except KeyboardInterrupt:
-        print(callbacks.interrupted_message(), file=sys.stderr)
-        # Exit at once: a second KeyboardInterrupt raised while the interpreter shuts down
-        # (numba and BLAS threads, finalizers) would end the process by SIGINT instead.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+    with console.interruptible():
+        try:
+            with console.quiet_broken_pipe():
+                if not _NO_PREFLIGHT.intersection(argv) and not any(
+                    a.startswith("--cfg") for a in argv
+                ):
+                    preflight(argv)
+                    GlobalHydra.instance().clear()
+                os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+                _hydra_app()
+            if console.interrupted():  # a Ctrl-C whose KeyboardInterrupt was lost on the way
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            _interrupted()
     if callbacks.STATE["failed"]:  # a callback's failure that Hydra only warned about
         raise SystemExit(1)
+
+
+def _interrupted() -> None:
+    """After Ctrl-C: stop the workers, then say what was kept (one line) and exit 130.
+
+    The count is taken once no worker can write any more, so the line stays true; the
+    temporaries of writes the killed workers left are removed (the kept files are whole).
+    Exits at once: interpreter shutdown (numba and BLAS threads, a process pool's
+    finalizers) must not run after the line.
+    """
+    console.stopping()
+    console.stop_workers()
+    if callbacks.STATE["mode"] == "multirun" and callbacks.STATE["dir"]:
+        for folder in Path(callbacks.STATE["dir"]).glob("*/"):
+            for name in (RESULT_NAME, SUMMARY_NAME):
+                clean_stale_temporaries(folder, name)
+    print(callbacks.interrupted_message(), file=sys.stderr)
+    console.exit_now(console.EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

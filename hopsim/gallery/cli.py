@@ -49,6 +49,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the gallery; return the exit status (see the module docstring).
+
+    Ctrl-C stops the entry's ``hopsim`` run, prints one line and ends with status 130 (at
+    once for the command itself, ``argv=None``; returned to a Python caller). The pages
+    are written only at the end, so an interrupted gallery leaves the earlier pages.
+    """
+    from hopsim import console
+
+    with console.interruptible():
+        progress = {"done": 0, "total": None, "out": None, "pending": False}
+        try:
+            with console.quiet_broken_pipe():
+                status = _gallery(argv, progress)
+            if not console.interrupted():  # else a Ctrl-C whose KeyboardInterrupt was lost
+                return status
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            console.stopping()
+            pending = "\n" if progress["pending"] else ""  # end the entry's open line
+            print(pending + _interrupted_line(progress), file=sys.stderr)
+            if argv is None:
+                console.exit_now(console.EXIT_INTERRUPTED)
+            return console.EXIT_INTERRUPTED
+
+
+def _interrupted_line(progress: dict) -> str:
+    if progress["total"] is None:
+        return "hopsim-gallery: interrupted before any run started; nothing was written"
+    return (
+        f"hopsim-gallery: interrupted after {progress['done']} of {progress['total']} "
+        f"entries; their runs and figures are kept in {progress['out']}, the pages "
+        "(index.html, claims.md) were not written"
+    )
+
+
+def _gallery(argv: list[str] | None, progress: dict) -> int:
     args = build_parser().parse_args(argv)
     if args.list:
         for e in ENTRIES:
@@ -57,20 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     import hopsim
     from hopsim.gallery import claims, report
     from hopsim.gallery.run import draw, load, run_entry
-    from hopsim.io import write_text_atomic
+    from hopsim.io import prepare_folder, write_text_atomic
 
     out = Path(args.out).resolve()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = exc.strerror or str(exc)
-        print(f"error: --out {args.out}: cannot create the folder ({why})", file=sys.stderr)
+    problem = prepare_folder(out)
+    if problem:
+        print(f"error: --out {args.out}: {problem}", file=sys.stderr)
         return 2
     entries = [e for e in ENTRIES if not args.only or e.name in args.only]
+    progress.update(total=len(entries), out=out)
     records, data, failures = [], {}, {}
     start = time.perf_counter()
     for k, entry in enumerate(entries, 1):
         print(f"[{k}/{len(entries)}] {entry.name}: ", end="", file=sys.stderr, flush=True)
+        progress["pending"] = True
         rec = run_entry(entry, out, args.quick)
         if rec.status == "ok":
             try:
@@ -82,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         if rec.status != "ok":
             failures[entry.name] = rec.reason
         records.append(rec)
+        progress["done"] = k
         elapsed = time.perf_counter() - start
         print(
             f"{rec.status} ({rec.seconds:.1f} s, {len(rec.figures)} figures)"
@@ -89,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             + f" [{elapsed:.0f} s elapsed]",
             file=sys.stderr,
         )
+        progress["pending"] = False
     rows = claims.evaluate(data, failures)
     broken = [(c, r) for c, r in rows if r.note.startswith("check error")]
     wall = time.perf_counter() - start
