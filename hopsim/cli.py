@@ -26,7 +26,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from hopsim import callbacks, console, experiments
+from hopsim import callbacks, console, experiments, override_checks
 from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int, to_yaml
 from hopsim.io import (
     ERROR_NAME,
@@ -401,7 +401,6 @@ def _check_launcher(cfg: DictConfig) -> None:
 def _check_command_line(options: list[str], overrides: list[str]) -> None:
     """Refuse what the preflight cannot check: another primary config, a sweep without -m,
     and ``~key`` deletions of keys the experiment reads."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
 
     for option in options:
         name = option.split("=", 1)[0]
@@ -411,7 +410,12 @@ def _check_command_line(options: list[str], overrides: list[str]) -> None:
                 "choose an experiment with experiment=NAME"
             )
     multirun = "-m" in options or "--multirun" in options or "hydra.mode=MULTIRUN" in overrides
-    parsed = OverridesParser.create().parse_overrides(overrides)
+    try:
+        parsed = override_checks.parse_each(overrides)
+        for text, ov in zip(overrides, parsed, strict=True):
+            override_checks.check_sweep_values(text, ov)
+    except override_checks.Refused as exc:
+        _fail(str(exc))
     for text, ov in zip(overrides, parsed, strict=True):
         if ov.is_sweep_override() and not multirun:
             _fail(
@@ -574,6 +578,7 @@ class _JobConfigs:
                     self._hydra[key] = "compose"  # a count may depend on the job's values
                 else:
                     _check_launcher(cfg)
+                    override_checks.check_sweep_subdir(cfg)
                     self._hydra[key] = None
             except ConfigError as exc:
                 self._hydra[key] = str(exc)
@@ -605,6 +610,7 @@ def _composed(job: list[str], changed: str | None) -> DictConfig:
         raise _Refused(_explain_composition_error(exc, culprit, _context(job))) from None
     try:
         _check_launcher(cfg)
+        override_checks.check_sweep_subdir(cfg)
     except ConfigError as exc:
         raise _Refused(str(exc)) from None
     with open_dict(cfg):
