@@ -105,6 +105,18 @@ def interrupted() -> bool:
     return _current is not None and _current.raised_at is not None
 
 
+def _quiet_lost_interrupt(hook):
+    """``sys.unraisablehook`` that keeps quiet about a lost KeyboardInterrupt (Python would
+    print "Exception ignored in ..." with a traceback): the watchdog raises it again."""
+
+    def quiet(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _current is not None:
+            return
+        hook(unraisable)
+
+    return quiet
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """Run the block with Ctrl-C raising ``KeyboardInterrupt`` once (see the module doc).
@@ -121,12 +133,15 @@ def interruptible() -> Iterator[None]:
     blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _current, _started["yes"] = state, True
     signal.signal(signal.SIGINT, _on_sigint)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_lost_interrupt(hook)
     try:
         yield
     finally:
         with state.lock:  # no watchdog signal after this; one pending runs our handler:
             state.active = False  # signal.signal() below first runs pending handlers
         signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        sys.unraisablehook = hook
         _current = outer
         if blocked:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
