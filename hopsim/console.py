@@ -251,14 +251,19 @@ COMMANDS = {
 
 def command_name() -> str | None:
     """The hopsim command this process runs (``hopsim``, ``hopsim-plot``,
-    ``hopsim-gallery``, also as ``python -m ...``), or None (a Python session, a script)."""
-    argv = getattr(sys, "orig_argv", None) or sys.argv
-    script = os.path.basename(sys.argv[0]) if sys.argv else ""
-    if script in COMMANDS:
-        return COMMANDS[script]
-    for i, arg in enumerate(argv[:-1]):
+    ``hopsim-gallery``, also as ``python -m ...``), or None (a Python session, a script,
+    a process pool's worker)."""
+    if sys.argv and os.path.basename(sys.argv[0]) in COMMANDS:
+        return COMMANDS[os.path.basename(sys.argv[0])]
+    argv = list(getattr(sys, "orig_argv", []))[1:]  # the interpreter's own options first
+    while argv:
+        arg = argv.pop(0)
         if arg == "-m":
-            return COMMANDS.get(argv[i + 1])
+            return COMMANDS.get(argv[0]) if argv else None
+        if arg in ("-X", "-W", "--check-hash-based-pycs"):
+            argv = argv[1:]  # the option's value
+        elif arg == "-c" or not arg.startswith("-"):
+            return None  # a program or a script: not one of the commands
     return None
 
 

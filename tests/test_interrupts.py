@@ -310,3 +310,41 @@ def test_a_command_that_gets_to_its_end_after_ctrl_c_exits_130(monkeypatch, tmp_
         plot_cli.main([str(run_dir), "--out", str(tmp_path), "--format", "png"])
     assert info.value.code == 130
     assert capsys.readouterr().err.startswith("hopsim-plot: interrupted")
+
+
+# ------------------------------------------------------------------ while starting
+
+
+def test_ctrl_c_while_the_command_loads_its_modules_is_one_line(tmp_path):
+    """``hopsim/__init__`` guards the command's start-up (a second or more of imports)."""
+    code = (
+        "import os, signal, sys, time; sys.argv = ['hopsim']; import hopsim; "
+        "os.kill(os.getpid(), signal.SIGINT); time.sleep(30); print('went on')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 130 and proc.stdout == "", proc.stderr
+    assert one_line(proc.stderr) == "hopsim: interrupted while starting; nothing was written"
+
+
+@pytest.mark.parametrize(
+    ("orig_argv", "argv0", "name"),
+    [
+        (["python", "-m", "hopsim", "-m", "network.N=1,2"], "-m", "hopsim"),
+        (["python", "-X", "dev", "-m", "hopsim.gallery.cli"], "-m", "hopsim-gallery"),
+        (
+            ["/venv/bin/python", "/venv/bin/hopsim-plot", "x"],
+            "/venv/bin/hopsim-plot",
+            "hopsim-plot",
+        ),
+        (["python", "-m", "pytest", "-m", "hopsim"], "-m", None),
+        (["python", "analysis/recall.py", "-m", "hopsim"], "analysis/recall.py", None),
+        (["python", "-c", "import hopsim", "-m", "hopsim"], "-c", None),
+    ],
+)
+def test_only_the_commands_guard_their_start(monkeypatch, orig_argv, argv0, name):
+    """A Python session or test runner importing hopsim keeps its own Ctrl-C."""
+    monkeypatch.setattr(sys, "orig_argv", orig_argv)
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert console.command_name() == name
