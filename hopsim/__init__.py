@@ -35,6 +35,13 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 # parallel loop. Read when numba first runs a parallel loop; a value set by the user wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# The commands (hopsim, hopsim-plot, hopsim-gallery): Ctrl-C while the modules below load
+# (a second or more) is one line and exit 130, not an import's traceback (a Python session
+# importing hopsim keeps its own Ctrl-C)
+from hopsim.console import guard_start  # noqa: E402
+
+guard_start()
+
 from hopsim._accessor import register_when_imported  # noqa: E402 - after the env defaults
 
 register_when_imported()  # ds.hopsim, as soon as xarray is imported

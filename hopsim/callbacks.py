@@ -29,6 +29,7 @@ from hopsim.io import (
     UNWRITABLE_DIR,
     DatasetError,
     count_jobs,
+    folder_problem,
     job_finished,
     merge_jobs,
     parse_sweep,
@@ -44,26 +45,12 @@ STATE: dict[str, Any] = {"mode": None, "dir": None, "failed": False, "progress":
 
 def dir_problem(path: str | os.PathLike) -> str | None:
     """Why ``path`` cannot be used as an output folder, or None if it can (or can be made)."""
-    path = Path(path)
-    if path.exists() or path.is_symlink():
-        if not path.is_dir():
-            return f"{path} is not a folder (a file is in the way)"
-        if not os.access(path, os.W_OK | os.X_OK):
-            return f"{path} is read-only"
-        hydra_dir = path / ".hydra"
-        if hydra_dir.exists() and (
-            not hydra_dir.is_dir() or not os.access(hydra_dir, os.W_OK | os.X_OK)
-        ):
+    problem = folder_problem(path)
+    hydra_dir = Path(path) / ".hydra"
+    if problem is None and hydra_dir.exists():
+        if not hydra_dir.is_dir() or not os.access(hydra_dir, os.W_OK | os.X_OK):
             return f"{hydra_dir} cannot be written"
-        return None
-    parent = path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"cannot create {path}: {parent} is a file"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot create {path}: {parent} is read-only"
-    return None
+    return problem
 
 
 def job_subdir(sweep_dir: str, num: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import logging
 import math
 import os
 import random
@@ -27,7 +26,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from hopsim import callbacks, experiments
+from hopsim import callbacks, console, experiments, override_checks
 from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int, to_yaml
 from hopsim.io import (
     ERROR_NAME,
@@ -126,6 +125,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher
     configure_threads(threads_for_params(params, cfg.get("threads", "auto"), launcher))
+    console.use_thread_lock_for_bars()
     started = time.perf_counter()
     ds = module.run(params, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
@@ -401,7 +401,6 @@ def _check_launcher(cfg: DictConfig) -> None:
 def _check_command_line(options: list[str], overrides: list[str]) -> None:
     """Refuse what the preflight cannot check: another primary config, a sweep without -m,
     and ``~key`` deletions of keys the experiment reads."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
 
     for option in options:
         name = option.split("=", 1)[0]
@@ -411,7 +410,12 @@ def _check_command_line(options: list[str], overrides: list[str]) -> None:
                 "choose an experiment with experiment=NAME"
             )
     multirun = "-m" in options or "--multirun" in options or "hydra.mode=MULTIRUN" in overrides
-    parsed = OverridesParser.create().parse_overrides(overrides)
+    try:
+        parsed = override_checks.parse_each(overrides)
+        for text, ov in zip(overrides, parsed, strict=True):
+            override_checks.check_sweep_values(text, ov)
+    except override_checks.Refused as exc:
+        _fail(str(exc))
     for text, ov in zip(overrides, parsed, strict=True):
         if ov.is_sweep_override() and not multirun:
             _fail(
@@ -574,6 +578,7 @@ class _JobConfigs:
                     self._hydra[key] = "compose"  # a count may depend on the job's values
                 else:
                     _check_launcher(cfg)
+                    override_checks.check_sweep_subdir(cfg)
                     self._hydra[key] = None
             except ConfigError as exc:
                 self._hydra[key] = str(exc)
@@ -605,6 +610,7 @@ def _composed(job: list[str], changed: str | None) -> DictConfig:
         raise _Refused(_explain_composition_error(exc, culprit, _context(job))) from None
     try:
         _check_launcher(cfg)
+        override_checks.check_sweep_subdir(cfg)
     except ConfigError as exc:
         raise _Refused(str(exc)) from None
     with open_dict(cfg):
@@ -700,22 +706,40 @@ def _fail(message: str) -> None:
 def main() -> None:
     """Entry point of the ``hopsim`` console script and ``python -m hopsim``."""
     argv = sys.argv[1:]
-    try:
-        if not _NO_PREFLIGHT.intersection(argv) and not any(a.startswith("--cfg") for a in argv):
-            preflight(argv)
-            GlobalHydra.instance().clear()
-        os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-        _hydra_app()
-    except KeyboardInterrupt:
-        print(callbacks.interrupted_message(), file=sys.stderr)
-        # Exit at once: a second KeyboardInterrupt raised while the interpreter shuts down
-        # (numba and BLAS threads, finalizers) would end the process by SIGINT instead.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+    with console.interruptible():
+        try:
+            with console.quiet_broken_pipe():
+                if not _NO_PREFLIGHT.intersection(argv) and not any(
+                    a.startswith("--cfg") for a in argv
+                ):
+                    preflight(argv)
+                    GlobalHydra.instance().clear()
+                os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+                _hydra_app()
+            if console.interrupted():  # a Ctrl-C whose KeyboardInterrupt was lost on the way
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            _interrupted()
     if callbacks.STATE["failed"]:  # a callback's failure that Hydra only warned about
         raise SystemExit(1)
+
+
+def _interrupted() -> None:
+    """After Ctrl-C: stop the workers, then say what was kept (one line) and exit 130.
+
+    The count is taken once no worker can write any more, so the line stays true; the
+    temporaries of writes the killed workers left are removed (the kept files are whole).
+    Exits at once: interpreter shutdown (numba and BLAS threads, a process pool's
+    finalizers) must not run after the line.
+    """
+    console.stopping()
+    console.stop_workers()
+    if callbacks.STATE["mode"] == "multirun" and callbacks.STATE["dir"]:
+        for folder in Path(callbacks.STATE["dir"]).glob("*/"):
+            for name in (RESULT_NAME, SUMMARY_NAME):
+                clean_stale_temporaries(folder, name)
+    print(callbacks.interrupted_message(), file=sys.stderr)
+    console.exit_now(console.EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

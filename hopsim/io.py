@@ -181,6 +181,54 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+def folder_problem(path: str | os.PathLike) -> str | None:
+    """Why ``path`` cannot be an output folder (a file in the way, read-only), or None if
+    it is a writable folder or can be made one. Nothing is created."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            return f"{path} is not a folder (a file is in the way)"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is read-only"
+        return None
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot create {path}: {parent} is a file"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {parent} is read-only"
+    return None
+
+
+def prepare_folder(path: str | os.PathLike) -> str | None:
+    """Create the folder ``path`` and check that a file can be written in it.
+
+    Returns None when it can, else why not (one line); then the folders made here are
+    removed again. Catches what :func:`folder_problem` cannot see, such as ``/proc/x``
+    or a read-only file system for root.
+    """
+    path = Path(path)
+    problem = folder_problem(path)
+    if problem:
+        return problem
+    created, folder = [], path
+    while not (folder.exists() or folder.is_symlink()) and folder != folder.parent:
+        created.append(folder)  # deepest first
+        folder = folder.parent
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-check.", suffix=".tmp", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        return f"cannot write into {path}: {exc.strerror or exc}"
+    return None
+
+
 def save_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to ``path`` atomically (:func:`atomic_path`).
 

@@ -106,42 +106,58 @@ def update(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None) 
     Up to ``block`` keys at once (default :func:`block_keys`: 64 MB of weights) this is
     two BLAS products and one exp; beyond, the keys are visited in blocks with a running
     maximum and sum (a streaming log-sum-exp), so only a (B, block) array of weights
-    ever exists.
+    ever exists. The result has the dtype of ``Q`` and ``X`` (float32 stays float32).
     """
     return _step(X, Q, beta, block)[0]
 
 
-def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None):
-    """(update of Q, ``lse(beta, X xi)`` of every query of Q): one pass over the keys."""
+def _dtype(Q: np.ndarray, X: np.ndarray) -> np.dtype:
+    """The floating dtype of a computation on ``Q`` and ``X`` (float32 stays float32)."""
+    return np.result_type(Q, X, np.float32)
+
+
+def _step(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None, values=True):
+    """(update of Q, ``lse(beta, X xi)`` of every query of Q): one pass over the keys.
+
+    With ``values=False`` the update is not computed (None): the log-sum-exp alone.
+    """
     Q = np.atleast_2d(Q)
     P = X.shape[0]
+    dtype = _dtype(Q, X)
     if block is None:
-        block = block_keys(Q.shape[0], np.result_type(Q, X))
-    Qb = Q * np.asarray(beta, dtype=Q.dtype)  # beta folded into the queries: one pass fewer
+        block = block_keys(Q.shape[0], dtype)
+    Qb = np.multiply(Q, beta, dtype=dtype)  # beta folded into the queries: one pass fewer
     if P <= block:
         W = Qb @ X.T
         top = W.max(axis=1)
         W -= top[:, None]
         np.exp(W, out=W)
         total = W.sum(axis=1)
-        out = W @ X
-        out /= total[:, None]
+        out = None
+        if values:
+            out = W @ X
+            out /= total[:, None]
         return out, (top + np.log(total)) / beta
+    # running maximum and sum in float64 (B numbers each), the weighted sum in dtype
     top = np.full(Q.shape[0], -np.inf)
     total = np.zeros(Q.shape[0])
-    acc = np.zeros((Q.shape[0], X.shape[1]), dtype=np.result_type(Q, X))
+    acc = np.zeros((Q.shape[0], X.shape[1]), dtype=dtype) if values else None
     for start in range(0, P, block):
         Xb = X[start : start + block]
         W = Qb @ Xb.T
         new_top = np.maximum(top, W.max(axis=1))
         rescale = np.exp(top - new_top)
-        W -= new_top[:, None]
+        W -= new_top[:, None].astype(W.dtype)
         np.exp(W, out=W)
-        total = total * rescale + W.sum(axis=1)
-        acc *= rescale[:, None]
-        acc += W @ Xb
+        total = total * rescale + W.sum(axis=1, dtype=np.float64)
+        if values:
+            acc *= rescale[:, None].astype(dtype)
+            acc += W @ Xb
         top = new_top
-    return acc / total[:, None], (top + np.log(total)) / beta
+    lse_value = ((top + np.log(total)) / beta).astype(dtype, copy=False)
+    if values:
+        acc /= total[:, None].astype(dtype)
+    return acc, lse_value
 
 
 def lse(beta: float, Z: np.ndarray) -> np.ndarray:
@@ -149,14 +165,33 @@ def lse(beta: float, Z: np.ndarray) -> np.ndarray:
     return logsumexp(beta * Z, axis=-1) / beta
 
 
-def energy(X: np.ndarray, Q: np.ndarray, beta: float, lse_value=None) -> np.ndarray:
+def lse_keys(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None) -> np.ndarray:
+    """``lse(beta, X xi)`` of every query of Q, (B,), in blocks of keys as :func:`update`."""
+    return _step(X, Q, beta, block, values=False)[1]
+
+
+def _max_norm2(X: np.ndarray) -> float:
+    """``M^2 = max_i |x_i|^2`` over the patterns."""
+    return float(np.max(np.einsum("pd,pd->p", X, X)))
+
+
+def energy(
+    X: np.ndarray, Q: np.ndarray, beta: float, lse_value=None, block: int | None = None
+) -> np.ndarray:
     """Ramsauer et al.'s energy of each query, (B,) (``lse_value``: ``lse(beta, X xi)``
-    when already known)."""
+    when already known; else it is computed in blocks of keys, as :func:`update`)."""
     Q = np.atleast_2d(Q)
-    P = X.shape[0]
-    M2 = float(np.max(np.einsum("pd,pd->p", X, X)))
-    first = lse(beta, Q @ X.T) if lse_value is None else lse_value
-    return -first + 0.5 * np.einsum("bd,bd->b", Q, Q) + np.log(P) / beta + 0.5 * M2
+    return _energy(X.shape[0], Q, beta, _max_norm2(X), _lse_or(X, Q, beta, lse_value, block))
+
+
+def _lse_or(X, Q, beta, lse_value, block):
+    return lse_keys(X, Q, beta, block) if lse_value is None else lse_value
+
+
+def _energy(P: int, Q: np.ndarray, beta: float, M2: float, lse_value: np.ndarray) -> np.ndarray:
+    """The energy from its parts: ``-lse + |xi|^2 / 2 + ln(P) / beta + M^2 / 2``."""
+    constant = float(np.log(P) / beta + 0.5 * M2)  # a Python float keeps float32 float32
+    return -lse_value + 0.5 * np.einsum("bd,bd->b", Q, Q) + constant
 
 
 @dataclass
@@ -180,19 +215,29 @@ class Retrieval:
 
 
 def iterate(
-    X: np.ndarray, Q: np.ndarray, beta: float, max_steps: int = 100, tol: float = 1e-10
+    X: np.ndarray,
+    Q: np.ndarray,
+    beta: float,
+    max_steps: int = 100,
+    tol: float = 1e-10,
+    block: int | None = None,
 ) -> Retrieval:
-    """Update the queries until each moves by less than ``tol`` or ``max_steps`` updates."""
+    """Update the queries until each moves by less than ``tol`` or ``max_steps`` updates.
+
+    The states are float64; the keys are visited in blocks of ``block`` (see :func:`update`),
+    for the energies too, so memory stays O(B block + P) however many patterns there are.
+    """
     S = np.array(np.atleast_2d(Q), dtype=np.float64, copy=True)
-    B = S.shape[0]
+    B, P = S.shape[0], X.shape[0]
+    M2 = _max_norm2(X)
     E = np.full((B, max_steps + 1), np.nan)
     steps = np.full(B, max_steps, dtype=np.int32)
     converged = np.zeros(B, dtype=bool)
     active = np.arange(B)
     one = None
     for t in range(1, max_steps + 1):
-        new, lse_old = _step(X, S[active], beta)  # the energy of S comes with its update
-        E[active, t - 1] = energy(X, S[active], beta, lse_old)
+        new, lse_old = _step(X, S[active], beta, block)  # the energy of S comes with its update
+        E[active, t - 1] = _energy(P, S[active], beta, M2, lse_old)
         if one is None:
             one = new.copy()
         moved = np.max(np.abs(new - S[active]), axis=1)
@@ -201,7 +246,8 @@ def iterate(
         steps[active[done]] = t
         converged[active[done]] = True
         ended = active[done] if t < max_steps else active
-        E[ended, t] = energy(X, S[ended], beta)
+        if ended.size:
+            E[ended, t] = _energy(P, S[ended], beta, M2, lse_keys(X, S[ended], beta, block))
         active = active[~done]
         if active.size == 0:
             break
@@ -210,18 +256,47 @@ def iterate(
     return Retrieval(S, one, steps, converged, E)
 
 
-def weights(X: np.ndarray, Q: np.ndarray, beta: float) -> np.ndarray:
-    """Softmax weights ``softmax(beta X xi)`` of each query over the patterns, (B, P)."""
-    logits = beta * (np.atleast_2d(Q) @ X.T)
-    logits -= logits.max(axis=1, keepdims=True)
-    w = np.exp(logits)
-    return w / w.sum(axis=1, keepdims=True)
+def weights(X: np.ndarray, Q: np.ndarray, beta: float, block: int | None = None) -> np.ndarray:
+    """Softmax weights ``softmax(beta X xi)`` of each query over the patterns, (B, P).
+
+    Beyond ``block`` keys (default :func:`block_keys`) the weights are written block by
+    block from the blocked log-sum-exp (:func:`lse_keys`): besides the (B, P) result only a
+    (B, block) array exists. The result has the dtype of ``Q`` and ``X``.
+    """
+    Q = np.atleast_2d(Q)
+    P = X.shape[0]
+    dtype = _dtype(Q, X)
+    if block is None:
+        block = block_keys(Q.shape[0], dtype)
+    Qb = np.multiply(Q, beta, dtype=dtype)
+    if P <= block:
+        w = Qb @ X.T
+        w -= w.max(axis=1, keepdims=True)
+        np.exp(w, out=w)
+        w /= w.sum(axis=1, keepdims=True)
+        return w
+    shift = (beta * lse_keys(X, Q, beta, block)).astype(dtype)[:, None]  # ln(sum exp)
+    w = np.empty((Q.shape[0], P), dtype=dtype)
+    for start in range(0, P, block):
+        part = Qb @ X[start : start + block].T
+        part -= shift
+        np.exp(part, out=w[:, start : start + block])
+    return w
 
 
 def classify(
-    X: np.ndarray, states: np.ndarray, beta: float, mass: float = 0.9, global_fraction=0.5
+    X: np.ndarray,
+    states: np.ndarray,
+    beta: float,
+    mass: float = 0.9,
+    global_fraction=0.5,
+    block: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Kind of each (fixed-point) state from its softmax weights.
+
+    The states are taken a few at a time, so that the weights held at once are about as
+    many as one block of :func:`update` (``block`` keys per state, default
+    :func:`block_keys`), never (B, P).
 
     Returns
     -------
@@ -229,10 +304,19 @@ def classify(
     k : (B,) int, the fewest patterns whose weights add up to ``mass``.
     top : (B,) int, the pattern with the largest weight.
     """
-    w = weights(X, states, beta)
-    order = np.sort(w, axis=1)[:, ::-1]
-    k = 1 + np.argmax(np.cumsum(order, axis=1) >= mass, axis=1)
-    regime = np.where(
-        k == 1, SINGLE, np.where(k < global_fraction * X.shape[0], METASTABLE, GLOBAL)
-    )
-    return regime.astype(np.int8), k.astype(np.int64), np.argmax(w, axis=1)
+    states = np.atleast_2d(states)
+    B, P = states.shape[0], X.shape[0]
+    if block is None:
+        block = block_keys(B, _dtype(states, X))
+    rows = max(1, (block * B) // max(P, 1))
+    k = np.empty(B, dtype=np.int64)
+    top = np.empty(B, dtype=np.int64)
+    for start in range(0, B, rows):
+        w = weights(X, states[start : start + rows], beta, block)
+        top[start : start + rows] = np.argmax(w, axis=1)
+        w.sort(axis=1)
+        cumulative = np.cumsum(w[:, ::-1], axis=1)  # largest weights first
+        del w
+        k[start : start + rows] = 1 + np.argmax(cumulative >= mass, axis=1)
+    regime = np.where(k == 1, SINGLE, np.where(k < global_fraction * P, METASTABLE, GLOBAL))
+    return regime.astype(np.int8), k, top

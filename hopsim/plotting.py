@@ -69,12 +69,34 @@ def run_script(
     """The whole of an ``analysis/NAME.py`` script: parse, load, draw every figure, write.
 
     ``extra(parser)`` may add options; it returns a function ``args -> options dict``.
+    Ctrl-C ends with one line and exit status 130 (at once for the script itself,
+    ``argv=None``; ``SystemExit(130)`` for a Python caller).
     """
-    from hopsim.figures.cli import write
+    from hopsim import console
+    from hopsim.figures.cli import INTERRUPTED
+
+    with console.interruptible():
+        try:
+            with console.quiet_broken_pipe():
+                paths = _draw_script(experiment, description, argv, extra)
+            if not console.interrupted():  # else a Ctrl-C whose KeyboardInterrupt was lost
+                return paths
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            console.stopping()
+            prog = Path(sys.argv[0]).name if argv is None else f"analysis/{experiment}.py"
+            print(INTERRUPTED.format(prog=prog), file=sys.stderr)
+            console.end_interrupted(standalone=argv is None)
+
+
+def _draw_script(experiment: str, description: str, argv, extra) -> list[Path]:
+    from hopsim.figures.cli import check_out, write
 
     parser = _parser(experiment, description)
     to_options = extra(parser) if extra else (lambda args: {})
     args = parser.parse_args(argv)
+    if args.out:
+        check_out(Path(args.out), args)
     ds, folder = _open(experiment, args)
     paths = write(ds, Path(args.out) if args.out else folder, args, to_options(args))
     report(paths)

@@ -5,7 +5,6 @@ finished."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from ctrl_c import SLOW, press_ctrl_c, start_hopsim
 
 from hopsim import callbacks
 from hopsim.io import (
@@ -171,57 +171,12 @@ def test_unwritable_job_folder_does_not_stop_the_sweep(tmp_path, hopsim_cmd):
 
 
 # ------------------------------------------------------------------ Ctrl-C
-
-
-def _start(tmp_path: Path, *overrides: str, multirun: bool) -> subprocess.Popen:
-    args = [sys.executable, "-m", "hopsim", *(["-m"] if multirun else [])]
-    args += [f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"]
-    return subprocess.Popen(
-        [*args, *overrides, "progress=off"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ, MPLBACKEND="Agg"),
-    )
-
-
-def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 180) -> None:
-    end = time.monotonic() + timeout
-    while not path.exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < end, f"{path} never appeared"
-        time.sleep(0.05)
-
-
-#: Seconds of work in small pieces (one Monte Carlo kernel call per temperature), so that
-#: Ctrl-C lands within a fraction of a second and little memory is held.
-SLOW = (
-    "experiment=ising",
-    "lattice.L=[4]",
-    "mc.temperatures=[1.5,1.6,1.7,1.8,1.9,2.0,2.1,2.2,2.3,2.4,2.5,2.6]",
-    "mc.thermalize=10",
-    "threads=1",
-)
-
-
-def _interrupt(proc: subprocess.Popen, ready: Path) -> str:
-    """Send Ctrl-C once ``ready`` exists and the job is under way; return stderr."""
-    try:
-        _wait_for(ready, proc)
-        time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-        return err
-    finally:
-        if proc.poll() is None:  # never leave a test's process running
-            proc.kill()
-            proc.communicate()
+# (more in tests/test_interrupts.py: several Ctrl-Cs, joblib, the gallery, the figure commands)
 
 
 def test_ctrl_c_in_a_sweep_keeps_the_finished_jobs_in_one_line(tmp_path):
-    proc = _start(tmp_path, *SLOW, "mc.sweeps=100,400000", multirun=True)
-    err = _interrupt(proc, tmp_path / "sweep" / "1" / ".hydra" / "overrides.yaml")
+    proc = start_hopsim(tmp_path, *SLOW, "mc.sweeps=100,400000", multirun=True)
+    err = press_ctrl_c(proc, tmp_path / "sweep" / "1" / ".hydra" / "overrides.yaml")
     assert proc.returncode == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -231,8 +186,8 @@ def test_ctrl_c_in_a_sweep_keeps_the_finished_jobs_in_one_line(tmp_path):
 
 
 def test_ctrl_c_in_a_single_run_is_one_line(tmp_path):
-    proc = _start(tmp_path, *SLOW, "mc.sweeps=400000", multirun=False)
-    err = _interrupt(proc, tmp_path / "run" / ".hydra" / "overrides.yaml")
+    proc = start_hopsim(tmp_path, *SLOW, "mc.sweeps=400000", multirun=False)
+    err = press_ctrl_c(proc, tmp_path / "run" / ".hydra" / "overrides.yaml")
     assert proc.returncode == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err

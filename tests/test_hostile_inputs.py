@@ -285,12 +285,35 @@ COMMAND_LINE = [
     (("network.N=[1,",), "[1,"),
     (("+experiment=ising",), "+experiment=ising"),
     (("trials=${trials}",), "trials"),
+    # issue 21: an unparseable value names its key; a sweep lists each value once
+    (("network.learning=$(touch x)",), "network.learning"),
+    (("network.N=[1,2",), "network.N"),
+    (("-m", "network.N=100,100"), "network.N=100,100"),
+    (("-m", "network.N=100,200,100"), "network.N=100,200,100"),
+    (("-m", "corruption.level=0.1,0.10"), "corruption.level"),
+    (("-m", "patterns.P=[2,3],[2,3]"), "patterns.P"),
+    (exp("ising", "-m", "lattice.L=[4],[8],[4]"), "lattice.L"),
+    # job folders outside the sweep folder, or where the merge does not look
+    (("-m", "network.N=20,30", "hydra.sweep.subdir=../escaped_${hydra.job.num}"), "subdir"),
+    (("-m", "network.N=20,30", "hydra.sweep.subdir=/tmp/x_${hydra.job.num}"), "subdir"),
+    (("-m", "network.N=20,30", "hydra.sweep.subdir=."), "hydra.sweep.subdir"),
+    (("-m", "network.N=20,30", "hydra.sweep.subdir=job_${hydra.job.num}"), "subdir"),
+    (("-m", "network.N=20,30", "hydra.sweep.subdir=0"), "hydra.sweep.subdir"),
 ]
 
 
 @pytest.mark.parametrize(("argv", "key"), COMMAND_LINE, ids=[" ".join(a) for a, _ in COMMAND_LINE])
 def test_malformed_command_lines_are_refused(monkeypatch, capsys, tmp_path, argv, key):
     assert_refused(monkeypatch, capsys, tmp_path, argv, key)
+
+
+def test_the_job_number_as_subdir_and_distinct_values_still_run(monkeypatch, capsys, tmp_path):
+    argv = ("-m", "network.N=20,30", "patterns.P=2", "trials=2", "progress=off")
+    argv += (f"hydra.sweep.dir={tmp_path}/sweep", "hydra.sweep.subdir=${hydra.job.num}")
+    code, out, err = run_main(monkeypatch, capsys, tmp_path, *argv)
+    assert code == 0, err
+    assert (tmp_path / "sweep" / "1" / "result.nc").exists() and "merged 2 jobs" in out
+    assert not (tmp_path / "x").exists()  # nothing ran a shell
 
 
 # --------------------------------------------------------------------------- shadowed keys

@@ -157,3 +157,24 @@ def test_inverted_picture_is_stable_and_half_inverted_oscillates():
     assert np.array_equal(sync.states[0, 1], -half[0])
     asyn = discrete.run(net, half, "async", 10, [np.random.default_rng(0)])
     assert abs(int(asyn.final[0].astype(int) @ pic[0])) == pic.size  # the picture or its inverse
+
+
+def test_a_relative_picture_path_is_read_from_the_starting_folder_with_chdir(tmp_path, hopsim_cmd):
+    """``hydra.job.chdir=true`` runs the job in its own folder; the picture named relative to
+    the folder the command was started in is still found (and stored as an absolute path)."""
+    import xarray as xr
+
+    Image.fromarray((np.arange(64).reshape(8, 8) * 4).astype(np.uint8)).save(tmp_path / "p.png")
+    proc = hopsim_cmd(
+        "experiment=images",
+        "images.paths=[p.png]",
+        "images.side=8",
+        "images.corruptions=[noise]",
+        "images.updates=[sync]",
+        "hydra.job.chdir=true",
+        "progress=off",
+    )
+    assert proc.returncode == 0, proc.stderr
+    with xr.open_dataset(tmp_path / "run" / "result.nc", engine="h5netcdf") as ds:
+        assert list(ds.source.values) == [str(tmp_path / "p.png")]
+        assert list(ds.image.values) == ["p"]

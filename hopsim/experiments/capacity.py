@@ -251,5 +251,5 @@ def summary(ds: xr.Dataset) -> str:
         f"{list(map(float, ds.noise.values))}, {ds.sizes['trial']} trials, "
         f"update={ds['update'].item()}. Mean final overlap from noise {float(ds.noise[0]):g}: "
         + "; ".join(parts)
-        + f" (AGS theory alpha_c={alpha_c:.4f}). Figure: python analysis/capacity.py RUN_DIR."
+        + f" (AGS theory alpha_c={alpha_c:.4f}). Figure: hopsim-plot RUN_DIR."
     )

@@ -449,5 +449,5 @@ def summary(ds: xr.Dataset) -> str:
         f"completion: N={ds.attrs['N']}, P={list(map(int, ds.P.values))} (mean final overlap per "
         f"P, RNNs trained up to noise {ds.attrs['train_noise']:g}) "
         + "; ".join(lines)
-        + ". Figure: python analysis/completion.py RUN_DIR."
+        + ". Figure: hopsim-plot RUN_DIR."
     )

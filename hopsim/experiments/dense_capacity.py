@@ -316,5 +316,5 @@ def summary(ds: xr.Dataset) -> str:
     return (
         "dense_capacity: per-pattern capacity (fixed fraction = 1/2) and all-fixed capacity; "
         + "; ".join(parts)
-        + ". Figure: python analysis/dense_capacity.py RUN_DIR."
+        + ". Figure: hopsim-plot RUN_DIR."
     )

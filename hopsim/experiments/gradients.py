@@ -335,4 +335,4 @@ def summary(ds: xr.Dataset) -> str:
             f" Spectral radius {ds.attrs['explode_radius']:g}: non-finite steps without/with "
             f"clip {int(nf[0])}/{int(nf[1])}, accuracy {acc[0]:.2f}/{acc[1]:.2f}."
         )
-    return text + " Figure: python analysis/gradients.py RUN_DIR."
+    return text + " Figure: hopsim-plot RUN_DIR."

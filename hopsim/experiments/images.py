@@ -78,8 +78,12 @@ def _choice_list(cfg: DictConfig, key: str, choices) -> list[str]:
 
 
 def image_sources(cfg: DictConfig) -> list[str]:
-    """``images.paths``: bundled names or file paths, each checked to be readable."""
-    sources = _string_list(cfg, "images.paths")
+    """``images.paths``: bundled names or file paths, each checked to be readable.
+
+    A relative path is taken from the folder the command was started in, also when the job
+    runs in its own folder (``hydra.job.chdir=true``); it is returned absolute.
+    """
+    sources = [_from_start_folder(s) for s in _string_list(cfg, "images.paths")]
     if len(set(sources)) != len(sources):
         raise ConfigError(
             "images.paths", get(cfg, "images.paths"), "distinct pictures (each stored once)"
@@ -88,6 +92,16 @@ def image_sources(cfg: DictConfig) -> list[str]:
         key = "images.paths" if len(sources) == 1 else f"images.paths[{i}]"
         im.check_readable(source, key)
     return sources
+
+
+def _from_start_folder(source: str) -> str:
+    """``source`` as an absolute path from the command's starting folder (bundled names and
+    absolute paths as given)."""
+    from hydra.utils import to_absolute_path
+
+    if source in im.bundled_names() or Path(source).expanduser().is_absolute():
+        return source
+    return to_absolute_path(str(Path(source).expanduser()))
 
 
 def image_labels(sources: list[str]) -> list[str]:

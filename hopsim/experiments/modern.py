@@ -319,5 +319,5 @@ def summary(ds: xr.Dataset) -> str:
     return (
         f"modern: d={ds.attrs['d']}, P={list(map(int, ds.P.values))}, most common regime per "
         f"beta; " + "; ".join(parts) + f". Pictures: {ok}/{ds.picture_regime.size} queries end "
-        f"on their own picture. Figure: python analysis/modern.py RUN_DIR."
+        f"on their own picture. Figure: hopsim-plot RUN_DIR."
     )

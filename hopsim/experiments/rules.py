@@ -25,7 +25,7 @@ for every rule: a paired comparison). For each network:
 Per (rule, N): ``exact_capacity``, the largest load up to which all patterns are stable in
 at least half the networks, next to the theory (``alpha_exact_theory``,
 ``alpha_retrieval_theory``). Dataset dims ``rule``, ``N``, ``alpha`` (coordinate ``P``),
-``noise``, ``trial``. Figure: ``python analysis/rules.py RUN_DIR``.
+``noise``, ``trial``. Figure: ``hopsim-plot RUN_DIR``.
 """
 
 from __future__ import annotations
@@ -410,7 +410,5 @@ def summary(ds: xr.Dataset) -> str:
         f"rules: {ds.sizes['rule']} rules, N={list(map(int, ds.N.values))}, "
         f"{ds.sizes['alpha']} loads {float(ds.alpha.min()):g}..{float(ds.alpha.max()):g}, "
         f"{ds.sizes['trial']} networks per point. Largest load with every pattern stable "
-        "(in half the networks): "
-        + "; ".join(parts)
-        + ". Figure: python analysis/rules.py RUN_DIR."
+        "(in half the networks): " + "; ".join(parts) + ". Figure: hopsim-plot RUN_DIR."
     )

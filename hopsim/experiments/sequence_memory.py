@@ -481,5 +481,5 @@ def summary(ds: xr.Dataset) -> str:
         f"sequence_memory: longest sequence replayed exactly from a clean cue (lengths "
         f"{list(map(int, ds.length.values))}, at least half the trials): "
         + "; ".join(parts)
-        + ". Figure: python analysis/sequence_memory.py RUN_DIR."
+        + ". Figure: hopsim-plot RUN_DIR."
     )

@@ -15,7 +15,9 @@ accessor itself lives in :mod:`hopsim._accessor` and imports this package when u
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import re
 from pathlib import Path
 
 import xarray as xr
@@ -92,23 +94,59 @@ def figure(ds: xr.Dataset, **options):
     """The main figure of ``ds`` (chosen by its ``experiment`` attr)."""
     module = module_for(experiment_of(ds))
     ds, options = select_sweep(module, ds, options)
-    return module.figure(ds, **options)
+    with _needs(ds):
+        return module.figure(ds, **options)
 
 
 def figures(ds: xr.Dataset, **options) -> dict:
     """Every figure of ``ds``, keyed by file stem."""
     module = module_for(experiment_of(ds))
     ds, options = select_sweep(module, ds, options)
-    if hasattr(module, "figures"):
-        return module.figures(ds, **options)
-    return {experiment_of(ds): module.figure(ds, **options)}
+    with _needs(ds):
+        if hasattr(module, "figures"):
+            return module.figures(ds, **options)
+        return {experiment_of(ds): module.figure(ds, **options)}
 
 
 def tables(ds: xr.Dataset, **options) -> dict:
     """Tables a family writes beside its figures (``{file name: DataFrame}``), often none."""
     module = module_for(experiment_of(ds))
     ds, options = select_sweep(module, ds, options)
-    return module.tables(ds, **options) if hasattr(module, "tables") else {}
+    with _needs(ds):
+        return module.tables(ds, **options) if hasattr(module, "tables") else {}
+
+
+#: How xarray and Python name what a figure looked for and the dataset does not have.
+_MISSING = (re.compile(r"No variable named '([^']+)'"), re.compile(r"has no attribute '([^']+)'"))
+
+
+@contextlib.contextmanager
+def _needs(ds: xr.Dataset):
+    """Turn "the dataset has no X" (a KeyError or AttributeError for a name the dataset
+    lacks) into a one-line :class:`FigureError` naming X: a dataset with a hopsim
+    ``experiment`` attr that another program wrote, or that lost a variable."""
+    try:
+        yield
+    except (KeyError, AttributeError) as exc:
+        name = _missing_name(exc)
+        if name is None or name in ds.variables or name in ds.attrs or name in ds.dims:
+            raise
+        experiment = experiment_of(ds)
+        raise FigureError(
+            f"the {experiment} figures need {name!r}, which this dataset lacks: "
+            f"not a hopsim {experiment} result (written by another program?)"
+        ) from None
+
+
+def _missing_name(exc: Exception) -> str | None:
+    text = str(exc.args[0]) if exc.args else ""
+    for pattern in _MISSING:
+        match = pattern.search(text)
+        if match:
+            return match.group(1)
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]  # ds.attrs["name"]
+    return None
 
 
 def save(

@@ -57,15 +57,21 @@ def options_from(args) -> dict:
 
 
 def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
-    """Draw and write every figure of ``ds``; errors become one line and exit status 2."""
+    """Draw and write every figure of ``ds``; errors become one line and exit status 2.
+
+    The folder is checked before anything is drawn, and made (and a file written in it)
+    before the first figure file: a folder that cannot take them gets one line and no file.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     from hopsim import figures
+    from hopsim.io import prepare_folder
 
     formats = check_formats(args.format)
     if not 1 <= args.dpi <= MAX_DPI:
         _fail(f"--dpi {args.dpi}: must be a whole number from 1 to {MAX_DPI}")
+    check_out(out_dir, args)
     options = dict(options_from(args), **(options or {}))
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -74,11 +80,31 @@ def write(ds, out_dir: Path, args, options: dict | None = None) -> list[Path]:
             tables = figures.tables(ds, **options)
         for w in {str(w.message): w for w in caught}:
             print(f"warning: {w}", file=sys.stderr)
+        problem = prepare_folder(out_dir)
+        if problem:
+            _fail(_out_message(out_dir, args, problem))
         return figures.save(figs, out_dir, formats, args.dpi, tables)
     except figures.FigureError as exc:
         _fail(str(exc))
     except MemoryError:
         _fail(f"--dpi {args.dpi}: the image does not fit in memory; use a lower --dpi")
+    except OSError as exc:  # the folder changed under us, the disk is full
+        _fail(_out_message(out_dir, args, f"{exc.filename or out_dir}: {exc.strerror or exc}"))
+
+
+def check_out(out_dir: Path, args) -> None:
+    """One line and exit 2 when ``out_dir`` cannot be an output folder (nothing is made)."""
+    from hopsim.io import folder_problem
+
+    problem = folder_problem(out_dir)
+    if problem:
+        _fail(_out_message(out_dir, args, problem))
+
+
+def _out_message(out_dir: Path, args, problem: str) -> str:
+    if getattr(args, "out", None):
+        return f"--out {args.out}: {problem}"
+    return f"cannot write the figures next to the dataset: {problem}; choose a folder with --out"
 
 
 #: the highest --dpi: print quality is 300-600; beyond 1200 a full-page figure needs GBs
@@ -108,9 +134,39 @@ def _fail(message: str):
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
+    """``hopsim-plot``: draw every figure of a dataset; return the written paths.
+
+    Ctrl-C ends with one line and exit status 130 (the files already written are whole);
+    ``argv=None`` (the command itself) exits at once, a list (a Python caller) raises
+    ``SystemExit(130)``.
+    """
+    from hopsim import console
+
+    with console.interruptible():
+        try:
+            with console.quiet_broken_pipe():
+                paths = _plot(argv)
+            if not console.interrupted():  # else a Ctrl-C whose KeyboardInterrupt was lost
+                return paths
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            console.stopping()
+            print(INTERRUPTED.format(prog="hopsim-plot"), file=sys.stderr)
+            console.end_interrupted(standalone=argv is None)
+
+
+#: The line a figure command prints after Ctrl-C.
+INTERRUPTED = (
+    "{prog}: interrupted; the figure files already written are complete, none is half-written"
+)
+
+
+def _plot(argv: list[str] | None) -> list[Path]:
     from hopsim.io import DatasetError, load_dataset, resolve_result_path
 
     args = build_parser().parse_args(argv)
+    if args.out:
+        check_out(Path(args.out), args)
     try:
         path = resolve_result_path(args.path)
         ds = load_dataset(path)

@@ -49,29 +49,86 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the gallery; return the exit status (see the module docstring).
+
+    Ctrl-C stops the entry's ``hopsim`` run, prints one line and ends with status 130 (at
+    once for the command itself, ``argv=None``; returned to a Python caller). The pages
+    are written only at the end, so an interrupted gallery leaves the earlier pages.
+    """
+    from hopsim import console
+
+    with console.interruptible():
+        progress = {"done": 0, "total": None, "out": None, "pending": False, "pages": False}
+        try:
+            with console.quiet_broken_pipe():
+                status = _gallery(argv, progress)
+            if not console.interrupted():  # else a Ctrl-C whose KeyboardInterrupt was lost
+                return status
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            console.stopping()
+            pending = "\n" if progress["pending"] else ""  # end the entry's open line
+            print(pending + _interrupted_line(progress), file=sys.stderr)
+            if argv is None:
+                console.exit_now(console.EXIT_INTERRUPTED)
+            return console.EXIT_INTERRUPTED
+
+
+def _interrupted_line(progress: dict) -> str:
+    """What an interrupted gallery kept, in one line."""
+    if progress["total"] is None:
+        return "hopsim-gallery: interrupted before any run started; nothing was written"
+    done, total, out = progress["done"], progress["total"], progress["out"]
+    if progress["pending"]:
+        where = f"during entry {done + 1} of {total} ({progress['entry']})"
+    elif progress["pages"]:  # each page is written whole or not at all
+        return (
+            f"hopsim-gallery: interrupted while checking the claims and writing the pages; "
+            f"the runs and figures of all {total} entries are kept in {out}"
+        )
+    else:
+        where = f"after {done} of {total} entries"
+    kept = (
+        f"the {done} finished entries' runs and figures are kept in {out}"
+        if done
+        else "no entry had finished"
+    )
+    return (
+        f"hopsim-gallery: interrupted {where}; {kept}; the pages (index.html, claims.md) "
+        "were not written"
+    )
+
+
+def _gallery(argv: list[str] | None, progress: dict) -> int:
     args = build_parser().parse_args(argv)
     if args.list:
         for e in ENTRIES:
             print(f"{e.name:22s} {e.title}")
         return 0
-    import hopsim
-    from hopsim.gallery import claims, report
-    from hopsim.gallery.run import draw, load, run_entry
-    from hopsim.io import write_text_atomic
+    from hopsim.io import prepare_folder
 
     out = Path(args.out).resolve()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = exc.strerror or str(exc)
-        print(f"error: --out {args.out}: cannot create the folder ({why})", file=sys.stderr)
+    problem = prepare_folder(out)
+    if problem:
+        print(f"error: --out {args.out}: {problem}", file=sys.stderr)
         return 2
     entries = [e for e in ENTRIES if not args.only or e.name in args.only]
-    records, data, failures = [], {}, {}
+    progress.update(total=len(entries), out=out)
     start = time.perf_counter()
+    records, data, failures = _run_entries(entries, out, args.quick, progress, start)
+    progress["pages"] = True
+    return _write_pages(records, data, failures, out, args, argv, start)
+
+
+def _run_entries(entries, out: Path, quick: bool, progress: dict, start: float):
+    """Run, load and draw each entry; (records, datasets by name, failures by name)."""
+    from hopsim.gallery.run import draw, load, run_entry
+
+    records, data, failures = [], {}, {}
     for k, entry in enumerate(entries, 1):
         print(f"[{k}/{len(entries)}] {entry.name}: ", end="", file=sys.stderr, flush=True)
-        rec = run_entry(entry, out, args.quick)
+        progress.update(pending=True, entry=entry.name)
+        rec = run_entry(entry, out, quick)
         if rec.status == "ok":
             try:
                 data[entry.name] = load(rec)
@@ -82,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if rec.status != "ok":
             failures[entry.name] = rec.reason
         records.append(rec)
+        progress["done"] = k
         elapsed = time.perf_counter() - start
         print(
             f"{rec.status} ({rec.seconds:.1f} s, {len(rec.figures)} figures)"
@@ -89,6 +147,16 @@ def main(argv: list[str] | None = None) -> int:
             + f" [{elapsed:.0f} s elapsed]",
             file=sys.stderr,
         )
+        progress["pending"] = False
+    return records, data, failures
+
+
+def _write_pages(records, data, failures, out: Path, args, argv, start: float) -> int:
+    """Check the claims, write index.html, claims.md and gallery.json; the exit status."""
+    import hopsim
+    from hopsim.gallery import claims, report
+    from hopsim.io import write_text_atomic
+
     rows = claims.evaluate(data, failures)
     broken = [(c, r) for c, r in rows if r.note.startswith("check error")]
     wall = time.perf_counter() - start

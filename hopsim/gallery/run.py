@@ -6,6 +6,7 @@ import importlib.util
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -79,16 +80,51 @@ def run_entry(entry: Entry, out: Path, quick: bool, command: list[str] | None = 
     with open(log, "w") as fh:
         fh.write("$ " + shlex.join(argv) + "\n")
         fh.flush()
-        proc = subprocess.run(argv, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        returncode = _run(argv, fh, env)
     record.seconds = time.perf_counter() - start
-    if proc.returncode != 0:
+    if returncode != 0:
         record.status = "failed"
         tail = log.read_text(errors="replace").strip().splitlines()[-TAIL_LINES:]
         last = next((t for t in reversed(tail) if t.strip()), "")
-        record.reason = f"exit status {proc.returncode}: {last.strip()}"
+        record.reason = f"exit status {returncode}: {last.strip()}"
         return record
     record.status = "ok"
     return record
+
+
+#: Seconds an interrupted ``hopsim`` run gets to stop cleanly (its one line, exit 130).
+STOP_S = 30.0
+
+
+def _run(argv: list[str], log, env: dict) -> int:
+    """Run one ``hopsim`` command with its output in ``log``; return its exit status.
+
+    On Ctrl-C the run is interrupted too (SIGINT, as a terminal would) and waited for, so
+    that it stops its own workers and leaves its folder as ``hopsim`` promises; it is
+    killed only if it has not ended after :data:`STOP_S` seconds.
+    """
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        from hopsim import console
+
+        console.stopping()  # the gallery is ending: no second interrupt while the run stops
+        _stop(proc)
+        raise
+    except BaseException:
+        _stop(proc)
+        raise
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(STOP_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def load(record: RunRecord):
