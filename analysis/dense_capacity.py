@@ -4,12 +4,12 @@ Usage::
 
     python analysis/dense_capacity.py [RUN_DIR_OR_RESULT_NC]
 
-Writes ``dense_capacity.{png,pdf}`` and ``dense_capacity.csv`` (the measured capacities
-next to the predictions) beside the dataset and prints the measured log-log slopes (the
-rate d ln P / dN for F = exp) next to theory, with their bootstrap errors. Panels: (a-d)
-per energy, the fraction of stored patterns that are fixed points and of pattern sets with all of them fixed, against
-P / prediction; (e) capacity against N for the polynomial energies with the
-Krotov-Hopfield law; (f) F = exp with Demircigil et al.'s rate; (g) recall from noisy cues.
+Writes ``dense_capacity.{png,pdf}`` and ``dense_capacity.csv`` (the measured capacities next to
+the predictions) beside the dataset and prints the measured log-log slopes (the rate d ln P /
+dN for F = exp) next to theory, with their bootstrap errors. Panels: (a-d) per energy, the
+fraction of stored patterns that are fixed points and of pattern sets with all of them fixed,
+against P / prediction; (e) capacity against N for the polynomial energies with the Krotov-
+Hopfield law; (f) F = exp with Demircigil et al.'s rate; (g) recall from noisy cues.
 Without a path it uses the newest ``runs/dense_capacity`` result.
 
 The figure is drawn by :mod:`hopsim.figures.dense_capacity` (also ``ds.hopsim.plot()`` and
