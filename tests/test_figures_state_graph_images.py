@@ -202,3 +202,38 @@ def test_weights_of_one_stored_image_show_a_pixel_of_the_other_colour():
     np.testing.assert_allclose(b[off], -a[off])
     two = fig_img.weights_figure(_images())
     assert "images disagree" in two.axes[1].get_title(loc="left")
+
+
+def test_basin_bars_are_readable_and_every_count_is_written():
+    """state_graph_16 (b) (issue 18): tick labels that do not run together, state strings of
+    at least 9 pt, and every bar's count written beside it, so a bar too short to see (a few
+    states among 2^N, or zero) still reads as its number."""
+    ds = dataset("experiment=state_graph", "patterns.explicit=null", "network.N=10", "patterns.P=3")
+    fig = fig_sg.basin_figure(ds)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    expected = {
+        "basin": np.sort(ds.basin_size.values)[::-1][: fig_sg.MAX_BARS],
+        "reach": ds.async_basin_size.values,
+        "sole": ds.async_sole_basin_size.values,
+    }
+    for ax in fig.axes[:2]:
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
+        assert all(t.get_fontsize() >= 8 for t in ticks)
+        states = ax.get_yticklabels()
+        assert states and all(t.get_fontsize() >= 9 for t in states)
+        counts = {(round(t.xy[1], 3)): t for t in ax.texts if t.get_gid() == "count"}
+        bars = [b for b in ax.patches if b.get_gid() in expected]
+        assert bars and len(counts) == len(bars)
+        right = ax.get_window_extent(renderer).x1
+        for bar in bars:
+            y = round(bar.get_y() + bar.get_height() / 2, 3)
+            text = counts[y]
+            assert int(text.get_text()) == bar.get_width()  # the number is the bar's length
+            assert text.get_window_extent(renderer).x1 <= right + 1  # inside the panel
+        for gid, values in expected.items():
+            drawn = [b.get_width() for b in bars if b.get_gid() == gid]
+            if drawn:
+                np.testing.assert_array_equal(drawn, values)
