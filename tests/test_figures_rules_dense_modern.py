@@ -282,6 +282,33 @@ def test_modern_regimes_errors_and_bound_are_the_dataset():
     assert_legends_clear(fig)
 
 
+def test_modern_colours_have_one_meaning_each():
+    """Issue 18: blue meant "single" in row (1) and "at the fixed point" in row (3). Now every
+    colour of the figure stands for one thing: the three regimes, "at the fixed point" (rows
+    2 and 3), "after one update" (row 3 and the bound check), the bound."""
+    from matplotlib.colors import to_hex
+
+    ds = dataset(*MODERN)
+    fig = fig_modern.figure(ds)
+    meaning = {
+        "regime": lambda gid: gid.split(":")[1],
+        "k": lambda gid: "fixed point",
+        "error": lambda gid: "fixed point",
+        "one_step": lambda gid: "one update",
+        "bound_check": lambda gid: "one update",
+        "bound": lambda gid: "bound",
+    }
+    seen: dict[str, set[str]] = {}
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            gid = str(line.get_gid())
+            head = gid.split(":")[0]
+            if head in meaning:
+                seen.setdefault(to_hex(line.get_color()), set()).add(meaning[head](gid))
+    assert all(len(v) == 1 for v in seen.values()), seen
+    assert len(seen) == 6  # three regimes, fixed point, one update, bound
+
+
 def test_modern_pictures_name_each_distance():
     ds = dataset(*MODERN)
     fig = fig_modern.picture_figure(ds)
