@@ -300,13 +300,19 @@ def _check(claim_id, data):
 
 
 def test_energy_claim_fails_when_the_energy_rises(quick_gallery):
+    """Claim 5 reads the energy after every single-neuron update of the recall_energy run;
+    a rise between sweeps or within one sweep fails it."""
     out, _, _ = quick_gallery
-    data = _datasets(out, "recall")
-    assert _check("energy_descends", data).verdict == HOLDS
-    ds = data["recall"].copy(deep=True)
+    data = _datasets(out, "recall_energy")
+    result = _check("energy_descends", data)
+    assert result.verdict == HOLDS and "single-neuron updates of 8 cues" in result.measured
+    ds = data["recall_energy"].copy(deep=True)
     E = ds.energy.values
     E[0, 0, 1] = E[0, 0, 0] + 1.0
-    assert _check("energy_descends", {"recall": ds}).verdict == FAILS
+    assert _check("energy_descends", {"recall_energy": ds}).verdict == FAILS
+    ds = data["recall_energy"].copy(deep=True)
+    ds["update_energy"][1, 5] = ds.update_energy[1, 4] + 1e-6 * float(abs(ds.update_energy).max())
+    assert _check("energy_descends", {"recall_energy": ds}).verdict == FAILS
 
 
 @pytest.mark.parametrize(

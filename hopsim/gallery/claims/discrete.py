@@ -169,8 +169,10 @@ def _small_graph(d, name, pattern, cycle_claimed, energy_claimed=None):
             measured,
             CAVEAT,
             "there is a synchronous 2-cycle and asynchronous updates break it, but between "
-            "other states than printed (the report's printed weight matrix is not the Hebb "
-            "matrix of its pattern)",
+            "other states than printed: the Hebb matrix of the stored pattern cycles "
+            + " and ".join("<->".join(c) for c in cycles if len(c) == 2)
+            + ", the report prints "
+            + "<->".join(cycle_claimed),
         )
     return Result(ref, measured, FAILS)
 
@@ -324,9 +326,9 @@ def _sync_async(d):
             "more cycles sync; higher overlap async",
             measured,
             CAVEAT,
-            "only synchronous updates oscillate (async ones cannot: the energy descends), "
-            "but asynchronous recall is not measurably better"
-            + (" (here it is worse)" if diff < -2 * se else ""),
+            f"only synchronous updates oscillate ({cyc_a} asynchronous cycles), but "
+            f"asynchronous recall is not measurably better: the overlaps differ by "
+            f"{diff / se:+.1f} standard errors" + (" (worse)" if diff < -2 * se else ""),
         )
     return Result("more cycles sync; higher overlap async", measured, FAILS)
 
