@@ -160,3 +160,64 @@ def test_phase_diagram_theory_lines_are_in_their_loads_colours_as_the_legend_say
     assert "dynamics" in next(
         a for a in fig.axes if a.get_title(loc="left").startswith("(a)")
     ).get_title(loc="left")
+
+
+def test_chain_binder_figure_draws_each_sizes_exact_curve():
+    """ising_chain (issue 18): the Binder panel had no exact curves; now each L's exact U4
+    of the ring (from its magnetization distribution) is drawn, in that L's colour, and
+    the observables figure's U4 and chi panels carry them too."""
+    ds = dataset(*CHAIN[:2], "lattice.L=[8,16]", *CHAIN[3:])
+    fig = fig_ising.binder_figure(ds)
+    ax = fig.axes[0]
+    exact = [ln for ln in ax.get_lines() if ln.get_gid() == "exact"]
+    assert len(exact) == ds.L.size
+    for line, L in zip(exact, ds.L.values, strict=True):
+        assert line.get_label() == f"exact L = {int(L)}"
+        T, y = line.get_xdata(), line.get_ydata()
+        assert T.min() == ds.temperature.min() and T.max() == ds.temperature.max()
+        for t in ds.temperature.values:
+            assert float(np.interp(t, T, y)) == pytest.approx(
+                th.chain_binder(float(t), int(L), 1.0, 0.2), abs=2e-3
+            )
+    colours = {ln.get_color() for ln in exact}
+    assert len(colours) == ds.L.size
+    obs = fig_ising.observables_figure(ds)
+    for k in (3, 4):  # (d) chi, (e) U4
+        assert len([ln for ln in obs.axes[k].get_lines() if ln.get_gid() == "exact"]) == 2
+
+
+def test_autocorrelation_times_are_drawn_in_sweeps():
+    """The stored tau_* (in measurements, one every mc.interval sweeps) drawn against T in
+    sweeps for every L; on the square lattice their growth at T_c against L^z."""
+    ds = dataset(
+        "experiment=ising",
+        "lattice.L=[4,8]",
+        "mc.temperatures=[2.0,2.27,2.6]",
+        "mc.sweeps=600",
+        "mc.interval=2",
+        "mc.thermalize=50",
+    )
+    fig = fig_ising.autocorrelation_figure(ds)
+    assert "ising_autocorrelation" in fig_ising.figures(ds)
+    for ax, name in zip(fig.axes[:2], fig_ising.TAU_NAMES, strict=True):
+        assert ax.get_ylabel().endswith("[sweeps]") and ax.get_yscale() == "log"
+        for L in ds.L.values:
+            (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == f"{name}:{int(L)}"]
+            np.testing.assert_allclose(line.get_xdata(), ds.temperature.values)
+            np.testing.assert_allclose(line.get_ydata(), 2 * ds[name].sel(L=L).values)
+        (few,) = [ln for ln in ax.get_lines() if ln.get_gid() == "few_samples"]
+        assert few.get_ydata()[0] == pytest.approx(600 / 100)
+    scaling = fig.axes[2]
+    assert "2.27" in scaling.get_title(loc="left")
+    for name in fig_ising.TAU_NAMES:
+        (pts,) = [ln for ln in scaling.get_lines() if ln.get_gid() == f"scaling:{name}"]
+        np.testing.assert_allclose(pts.get_ydata(), 2 * ds[name].sel(temperature=2.27).values)
+        (guide,) = [ln for ln in scaling.get_lines() if ln.get_gid() == f"guide:{name}"]
+        x, y = guide.get_xdata(), guide.get_ydata()
+        slope = np.log(y[-1] / y[0]) / np.log(x[-1] / x[0])
+        assert slope == pytest.approx(fig_ising.Z_SINGLE_SPIN)
+        assert y[-1] == pytest.approx(pts.get_ydata()[-1])  # through the largest L
+    assert_legends_clear(fig)
+    # the chain has no transition: no scaling panel
+    chain = fig_ising.autocorrelation_figure(dataset(*CHAIN))
+    assert not any(ax.get_title(loc="left").startswith("(c)") for ax in chain.axes)

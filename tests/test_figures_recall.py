@@ -223,3 +223,29 @@ def test_single_run_shows_every_cue_and_the_mean_the_title_names():
     pts = ax.transData.transform(np.column_stack([cues[0].get_xdata(), cues[0].get_ydata()]))
     inside = (pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0)
     assert not (inside & (pts[:, 1] < box.y1)).any()
+
+
+def test_rules_energies_never_share_an_axis_and_the_title_names_the_bias():
+    """recall_biased (issue 18): Hebb's and the covariance rule's energies are different
+    functions on different scales: one panel and one y axis each; the bias is in the title."""
+    ds = sweep_dataset().isel(N=0, P=0, theta=0, update=0, noise=0)
+    ds = xr.concat(
+        [ds.assign_coords(learning="hebb"), (ds * 0.1).assign_coords(learning="covariance")],
+        dim="learning",
+    )
+    ds = ds.assign_coords(bias=0.6)
+    fig = fig_recall.figure(ds, "energy")
+    assert "bias=0.6" in fig._suptitle.get_text()
+    assert len(fig.axes) == 2
+    for ax, rule in zip(fig.axes, ["hebb", "covariance"], strict=True):
+        assert ax.get_title() == f"learning={rule}"
+        (line,) = ax.get_lines()
+        held = fig_recall.hold_last(ds.energy.sel(learning=rule), "sweep") / ds.N
+        np.testing.assert_allclose(line.get_ydata(), held.mean(["pattern", "trial"]))
+        lo, hi = ax.get_ylim()
+        assert lo <= np.nanmin(line.get_ydata()) and hi >= np.nanmax(line.get_ydata())
+        assert ax.get_ylabel()  # each axis has its own scale, so each says what it shows
+    (a, b) = (ax.get_ylim() for ax in fig.axes)
+    assert a != b  # not shared: the covariance energies are not squashed on Hebb's scale
+    overlap = fig_recall.figure(ds, "overlap")
+    assert "bias=0.6" in overlap._suptitle.get_text()

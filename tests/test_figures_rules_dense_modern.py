@@ -184,7 +184,9 @@ def test_dense_capacity_panels_plot_the_fractions_and_the_laws():
                 fixed[f"fixed:{int(N)}"], cell.fixed_fraction.mean("network")
             )
             np.testing.assert_allclose(every[f"all:{int(N)}"], cell.all_fixed.mean("network"))
-    ax_poly, ax_exp, ax_rec = fig.axes[len(names) : len(names) + 3]
+    growth = fig_dense.figure(ds, kind="growth")
+    ax_poly, _, ax_exp, ax_rec = growth.axes[:4]
+    assert _title(ax_poly).startswith(f"({'abcdefg'[len(names)]})")  # letters continue
     assert ax_poly.get_xscale() == ax_poly.get_yscale() == "log"
     assert ax_poly.get_xlabel() == "N (neurons)" and ax_poly.get_ylabel() == "capacity P (patterns)"
     for n, name in ((2, "poly2"), (3, "poly3")):  # the Krotov-Hopfield law of each degree
@@ -220,6 +222,43 @@ def test_dense_capacity_panels_plot_the_fractions_and_the_laws():
         "0.3",
     ]
     assert_legends_clear(fig)
+    assert_legends_clear(growth)
+
+
+def _text_sizes(fig) -> list[tuple[str, float]]:
+    """(text, size in points) of every visible, non-empty text of the figure."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    return [
+        (t.get_text(), t.get_fontsize())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def test_dense_capacity_figures_have_few_panels_and_readable_text():
+    """Issue 18: seven panels in one 16-inch figure had text of ~5 px on the page. Now two
+    figures of at most four panels, 12 inches wide at most, every text at 9 pt or more."""
+    ds = dataset(*DENSE)
+    figs = fig_dense.figures(ds)
+    assert set(figs) == {"dense_capacity", "dense_capacity_growth"} == set(fig_dense.STEMS)
+    for stem, fig in figs.items():
+        panels = [ax for ax in fig.axes if ax.axison]
+        assert len(panels) <= 4, stem
+        assert fig.get_figwidth() <= 12, stem
+        small = [(t, s) for t, s in _text_sizes(fig) if s < fig_dense.FONT]
+        assert not small, (stem, small[:5])
+    # every energy's panel is in the first figure, lettered in order
+    titles = [_title(ax) for ax in figs["dense_capacity"].axes if ax.axison]
+    assert [t[:3] for t in titles] == [f"({c})" for c in "abcd"[: ds.sizes["energy"]]]
+    # one colour per energy in (e) to (g): exp's markers in (f) take exp's colour of (g)
+    growth = figs["dense_capacity_growth"]
+    (exp_line,) = [ln for ln in growth.axes[3].get_lines() if ln.get_gid() == "recall:exp"]
+    per_pattern = [
+        ln for ln in growth.axes[2].get_lines() if ln.get_label() == "measured, per pattern"
+    ]
+    assert per_pattern[0].get_color() == exp_line.get_color()
 
 
 def test_dense_capacity_table_and_wrapper(tmp_path):
@@ -242,7 +281,11 @@ def test_dense_capacity_table_and_wrapper(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "poly2 (per pattern): log-log slope over N=20..40" in proc.stdout
-    assert {p.name for p in tmp_path.iterdir()} == {"dense_capacity.png", "dense_capacity.csv"}
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "dense_capacity.png",
+        "dense_capacity_growth.png",
+        "dense_capacity.csv",
+    }
 
 
 # --- modern -------------------------------------------------------------------------------
@@ -285,6 +328,33 @@ def test_modern_regimes_errors_and_bound_are_the_dataset():
     assert_legends_clear(fig)
 
 
+def test_modern_colours_have_one_meaning_each():
+    """Issue 18: blue meant "single" in row (1) and "at the fixed point" in row (3). Now every
+    colour of the figure stands for one thing: the three regimes, "at the fixed point" (rows
+    2 and 3), "after one update" (row 3 and the bound check), the bound."""
+    from matplotlib.colors import to_hex
+
+    ds = dataset(*MODERN)
+    fig = fig_modern.figure(ds)
+    meaning = {
+        "regime": lambda gid: gid.split(":")[1],
+        "k": lambda gid: "fixed point",
+        "error": lambda gid: "fixed point",
+        "one_step": lambda gid: "one update",
+        "bound_check": lambda gid: "one update",
+        "bound": lambda gid: "bound",
+    }
+    seen: dict[str, set[str]] = {}
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            gid = str(line.get_gid())
+            head = gid.split(":")[0]
+            if head in meaning:
+                seen.setdefault(to_hex(line.get_color()), set()).add(meaning[head](gid))
+    assert all(len(v) == 1 for v in seen.values()), seen
+    assert len(seen) == 6  # three regimes, fixed point, one update, bound
+
+
 def test_modern_pictures_name_each_distance():
     ds = dataset(*MODERN)
     fig = fig_modern.picture_figure(ds)
@@ -302,7 +372,7 @@ def test_modern_pictures_name_each_distance():
     ("overrides", "stems"),
     [
         (RULES, {"rules"}),
-        (DENSE, {"dense_capacity"}),
+        (DENSE, {"dense_capacity", "dense_capacity_growth"}),
         (MODERN, {"modern", "modern_pictures"}),
     ],
     ids=["rules", "dense_capacity", "modern"],

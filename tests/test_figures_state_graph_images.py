@@ -128,17 +128,54 @@ def test_inverted_results_are_called_inverted():
     assert any("inverted house" in t for t in titles)  # the invert cue ends on the inverse
 
 
+def _pixel(title: str, side: int) -> int:
+    r, c = (int(v) for v in title.split("pixel (")[1].split(")")[0].split(", "))
+    return r * side + c
+
+
 def test_weights_panels_show_the_couplings_of_one_neuron():
     ds = _images()
     fig = fig_img.weights_figure(ds)
     side = int(ds.side)
     xi = ds.original.values.reshape(ds.sizes["image"], -1).astype(float)
-    centre = (side // 2) * side + side // 2
-    shown = fig.axes[0].get_images()[0].get_array()
-    expected = fig_img.coupling_rows(xi, [centre])[0].reshape(side, side)
-    np.testing.assert_allclose(np.asarray(shown), expected)
-    assert np.unique(np.round(expected * side * side)).size >= 3  # not a flat picture
-    assert np.std(expected) > 0.5 / (side * side)
+    for ax in fig.axes[:2]:  # (a), (b) (the colour bars come after the panels)
+        i = _pixel(ax.get_title(loc="left"), side)
+        shown = ax.get_images()[0].get_array()
+        expected = fig_img.coupling_rows(xi, [i])[0].reshape(side, side)
+        np.testing.assert_allclose(np.asarray(shown), expected)
+        assert np.unique(np.round(expected * side * side)).size >= 3  # not a flat picture
+        assert np.std(expected) > 0.5 / (side * side)
+
+
+def test_two_images_weights_panels_show_two_different_pictures():
+    """images_two (issue 18): (a) and (b) showed one picture twice (both pixels disagreed
+    with the same signs). Now (a) is a pixel where the images agree (their sum), (b) one
+    where they disagree (their difference): neither equal nor each other's negative."""
+    ds = _images()
+    fig = fig_img.weights_figure(ds)
+    side = int(ds.side)
+    xi = ds.original.values.reshape(ds.sizes["image"], -1)
+    a_ax, b_ax = fig.axes[0], fig.axes[1]
+    a, b = (np.asarray(ax.get_images()[0].get_array()) for ax in (a_ax, b_ax))
+    assert not np.allclose(a, b) and not np.allclose(a, -b)
+    ia, ib = (_pixel(ax.get_title(loc="left"), side) for ax in (a_ax, b_ax))
+    assert np.all(xi[:, ia] == xi[0, ia]) and "images agree" in a_ax.get_title(loc="left")
+    assert len(set(xi[:, ib])) == 2 and "images disagree" in b_ax.get_title(loc="left")
+    # (c) the crosstalk matrix of the two images
+    (c_ax,) = [ax for ax in fig.axes if ax.get_title(loc="left").startswith("(c)")]
+    overlap = xi.astype(float) @ xi.T.astype(float) / xi.shape[1]
+    np.testing.assert_allclose(np.asarray(c_ax.get_images()[0].get_array()), overlap)
+
+
+def test_weights_pixels_differ_for_any_pair_of_images():
+    """The rule behind (a) and (b): two neurons with different signs over the images."""
+    rng = np.random.default_rng(1)
+    for P in (2, 3, 5):
+        xi = rng.choice([-1, 1], size=(P, 12 * 12))
+        (ia, _), (ib, _) = fig_img.shown_neurons(xi, 12)
+        ra, rb = fig_img.coupling_rows(xi.astype(float), [ia, ib])
+        ra[[ia, ib]] = rb[[ia, ib]] = 0  # the diagonal entries
+        assert not np.allclose(ra, rb) and not np.allclose(ra, -rb), P
 
 
 def test_only_one_frame_per_row_is_final():
@@ -202,3 +239,42 @@ def test_weights_of_one_stored_image_show_a_pixel_of_the_other_colour():
     np.testing.assert_allclose(b[off], -a[off])
     two = fig_img.weights_figure(_images())
     assert "images disagree" in two.axes[1].get_title(loc="left")
+    # one image has no crosstalk: no 1 x 1 overlap matrix, two picture panels only
+    pictures = [ax for ax in fig.axes if ax.get_images()]
+    assert len(pictures) == 2
+    assert not any(ax.get_title(loc="left").startswith("(c)") for ax in fig.axes)
+
+
+def test_basin_bars_are_readable_and_every_count_is_written():
+    """state_graph_16 (b) (issue 18): tick labels that do not run together, state strings of
+    at least 9 pt, and every bar's count written beside it, so a bar too short to see (a few
+    states among 2^N, or zero) still reads as its number."""
+    ds = dataset("experiment=state_graph", "patterns.explicit=null", "network.N=10", "patterns.P=3")
+    fig = fig_sg.basin_figure(ds)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    expected = {
+        "basin": np.sort(ds.basin_size.values)[::-1][: fig_sg.MAX_BARS],
+        "reach": ds.async_basin_size.values,
+        "sole": ds.async_sole_basin_size.values,
+    }
+    for ax in fig.axes[:2]:
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
+        assert all(t.get_fontsize() >= 8 for t in ticks)
+        states = ax.get_yticklabels()
+        assert states and all(t.get_fontsize() >= 9 for t in states)
+        counts = {(round(t.xy[1], 3)): t for t in ax.texts if t.get_gid() == "count"}
+        bars = [b for b in ax.patches if b.get_gid() in expected]
+        assert bars and len(counts) == len(bars)
+        right = ax.get_window_extent(renderer).x1
+        for bar in bars:
+            y = round(bar.get_y() + bar.get_height() / 2, 3)
+            text = counts[y]
+            assert int(text.get_text()) == bar.get_width()  # the number is the bar's length
+            assert text.get_window_extent(renderer).x1 <= right + 1  # inside the panel
+        for gid, values in expected.items():
+            drawn = [b.get_width() for b in bars if b.get_gid() == gid]
+            if drawn:
+                np.testing.assert_array_equal(drawn, values)

@@ -116,6 +116,53 @@ def test_report_escapes_html(tmp_path):
     assert "m \\| n" in md
 
 
+def _png(path: Path, width_in: float, dpi: int = 110) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width_in, 3))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
+
+
+def test_page_gives_wide_figures_room_and_links_every_runs_log_and_dataset(tmp_path):
+    from hopsim.gallery.run import RunRecord
+
+    entry = next(e for e in ENTRIES if e.name == "dense_capacity")
+    run_dir = tmp_path / "runs" / entry.name
+    run_dir.mkdir(parents=True)
+    (run_dir / "result.nc").write_bytes(b"x")
+    log = tmp_path / "logs" / f"{entry.name}.log"
+    log.parent.mkdir()
+    log.write_text("$ hopsim\n")
+    wide = _png(tmp_path / "figures" / entry.name / "wide.png", 16.0)  # 1760 px
+    narrow = _png(tmp_path / "figures" / entry.name / "narrow.png", 5.0)  # 550 px
+    rec = RunRecord(entry, "hopsim x", run_dir, log, status="ok", figures=[wide, narrow])
+    header = dict(command="c", date="d", version="v", mode="full", wall="1 s", machine="m")
+    page = report.index_html([], [rec], header, tmp_path)
+    by_src = {src: attrs for attrs, src in re.findall(r'<figure([^>]*)><a href="([^"]+)"', page)}
+    assert 'class="wide"' in by_src["figures/dense_capacity/wide.png"]
+    assert 'class="wide"' not in by_src["figures/dense_capacity/narrow.png"]
+    assert len(by_src) == 2
+    # the image keeps its saved pixel size (the page never scales it below that, except to
+    # fit the window), and the figure links to the full-size file
+    assert re.search(r'<img src="figures/dense_capacity/wide.png" width="1760" height="330"', page)
+    assert report.png_size(wide) == (1760, 330)
+    css_wide = re.search(r"figure\.wide \{([^}]*)\}", page).group(1)
+    assert "max-width: 96vw" in css_wide and "max-content" in css_wide
+    links = re.findall(r'<p class="files">(.*?)</p>', page)
+    assert len(links) == 1
+    hrefs = re.findall(r'href="([^"]+)"', links[0])
+    assert hrefs == ["logs/dense_capacity.log", "runs/dense_capacity/result.nc"]
+    assert all((tmp_path / h).exists() for h in hrefs)
+    listed = json.loads(report.manifest([], [rec], header, tmp_path))["runs"][0]["files"]
+    assert listed == {"log": hrefs[0], "result.nc": hrefs[1]}
+
+
 def test_atomic_write_leaves_no_temporary(tmp_path):
     from hopsim.io import write_text_atomic
 
@@ -182,6 +229,12 @@ def test_quick_gallery_runs_every_entry_and_draws_its_figures(quick_gallery):
     for e in ENTRIES:
         assert f'id="{e.name}"' in page
         assert e.title.replace("&", "&amp;") in page
+    # every run links its log and its dataset, and the links resolve
+    for name, r in runs.items():
+        assert set(r["files"]) == {"log", "result.nc"}, name
+        for rel in r["files"].values():
+            assert (out / rel).is_file(), rel
+            assert f'href="{rel}"' in page
 
 
 def test_quick_gallery_figures_are_the_registry_figures(quick_gallery):
@@ -247,13 +300,19 @@ def _check(claim_id, data):
 
 
 def test_energy_claim_fails_when_the_energy_rises(quick_gallery):
+    """Claim 5 reads the energy after every single-neuron update of the recall_energy run;
+    a rise between sweeps or within one sweep fails it."""
     out, _, _ = quick_gallery
-    data = _datasets(out, "recall")
-    assert _check("energy_descends", data).verdict == HOLDS
-    ds = data["recall"].copy(deep=True)
+    data = _datasets(out, "recall_energy")
+    result = _check("energy_descends", data)
+    assert result.verdict == HOLDS and "single-neuron updates of 8 cues" in result.measured
+    ds = data["recall_energy"].copy(deep=True)
     E = ds.energy.values
     E[0, 0, 1] = E[0, 0, 0] + 1.0
-    assert _check("energy_descends", {"recall": ds}).verdict == FAILS
+    assert _check("energy_descends", {"recall_energy": ds}).verdict == FAILS
+    ds = data["recall_energy"].copy(deep=True)
+    ds["update_energy"][1, 5] = ds.update_energy[1, 4] + 1e-6 * float(abs(ds.update_energy).max())
+    assert _check("energy_descends", {"recall_energy": ds}).verdict == FAILS
 
 
 @pytest.mark.parametrize(

@@ -124,3 +124,38 @@ def test_ags_equations_reduce_to_curie_weiss():
 
 def test_spin_glass_line():
     np.testing.assert_allclose(th.spin_glass_temperature([0.0, 0.04, 0.25]), [1.0, 1.2, 1.5])
+
+
+def _enumerate_moments(L, T, J, h):
+    z = a = m2 = m4 = 0.0
+    for spins in itertools.product((1, -1), repeat=L):
+        s = np.array(spins)
+        w = np.exp((J * np.sum(s * np.roll(s, 1)) + h * s.sum()) / T)
+        m = s.mean()
+        z += w
+        a += w * abs(m)
+        m2 += w * m * m
+        m4 += w * m**4
+    return a / z, m2 / z, m4 / z
+
+
+@pytest.mark.parametrize(("L", "T", "h"), [(8, 3.0, 0.2), (10, 1.0, 0.0), (7, 0.7, -0.3)])
+def test_chain_binder_and_abs_susceptibility_match_enumeration(L, T, h):
+    """The ring's exact U4 and |m|-susceptibility, from the magnetization distribution,
+    against all 2^L states."""
+    a, m2, m4 = _enumerate_moments(L, T, 1.0, h)
+    assert th.chain_binder(T, L, 1.0, h) == pytest.approx(1 - m4 / (3 * m2 * m2), rel=1e-10)
+    assert th.chain_abs_susceptibility(T, L, 1.0, h) == pytest.approx(
+        L * (m2 - a * a) / T, rel=1e-9
+    )
+    m, p = th.chain_magnetization_distribution(T, L, 1.0, h)
+    assert p.sum() == pytest.approx(1.0) and m[0] == -1 and m[-1] == 1
+
+
+def test_chain_binder_limits():
+    """U4 -> 2/3 when the ring is ordered (T -> 0: m = +-1) and -> 0 for independent spins
+    (Gaussian m at large L: <m^4> = 3 <m^2>^2 up to O(1/L))."""
+    assert th.chain_binder(0.05, 16) == pytest.approx(2 / 3, abs=1e-9)
+    L = 200
+    # infinite temperature: independent spins, <m^2> = 1/L, <m^4> = (3L^2 - 2L)/L^4
+    assert th.chain_binder(1e6, L) == pytest.approx(1 - (3 * L - 2) / (3 * L), abs=1e-5)

@@ -338,3 +338,65 @@ def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray
 
 
 RELATIONS = ("pattern", "inverse", "spurious")
+
+
+def update_trace(
+    net: Network,
+    cue: np.ndarray,
+    update: str,
+    max_sweeps: int,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """The energy after every single-neuron update of one trial, replayed step by step.
+
+    A reference replay of the asynchronous (or sequential) dynamics of :func:`run` for one
+    cue: the same visiting orders (``rng`` must be a fresh generator of the stream the trial
+    used, so each sweep draws the order the run drew), one neuron at a time, its raw field
+    recomputed from the whole state (:meth:`Network.raw_fields`, so integer rules decide
+    ties exactly as the kernels do). After each update the energy
+    ``E = -1/2 s^T W s + theta^T s`` is computed from scratch with the dense ``W`` (not from
+    a flip's energy change), so a rise anywhere shows. The replay stops after the first
+    sweep that changes nothing (kept: its N updates), or after ``max_sweeps`` sweeps.
+
+    Parameters
+    ----------
+    net : Network
+        O(N^2) memory: ``W`` is formed even in low-rank mode.
+    cue : numpy.ndarray
+        (N,) +/-1 start.
+    update : {"async", "sequential"}
+    max_sweeps : int
+    rng : numpy.random.Generator, optional
+        Required for ``async``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (1 + N x sweeps replayed,) float64: the cue's energy, then the energy after each
+        single-neuron update; entry ``t N`` is the energy after sweep ``t``.
+    """
+    check_choice("update", update, ("async", "sequential"))
+    if update == "async" and rng is None:
+        raise ParameterError("rng", rng, "a random generator for async updates")
+    s = np.array(cue, dtype=np.int8, copy=True).reshape(-1)
+    N = s.size
+    W, theta = net.weights(), net.thresholds
+
+    def energies(states: np.ndarray) -> np.ndarray:
+        S = states.astype(np.float64)
+        return -0.5 * np.einsum("bi,ij,bj->b", S, W, S) + S @ theta
+
+    out = [energies(s[None])]
+    frames = np.empty((N, N), dtype=np.int8)  # the state after each update of one sweep
+    for _ in range(max_sweeps):
+        order = async_orders([rng], N)[0] if update == "async" else np.arange(N)
+        changed = False
+        for k, i in enumerate(order):
+            new = net.threshold_update(net.raw_fields(s[None]), s[None])[0, i]
+            changed |= bool(new != s[i])
+            s[i] = new
+            frames[k] = s
+        out.append(energies(frames))
+        if not changed:
+            break
+    return np.concatenate(out)

@@ -4,6 +4,12 @@ Dataset: dims ``pattern``, ``trial``, ``sweep``; variables ``overlap``, ``bit_er
 ``sweeps``, ``outcome``, ``recalled``, ``relation``, ``cue_overlap``, ``energy``;
 run parameters (N, P, alpha, noise, theta, update, corruption, ...) as scalar
 coordinates so a sweep turns them into dimensions.
+
+With ``record.update_energy=K`` (default 0: off) the first K cues (trial 0 of every
+pattern, then trial 1, ...) are replayed one neuron at a time
+(:func:`hopsim.dynamics.discrete.update_trace`: the same orders, the energy from scratch
+after every single-neuron update), adding ``update_energy`` over (``traced_cue``,
+``step``) and ``traced_pattern``, ``traced_trial`` (which cue each trace is).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from hopsim.experiments._discrete_config import (
 )
 from hopsim.io import flag_attrs
 from hopsim.patterns import CORRUPTIONS, corrupt
-from hopsim.resources import check_memory
+from hopsim.resources import check_memory, check_work
 from hopsim.retrieval import learning_attrs
 from hopsim.rng import SeedTree
 
@@ -47,6 +53,7 @@ class RecallParams:
     level: float
     dynamics: DynamicsSpec
     trials: int
+    update_energy: int = 0  #: cues whose energy is recorded after every single-neuron update
 
     def problem_size(self) -> tuple[int, int]:
         """(N, cues per batch): what the thread count is chosen from."""
@@ -64,6 +71,7 @@ def parameters(cfg: DictConfig) -> RecallParams:
         level=get_float(cfg, "corruption.level", lo=0.0, hi=1.0),
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
+        update_energy=get_int(cfg, "record.update_energy", lo=0, hi=10**9),
     )
     if pats.P == 0:
         raise ConfigError(
@@ -83,7 +91,47 @@ def parameters(cfg: DictConfig) -> RecallParams:
     check_memory(
         "dynamics.batch_size", params.dynamics.batch_size, batch_bytes(N, batch, sweeps), "a batch"
     )
+    _check_update_energy(params)
     return params
+
+
+#: multiply-adds of the single-update replays at most (~10 minutes of one core)
+TRACE_WORK_LIMIT = 5e12
+
+
+def _check_update_energy(params: RecallParams) -> None:
+    """``record.update_energy``: at most one trace per cue, single-neuron dynamics, a
+    quadratic energy, and a replay that fits in time (O(N^3) a sweep) and memory."""
+    K = params.update_energy
+    if K == 0:
+        return
+    N, cues = params.patterns.N, params.patterns.P * params.trials
+    if K > cues:
+        raise ConfigError("record.update_energy", K, f"at most the {cues} cues (P x trials)")
+    if params.dynamics.update == "sync":
+        raise ConfigError(
+            "record.update_energy",
+            K,
+            "0 with dynamics.update=sync (single-neuron updates happen with async or sequential)",
+        )
+    if params.network.energy is not None:
+        raise ConfigError(
+            "record.update_energy", K, "0 with network.energy set (quadratic energies only)"
+        )
+    sweeps = min(params.dynamics.max_sweeps, 100)  # a typical bound: trials settle in tens
+    check_work(
+        "record.update_energy",
+        K,
+        2.0 * K * float(N) ** 3 * sweeps,
+        TRACE_WORK_LIMIT,
+        "multiply-adds of the single-update replays",
+    )
+    check_memory(
+        "record.update_energy",
+        K,
+        8.0 * float(N) * N * 2 + 8.0 * K * (float(N) * params.dynamics.max_sweeps + 1),
+        "the single-update energies",
+    )
 
 
 def validate(cfg: DictConfig) -> None:
@@ -127,7 +175,43 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
         bar.update(len(chunk))
     bar.close()
     out["energy"] = _stack_traces(energies, int(out["sweeps"].max()) + 1)
-    return _dataset(out, params, net)
+    ds = _dataset(out, params, net)
+    if params.update_energy:
+        ds = ds.merge(_update_traces(params, seeds, xi, net))
+    return ds
+
+
+def _update_traces(params: RecallParams, seeds: SeedTree, xi: np.ndarray, net) -> xr.Dataset:
+    """The energy after every single-neuron update of the first ``update_energy`` cues,
+    replayed from the same cue and order streams as the run (trial 0 of each pattern first)."""
+    pats, dyn = params.patterns, params.dynamics
+    N, P = pats.N, pats.P
+    keys = [(mu, k) for k in range(params.trials) for mu in range(P)][: params.update_energy]
+    traces = []
+    for mu, k in keys:
+        cue_rng = seeds.generator("cue", N, P, params.corruption, params.level, mu, k)
+        dyn_rng = seeds.generator("dynamics", N, P, dyn.update, mu, k)
+        cue = corrupt(xi[[mu]], params.corruption, params.level, [cue_rng])[0]
+        traces.append(discrete.update_trace(net, cue, dyn.update, dyn.max_sweeps, dyn_rng))
+    trace = _stack_traces([t[None] for t in traces], max(t.size for t in traces))
+    ds = xr.Dataset(
+        {
+            "update_energy": (("traced_cue", "step"), trace),
+            "traced_pattern": ("traced_cue", np.array([mu for mu, _ in keys])),
+            "traced_trial": ("traced_cue", np.array([k for _, k in keys])),
+        },
+        coords={"traced_cue": np.arange(len(keys)), "step": np.arange(trace.shape[1])},
+    )
+    ds["update_energy"].attrs.update(
+        long_name="energy after each single-neuron update (step 0: the cue; step t N: after "
+        "sweep t; NaN after the replay's end)",
+        units="1",
+    )
+    ds["traced_pattern"].attrs.update(long_name="stored pattern of the traced cue", units="1")
+    ds["traced_trial"].attrs.update(long_name="trial of the traced cue", units="1")
+    ds["step"].attrs.update(long_name="single-neuron updates since the cue", units="1")
+    ds["traced_cue"].attrs.update(long_name="traced cue", units="1")
+    return ds
 
 
 def _stack_traces(traces: list[np.ndarray], width: int) -> np.ndarray:

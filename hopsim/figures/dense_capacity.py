@@ -1,12 +1,18 @@
 """Figure of the ``dense_capacity`` experiment: capacity of dense associative memories.
 
-``dense_capacity`` (and the table ``dense_capacity.csv``: measured capacities next to the
-predictions, with the slopes of :func:`table`). Panels:
+Two figures (seven panels in one were too small to read at any page width), text at 9 pt
+or more at the saved size, and the table ``dense_capacity.csv`` (measured capacities next
+to the predictions, with the slopes of :func:`table`).
+
+``dense_capacity``, two panels a row:
 
 (a-d) one per energy F: the fraction of stored patterns that are fixed points (solid, filled
     markers) and the fraction of pattern sets with every stored pattern fixed (dashed, open
     markers), means over the sets, against P / prediction (Krotov-Hopfield for x^n,
-    2^(N/2) + 1 for exp), one colour per N; capacity is where a curve crosses 1/2 (grey);
+    2^(N/2) + 1 for exp), one colour per N; capacity is where a curve crosses 1/2 (grey).
+
+``dense_capacity_growth``, its letters following the first figure's:
+
 (e) capacity against N on log-log axes for the polynomial energies, both criteria (filled:
     per pattern, open: all fixed) with the Krotov-Hopfield law (solid) and its all-patterns
     version (dashed), and the measured log-log slope next to the law's local slope over the
@@ -31,7 +37,9 @@ from hopsim.analysis.dense import capacity_growth, degree
 from hopsim.figures._common import colors, legend_below, plain_ticks, setting
 from hopsim.theory import dense as theory
 
-STEMS = ("dense_capacity",)
+STEMS = ("dense_capacity", "dense_capacity_growth")
+#: smallest font (points at the saved size) of any text in the figures
+FONT = 9
 CSV = "dense_capacity.csv"
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = ("energy", "N", "factor")
@@ -120,15 +128,15 @@ def _poly_key(ax_poly, ax_key, df) -> None:
     ax_poly.xaxis.set_major_locator(mticker.FixedLocator([float(N) for N in poly_N]))
     plain_ticks(ax_poly.xaxis)
     ax_poly.xaxis.set_minor_formatter(mticker.NullFormatter())
-    ax_poly.title.set_fontsize(10)
+    ax_poly.title.set_fontsize(11)
     handles, labels = ax_poly.get_legend_handles_labels()
     ax_key.set_axis_off()
     ax_key.legend(
         handles,
         labels,
         title="key of (e): markers measured, lines theory",
-        fontsize=9,
-        title_fontsize=9,
+        fontsize=FONT,
+        title_fontsize=FONT,
         loc="upper left",
     )
     ax_key.text(
@@ -137,7 +145,7 @@ def _poly_key(ax_poly, ax_key, df) -> None:
         "capacity, per pattern: P where half of the tested\nstored patterns are fixed points;\n"
         "all fixed: P where half of the pattern sets\nhave every stored pattern fixed",
         transform=ax_key.transAxes,
-        fontsize=9,
+        fontsize=FONT,
         va="bottom",
     )
 
@@ -176,27 +184,13 @@ def _top_panel(ax, ds: xr.Dataset, name: str, letter: str) -> None:
         ylim=(-0.03, 1.03),
         title=f"({letter}) {name}: stored patterns that are fixed points",
     )
-    ax.title.set_fontsize(10)
-    legend_below(ax, ncol=min(len(sizes), 3), fontsize=8.5)
+    ax.title.set_fontsize(11)
+    legend_below(ax, ncol=min(len(sizes), 3), fontsize=FONT)
     _factor_ticks(ax)
 
 
-def figure(ds: xr.Dataset, **_) -> plt.Figure:
-    """Draw the panels of the module docstring."""
-    names = [str(e) for e in ds.energy.values]
-    ncol = max(len(names), 4)
-    fig = plt.figure(figsize=(4.0 * ncol, 10.4), layout="constrained")
-    grid = fig.add_gridspec(2, ncol)
-    top = [fig.add_subplot(grid[0, j]) for j in range(len(names))]
-    ax_poly, ax_exp, ax_rec, ax_key = (fig.add_subplot(grid[1, j]) for j in range(4))
-    df = table(ds)
-    letters = "abcdefghijklmnop"
-    for j, (ax, name) in enumerate(zip(top, names, strict=True)):
-        _top_panel(ax, ds, name, letters[j])
-    nxt = iter(letters[len(names) :])
-    letter_poly, letter_exp, letter_rec = next(nxt), next(nxt), next(nxt)
-
-    # (e) polynomial capacities on log-log axes
+def _poly_panel(ax_poly, ax_key, ds: xr.Dataset, df, names, letter_poly: str) -> None:
+    """(e): polynomial capacities on log-log axes against the Krotov-Hopfield laws."""
     polys = [n for n in names if n != "exp"]
     palette = dict(zip(polys, colors(len(polys)), strict=True))
     for name in polys:
@@ -219,30 +213,32 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                 (part.N.max(), part.capacity_pattern.max()),
                 xytext=(5, 0),
                 textcoords="offset points",
-                fontsize=8.5,
+                fontsize=FONT,
                 color=c,
                 va="center",
             )
     if polys:
         _poly_key(ax_poly, ax_key, df)
-        ax_poly.set_title(ax_poly.get_title().replace("(e)", f"({letter_poly})"), fontsize=10)
+        ax_poly.set_title(ax_poly.get_title().replace("(e)", f"({letter_poly})"), fontsize=11)
         key = ax_key.get_legend()
         key.set_title(key.get_title().get_text().replace("(e)", f"({letter_poly})"))
     else:
         ax_poly.set_axis_off()
         ax_key.set_axis_off()
 
-    # (f) exponential capacities, log y against linear N
+
+def _exp_panel(ax_exp, df, letter_exp: str, colour: str) -> None:
+    """(f): exponential capacities, log y against linear N, with Demircigil's rate; in exp's
+    colour of (g), filled per pattern and open all fixed as in (e)."""
     part = df[df.energy == "exp"]
     if not part.empty:
         Ne = np.linspace(part.N.min(), part.N.max(), 50)
-        blue, vermillion = colors(2)
-        ax_exp.plot(part.N, part.capacity_pattern, "o", color=blue, label="measured, per pattern")
+        ax_exp.plot(part.N, part.capacity_pattern, "o", color=colour, label="measured, per pattern")
         ax_exp.plot(
             part.N,
             part.capacity_all,
             "s",
-            color=vermillion,
+            color=colour,
             mfc="none",
             label="measured, all fixed",
         )
@@ -258,7 +254,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             Ne,
             theory.one_bit_limit(Ne),
             "--",
-            color=vermillion,
+            color=colour,
             lw=1.0,
             label="all fixed: one pair one bit apart expected",
         )
@@ -272,7 +268,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
                 f"(Demircigil's guaranteed rate ln2/2 = {g.predicted:.3f})",
                 transform=ax_exp.transAxes,
                 ha="right",
-                fontsize=8.5,
+                fontsize=FONT,
             )
         ax_exp.set(
             yscale="log",
@@ -280,12 +276,14 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
             ylabel="capacity P (patterns)",
             title=f"({letter_exp}) exponential F = exp(x): capacity against N",
         )
-        ax_exp.title.set_fontsize(10)
-        legend_below(ax_exp, ncol=1, fontsize=8.5)
+        ax_exp.title.set_fontsize(11)
+        legend_below(ax_exp, ncol=1, fontsize=FONT)
     else:
         ax_exp.set_axis_off()
 
-    # (g) recall from noisy cues, at each energy's largest N
+
+def _recall_panel(ax_rec, ds: xr.Dataset, names, letter_rec: str) -> None:
+    """(g): recall from noisy cues, at each energy's largest N."""
     for name, color in zip(names, colors(len(names)), strict=True):
         sizes = _ran(ds, name)
         if not sizes:
@@ -310,21 +308,60 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         title=f"({letter_rec}) recall from cues with {noise:g} of the bits flipped",
         ylim=(-0.05, 1.05),
     )
-    ax_rec.title.set_fontsize(10)
-    legend_below(ax_rec, ncol=2, fontsize=8.5)
+    ax_rec.title.set_fontsize(11)
+    legend_below(ax_rec, ncol=2, fontsize=FONT)
     _factor_ticks(ax_rec)
+
+
+def _suptitle(fig: plt.Figure, ds: xr.Dataset, what: str) -> None:
     fig.suptitle(
-        f"Dense associative memory capacity ({setting(ds, 'update')} updates, "
+        f"Dense associative memory capacity, {what} ({setting(ds, 'update')} updates, "
         f"tie={setting(ds, 'tie')}, {ds.sizes['network']} pattern sets per point, "
-        f"{setting(ds, 'checks')} patterns tested per set; capacity = P where the fraction "
+        f"{setting(ds, 'checks')} patterns tested per set;\ncapacity = P where the fraction "
         "crosses 1/2)",
-        fontsize=10,
+        fontsize=11,
     )
+
+
+def fractions_figure(ds: xr.Dataset) -> plt.Figure:
+    """(a-d): the fractions of fixed points against P / prediction, one panel per energy."""
+    names = [str(e) for e in ds.energy.values]
+    rows = math.ceil(len(names) / 2)
+    fig, axes = plt.subplots(
+        rows, 2, figsize=(11.5, 4.9 * rows + 0.6), layout="constrained", squeeze=False
+    )
+    letters = "abcdefghijklmnop"
+    for j, (ax, name) in enumerate(zip(axes.flat, names, strict=False)):
+        _top_panel(ax, ds, name, letters[j])
+    for ax in list(axes.flat)[len(names) :]:
+        ax.set_axis_off()
+    _suptitle(fig, ds, "fixed points against the load")
     return fig
 
 
+def growth_figure(ds: xr.Dataset) -> plt.Figure:
+    """(e) polynomial capacities against N, its key, (f) exponential, (g) recall."""
+    names = [str(e) for e in ds.energy.values]
+    fig, axes = plt.subplots(2, 2, figsize=(12, 10.5), layout="constrained")
+    ax_poly, ax_key, ax_exp, ax_rec = axes.flat
+    df = table(ds)
+    nxt = iter("abcdefghijklmnop"[len(names) :])
+    letter_poly, letter_exp, letter_rec = next(nxt), next(nxt), next(nxt)
+    _poly_panel(ax_poly, ax_key, ds, df, names, letter_poly)
+    palette = dict(zip(names, colors(len(names)), strict=True))  # (g)'s colours
+    _exp_panel(ax_exp, df, letter_exp, palette.get("exp", "k"))
+    _recall_panel(ax_rec, ds, names, letter_rec)
+    _suptitle(fig, ds, "growth with N and recall")
+    return fig
+
+
+def figure(ds: xr.Dataset, kind: str = "fractions", **_) -> plt.Figure:
+    """``kind="fractions"`` (``dense_capacity``) or ``"growth"`` (``dense_capacity_growth``)."""
+    return growth_figure(ds) if kind == "growth" else fractions_figure(ds)
+
+
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
-    return {"dense_capacity": figure(ds)}
+    return {"dense_capacity": fractions_figure(ds), "dense_capacity_growth": growth_figure(ds)}
 
 
 def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:

@@ -6,10 +6,11 @@ network ended on: the image itself, another stored image, or an *inverted* image
 negative overlap: the picture with black and white swapped, also a stable state).
 ``images_weights``: what the Hebbian couplings W = (1/N) sum_mu xi_mu xi_mu^T store:
 (a), (b) the couplings W_ij of one neuron i to every pixel j, drawn as a picture (the
-stored images, each multiplied by its own pixel i), for the centre pixel and the pixel
-where the stored images disagree most (one stored image: a pixel of the other colour, whose
-couplings are the centre's with the sign flipped); (c) the overlaps between the stored images, the
-crosstalk that limits recall.
+stored images, each multiplied by its own pixel i). Several images: (a) a pixel where they
+all agree (their sum), (b) one whose signs differ from (a)'s, where they disagree most
+(their difference), so the two panels never show one picture twice; one image: the centre
+and a pixel of the other colour (the same picture, sign flipped). (c), with several images
+only: the overlaps between the stored images, the crosstalk that limits recall.
 ``images_frames_<image>``: the restoration sweep by sweep, a row per corruption and update
 rule, a column per sweep (at most 8); the first frame at which the state stopped changing
 is marked "(final)", later frames "(unchanged)".
@@ -98,22 +99,44 @@ def coupling_rows(xi: np.ndarray, neurons: list[int]) -> np.ndarray:
     return rows
 
 
-def second_neuron(xi: np.ndarray, centre: int) -> tuple[int, str]:
-    """The neuron of panel (b) and what it is.
+def _nearest(candidates: np.ndarray, target: int, side: int) -> int:
+    """The candidate pixel nearest ``target`` on the side x side grid (first on ties)."""
+    r, c = np.divmod(candidates, side)
+    tr, tc = divmod(target, side)
+    return int(candidates[np.argmin((r - tr) ** 2 + (c - tc) ** 2)])
 
-    With several images: the pixel where they disagree most (their sum nearest 0). With one
-    image nothing can disagree: the first pixel of the other colour than the centre's, whose
-    couplings are the centre's with the sign flipped (or the centre's neighbour when the
-    image has one colour only).
+
+def shown_neurons(xi: np.ndarray, side: int) -> list[tuple[int, str]]:
+    """The two neurons of panels (a) and (b), each with what it is.
+
+    Neuron i's couplings are ``sum_mu xi_mu,i xi_mu / N``: they depend only on the signs
+    ``xi_mu,i`` up to one overall sign. Two neurons with the same signs have the same
+    couplings, so (b) always takes a neuron whose signs differ from (a)'s; otherwise the two
+    panels would show one picture twice.
+
+    Several images: (a) the pixel nearest the centre where every image agrees (their sum,
+    what they share), (b) among the pixels whose signs differ from (a)'s, the one where the
+    images disagree most (their difference). One image: (a) the centre, (b) the first
+    pixel of the other colour (the same picture with its sign flipped), or the centre's
+    neighbour when the image has one colour only.
     """
-    if xi.shape[0] > 1:
-        pick = int(np.argmin(np.abs(xi.sum(0))))
-        if pick != centre:
-            return pick, "images disagree"
-    other = np.flatnonzero(xi[0] != xi[0, centre])
-    if other.size:
-        return int(other[0]), "other colour: signs flip"
-    return (centre + 1) % xi.shape[1], "neighbour"
+    centre = (side // 2) * side + side // 2
+    if xi.shape[0] == 1:
+        other = np.flatnonzero(xi[0] != xi[0, centre])
+        if other.size:
+            return [(centre, "centre"), (int(other[0]), "other colour: signs flip")]
+        return [(centre, "centre"), ((centre + 1) % xi.shape[1], "neighbour")]
+    agree = np.flatnonzero(np.all(xi == xi[:1], axis=0))
+    first, what = (centre, "centre")
+    if agree.size:
+        first, what = _nearest(agree, centre, side), "images agree"
+    signs = xi * xi[:1]  # each pixel's signs with image 0's made +1: equal rows, equal couplings
+    differ = np.flatnonzero(np.any(signs != signs[:, [first]], axis=0))
+    if differ.size == 0:  # every pixel has (a)'s signs: the images are equal or inverse
+        return [(first, what), ((first + 1) % xi.shape[1], "same couplings as (a)")]
+    spread = np.abs(xi[:, differ].sum(0))
+    second = _nearest(differ[spread == spread.min()], centre, side)
+    return [(first, what), (second, "images disagree")]
 
 
 def weights_figure(ds: xr.Dataset) -> plt.Figure:
@@ -126,15 +149,14 @@ def weights_figure(ds: xr.Dataset) -> plt.Figure:
         if "image" in ds.original.dims
         else ds.original.values.reshape(-1, N).astype(float)
     )
-    centre = (side // 2) * side + side // 2
-    second, second_what = second_neuron(xi, centre)
-    neurons = [centre, second]
-    rows = coupling_rows(xi, neurons)
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8), constrained_layout=True)
+    shown = shown_neurons(xi, side)
+    rows = coupling_rows(xi, [i for i, _ in shown])
+    several = len(names) > 1  # one image has no crosstalk: no 1 x 1 matrix of its own overlap
+    fig, axes = plt.subplots(
+        1, 3 if several else 2, figsize=(14 if several else 9.5, 4.8), constrained_layout=True
+    )
     vmax = max(float(np.max(np.abs(rows))), 1e-12)
-    for ax, row, i, letter, what in zip(
-        axes[:2], rows, neurons, "ab", ("centre", second_what), strict=True
-    ):
+    for ax, row, (i, what), letter in zip(axes[:2], rows, shown, "ab", strict=True):
         im = ax.imshow(
             row.reshape(side, side), cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest"
         )
@@ -144,8 +166,20 @@ def weights_figure(ds: xr.Dataset) -> plt.Figure:
         ax.set_yticks([])
         panel(ax, letter, f"W_ij, i = pixel ({r}, {c}) ({what})", fontsize=9)
         fig.colorbar(im, ax=ax, label="W_ij", shrink=0.85)
-    ax = axes[2]
-    overlap = xi @ xi.T / N
+    if several:
+        _crosstalk(fig, axes[2], xi, names)
+    fig.suptitle(
+        f"Hebbian couplings W = (1/N) sum_mu xi_mu xi_mu^T of {len(names)} stored {side} x "
+        f"{side} image{'s' if several else ''} (N={N}): neuron i's couplings are the stored "
+        "images times their pixel i (orange square)",
+        fontsize=9,
+    )
+    return fig
+
+
+def _crosstalk(fig: plt.Figure, ax: plt.Axes, xi: np.ndarray, names: list[str]) -> None:
+    """(c): the overlaps between the stored images, the crosstalk that limits recall."""
+    overlap = xi @ xi.T / xi.shape[1]
     im = ax.imshow(overlap, cmap="RdBu_r", vmin=-1, vmax=1)
     for a in range(len(names)):
         for b in range(len(names)):
@@ -162,13 +196,6 @@ def weights_figure(ds: xr.Dataset) -> plt.Figure:
     ax.set_yticks(range(len(names)), names)
     panel(ax, "c", "overlaps between stored images (crosstalk)", fontsize=9)
     fig.colorbar(im, ax=ax, shrink=0.85)
-    fig.suptitle(
-        f"Hebbian couplings W = (1/N) sum_mu xi_mu xi_mu^T of {len(names)} stored {side} x "
-        f"{side} images (N={N}): neuron i's couplings are the stored images times their pixel "
-        "i (orange square)",
-        fontsize=9,
-    )
-    return fig
 
 
 def frame_labels(shown: np.ndarray, end: int, fixed: bool) -> list[str]:

@@ -15,6 +15,10 @@ rows against the inverse temperature beta, one line style (and marker) per P:
 The last column holds the key, the classification rule, and a panel of every query's
 measured one-step distance against its bound (all below the diagonal when the bound holds).
 
+One colour, one meaning: the regimes take blue, orange and green; "at the fixed point" is
+black (rows 2 and 3), "after one update" vermillion (row 3 and the bound check, where the
+pattern sets differ by marker), the bound grey.
+
 ``modern_pictures``: the stored grey-level pictures, the masked and the noisy queries, one
 update and the fixed point, each titled with its distance to the original.
 """
@@ -40,7 +44,12 @@ STEMS = ("modern", "modern_pictures")
 OWN_DIMS = ("kind", "P", "beta", "image", "query_kind")
 
 REGIME_COLOURS = {"single": OKABE_ITO[0], "metastable": OKABE_ITO[4], "global": OKABE_ITO[2]}
-ONE_STEP, FIXED, BOUND = OKABE_ITO[1], OKABE_ITO[0], "0.45"
+#: one colour, one meaning across the figure: the regimes of row (1) take blue, orange and
+#: green; "at the fixed point" is black in rows (2) and (3); "after one update" vermillion in
+#: row (3) and in the bound check, whose pattern kinds differ by marker
+ONE_STEP, FIXED, BOUND = OKABE_ITO[1], OKABE_ITO[6], "0.55"
+KIND_MARKERS = {"sphere": "o", "gaussian": "^", "clustered": "s"}
+STYLE_SAMPLE = "0.3"  # the key's P line styles: no colour meaning
 THEORY_GREY = "#666666"
 #: distances of exactly 0 (and below this) are drawn here on the log axes
 FLOOR = 1e-16
@@ -113,7 +122,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         ax = axes[1, j]
         for style, mk, P in zip(LINESTYLES, MARKERS, Ps, strict=False):
             k = sel.mixture.sel(P=P).median("query")
-            ax.plot(beta, k.values, ls=style, marker=mk, ms=4, color=OKABE_ITO[3], gid=f"k:{P}")
+            ax.plot(beta, k.values, ls=style, marker=mk, ms=4, color=FIXED, gid=f"k:{P}")
         if kind == "clustered":
             members = int(setting(ds, "members"))
             ax.axhline(members, color="gray", lw=0.8)
@@ -169,10 +178,12 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     for regime, colour in REGIME_COLOURS.items():
         key.plot([], [], color=colour, lw=2, label=f"(1) {regime}")
     for style, mk, P in zip(LINESTYLES, MARKERS, Ps, strict=False):
-        key.plot([], [], ls=style, marker=mk, color="k", label=f"P={P} (d={setting(ds, 'd')})")
+        key.plot(
+            [], [], ls=style, marker=mk, color=STYLE_SAMPLE, label=f"P={P} (d={setting(ds, 'd')})"
+        )
     key.plot([], [], color=THEORY_GREY, lw=2.2, alpha=0.45, label="theory: 1/M\u00b2 and beta_ret")
     key.plot([], [], color=ONE_STEP, label="(3) after one update")
-    key.plot([], [], color=FIXED, label="(3) at the fixed point")
+    key.plot([], [], color=FIXED, label="(2), (3) at the fixed point")
     key.plot([], [], color=BOUND, lw=0.9, label="(3) Ramsauer et al. one-step bound")
     key.legend(loc="upper left", fontsize=8, title="lines of every column", title_fontsize=8)
     note = axes[1, -1]
@@ -194,8 +205,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     )
     ax = axes[2, -1]
     last = letters[len(kinds)]
-    scatter = (OKABE_ITO[5], OKABE_ITO[3], OKABE_ITO[6], OKABE_ITO[4])  # not the lines' colours
-    for kind, mk, colour in zip(kinds, MARKERS, scatter, strict=False):
+    for kind in kinds:
         sel = ds.sel(kind=kind)
         b = sel.bound.values.ravel()
         e = sel.one_step_error.values.ravel()
@@ -203,14 +213,16 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         ax.loglog(
             np.maximum(b[ok], 1e-17),
             np.maximum(e[ok], 1e-17),
-            mk,
-            ms=2.5,
-            alpha=0.4,
-            color=colour,
+            KIND_MARKERS.get(kind, "D"),
+            ms=4,
+            mfc="none",
+            mew=0.8,
+            alpha=0.5,
+            color=ONE_STEP,
             label=kind,
             gid=f"bound_check:{kind}",
         )
-    ax.plot([1e-17, 3], [1e-17, 3], "k-", lw=0.9, label="distance = bound")
+    ax.plot([1e-17, 3], [1e-17, 3], "-", color=BOUND, lw=1.2, label="distance = bound")
     ax.set(
         xlabel="bound 2 eps M on the one-step distance",
         ylabel="measured one-step distance\n(0 drawn at 1e-17)",

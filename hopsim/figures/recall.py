@@ -6,6 +6,11 @@ style, columns and rows; dimensions beyond those are combined into the row facet
 swept key is ever averaged. ``fix={"theta": 0}`` (``--fix theta=0``) selects one value of a
 swept key instead. Means with 95% intervals over the cued patterns and trials; a single run
 (nothing swept) shows every cue's final overlap as a dot beside that mean.
+
+In the energy figure a swept learning rule (or dense energy) is never a colour: each rule's
+energy is a different function on its own scale, so each gets its own panel and y axis.
+The title names every run parameter that is not swept (N, P, update, corruption, noise,
+theta, the pattern bias, the rule).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from hopsim.figures._common import (
 )
 
 TRIAL_DIMS = ("pattern", "trial", "sweep")
+#: keys that change the energy function itself: energies of different values are different
+#: functions on different scales, so the energy figure never puts two of them on one axis
+ENERGY_DIMS = ("learning", "energy_function")
 STEMS = ("recall_overlap", "recall_energy")
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = None
@@ -47,14 +55,23 @@ def _ordered(ds: xr.Dataset) -> list[str]:
     return dims
 
 
-def layout(ds: xr.Dataset, with_x: bool = True) -> dict[str, list[str]]:
-    """Roles of the swept dims: x, hue, style, col and rows (all the remaining ones)."""
+def layout(
+    ds: xr.Dataset, with_x: bool = True, apart: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
+    """Roles of the swept dims: x, hue, style, col and rows (all the remaining ones).
+
+    Dimensions in ``apart`` never share an axis: they become the columns and rows first.
+    """
     dims = _ordered(ds)
+    separate = [d for d in dims if d in apart]
+    dims = [d for d in dims if d not in apart]
     roles: dict[str, list[str]] = {}
-    names = (["x"] if with_x else []) + ["hue", "style", "col"]
-    for name in names:
+    for name in (["x"] if with_x else []) + ["hue", "style"]:
         if dims:
             roles[name] = [dims.pop(0)]
+    dims = separate + dims
+    if dims:
+        roles["col"] = [dims.pop(0)]
     roles["row"] = dims
     return roles
 
@@ -71,7 +88,7 @@ def hold_last(da: xr.DataArray, dim: str) -> xr.DataArray:
 def _title(ds: xr.Dataset, fixed: list[str]) -> str:
     scalar = [
         f"{name}={fmt(ds[name].item())}"
-        for name in ("N", "P", "update", "corruption", "noise", "theta", "learning")
+        for name in ("N", "P", "update", "corruption", "noise", "theta", "bias", "learning")
         if name in ds.coords and ds[name].ndim == 0
     ]
     text = "recall: " + ", ".join(scalar)
@@ -98,7 +115,10 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
     if kind not in ("overlap", "energy"):
         raise FigureError(f"recall figure kind {kind!r}: overlap or energy")
     ds, fixed = select_fixed(ds, fix, swept_dims(ds))
-    roles = layout(ds, with_x=kind == "overlap")
+    apart = ENERGY_DIMS if kind == "energy" else ()
+    roles = layout(ds, with_x=kind == "overlap", apart=apart)
+    # energies of different functions (rules, thresholds) each get their own y axis
+    own_y = any(d in apart for d in roles.get("col", []) + roles["row"])
     if roles["row"]:
         d = roles["row"][0]
         _check_panels(ds, roles, f"{d}={fmt(ds[d].values[0])}")
@@ -116,7 +136,7 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
         figsize=(3.4 * len(cols) + 1.6, 2.8 * len(rows) + 0.8),
         squeeze=False,
         sharex=True,
-        sharey=True,
+        sharey=not own_y,
         constrained_layout=True,
     )
     lows = []
@@ -162,7 +182,7 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
             ax.set_xlabel(axis_label(ds[roles["x"][0]]))
         elif kind == "energy":
             ax.set_xlabel("sweep")
-    for ax in axes[:, 0]:
+    for ax in axes[:, 0] if not own_y else axes.flat:
         ax.set_ylabel(axis_label(ds["overlap"]) if kind == "overlap" else "energy per neuron E/N")
     if kind == "overlap":
         low = float(np.nanmin(lows)) if lows else 0.0

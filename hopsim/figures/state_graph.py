@@ -16,7 +16,9 @@ wrapped onto more lines (:func:`fit_titles`), so the two titles never run into e
 
 ``state_graph_basins``: the synchronous basin of every attractor (largest 30) and, for every
 fixed point, how many states can reach it by asynchronous updates (and reach only it); both
-axes count states, so their ticks are whole numbers.
+axes count states, so their ticks are whole numbers (at most four, never running together),
+and every bar carries its count as text, so a basin too small to see as a bar (or zero)
+still reads as its number. State strings are monospace, 9 pt.
 """
 
 from __future__ import annotations
@@ -504,51 +506,78 @@ def _theta_text(ds: xr.Dataset) -> str:
     return "per neuron" if np.isnan(theta) else f"{theta:g}"
 
 
+#: font sizes of the basin figure (points at the saved size): state strings and counts
+STATE_FONT, COUNT_FONT = 9, 8
+BASIN_PALETTE = {
+    "pattern": OKABE_ITO[0],
+    "inverse": OKABE_ITO[5],
+    "mixture": OKABE_ITO[2],
+    "spurious": "#777777",
+    "cycle": OKABE_ITO[4],
+}
+
+
+def _count_labels(ax, y, values) -> None:
+    """Each bar's count as text just past its end: a bar too short to see (or 0) still
+    reads as its number."""
+    for yy, v in zip(y, values, strict=True):
+        ax.annotate(
+            f"{int(v)}",
+            (float(v), float(yy)),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=COUNT_FONT,
+            gid="count",
+        )
+    ax.set_xlim(0, 1.18 * max(float(np.max(values, initial=0)), 1.0))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # counts of states
+
+
 def basin_figure(ds: xr.Dataset) -> plt.Figure:
-    """Bars of the synchronous basin sizes and the asynchronous reachability per fixed point."""
+    """Bars of the synchronous basin sizes and the asynchronous reachability per fixed point.
+
+    Every bar carries its count as text (a basin of 2 states among 65536, or 0 states that
+    reach only one fixed point, is a bar too short to see); state strings are monospace at
+    :data:`STATE_FONT` points; at most four ticks per count axis, so the numbers never run
+    together.
+    """
     order = np.argsort(-ds.basin_size.values, kind="stable")[:MAX_BARS]
     labels = [str(ds.basin.values[i]) for i in order]
     sizes = ds.basin_size.values[order]
     kinds = ds.attractor_kind.values[order]
-    palette = {
-        "pattern": OKABE_ITO[0],
-        "inverse": OKABE_ITO[5],
-        "mixture": OKABE_ITO[2],
-        "spurious": "#777777",
-        "cycle": OKABE_ITO[4],
-    }
     F = int(ds.sizes["fixed_point"])
-    height = max(3.0, 0.28 * max(len(labels), F) + 1.5)
-    fig, axes = plt.subplots(1, 2, figsize=(14, height), constrained_layout=True)
+    states = int(ds.sizes["state"])
+    height = max(3.5, 0.3 * max(len(labels), 1.6 * F) + 1.8)
+    fig, axes = plt.subplots(1, 2, figsize=(15, height), constrained_layout=True)
     ax = axes[0]
-    ax.barh(np.arange(len(labels)), sizes, color=[palette[str(k)] for k in kinds])
-    ax.set_yticks(np.arange(len(labels)), labels, fontsize=7)
+    y = np.arange(len(labels))
+    ax.barh(y, sizes, color=[BASIN_PALETTE[str(k)] for k in kinds], gid="basin")
+    ax.set_yticks(y, labels, fontsize=STATE_FONT, family="monospace")
     ax.invert_yaxis()
+    _count_labels(ax, y, sizes)
     ax.set_xlabel(axis_label(ds.basin_size))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # basins are counts of states
     n_att = int(ds.sizes["basin"])
     more = f" (largest {len(labels)} of {n_att})" if n_att > len(labels) else ""
     panel(ax, "a", f"synchronous basins{more}", fontsize=10)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c, label=k) for k, c in palette.items()]
+    present = [k for k in BASIN_PALETTE if k in {str(v) for v in kinds}]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=BASIN_PALETTE[k], label=k) for k in present]
     ax.legend(
-        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+        handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
     )
     ax = axes[1]
     y = np.arange(F)
-    ax.barh(y - 0.2, ds.async_basin_size.values, height=0.4, color=OKABE_ITO[3], label="can reach")
-    ax.barh(
-        y + 0.2,
-        ds.async_sole_basin_size.values,
-        height=0.4,
-        color=OKABE_ITO[2],
-        label="reach only it",
+    reach, sole = ds.async_basin_size.values, ds.async_sole_basin_size.values
+    ax.barh(y - 0.2, reach, height=0.4, color=OKABE_ITO[3], label="can reach", gid="reach")
+    ax.barh(y + 0.2, sole, height=0.4, color="black", label="reach only it", gid="sole")
+    ax.set_yticks(
+        y, [str(v) for v in ds.fixed_point_label.values], fontsize=STATE_FONT, family="monospace"
     )
-    ax.set_yticks(y, [str(v) for v in ds.fixed_point_label.values], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(f"states (of {int(ds.sizes['state'])})")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_labels(ax, np.concatenate([y - 0.2, y + 0.2]), np.concatenate([reach, sole]))
+    ax.set_xlabel(f"states (of {states})")
     panel(ax, "b", "asynchronous: states that can reach each fixed point", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.suptitle(f"N={int(ds.N)}, P={int(ds.P)}: basins of attraction")
     return fig
 

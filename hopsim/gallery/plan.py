@@ -41,6 +41,21 @@ ENTRIES: tuple[Entry, ...] = (
         why="The quick start's command: 10 patterns in 200 neurons, cues with 10% flipped bits.",
     ),
     _e(
+        "recall_energy",
+        title="The energy after every single-neuron update",
+        why="The source report's Lyapunov argument checked update by update: a loaded network "
+        "(alpha = 0.12, 30% of the bits flipped) whose first 8 cues are replayed one neuron "
+        "at a time, the energy computed from scratch after each update.",
+        overrides=(
+            "experiment=recall",
+            "network.N=200",
+            "patterns.P=24",
+            "corruption.level=0.3",
+            "trials=2",
+            "record.update_energy=8",
+        ),
+    ),
+    _e(
         "recall_updates",
         title="Synchronous against asynchronous recall",
         why="The source report (section 2): asynchronous updates give stronger attractors, "

@@ -19,6 +19,7 @@ from hopsim.gallery.claims import (
     Result,
 )
 from hopsim.gallery.run import RunRecord
+from hopsim.io import RESULT_NAME
 
 #: Okabe-Ito colours for the verdicts (always shown with their words too)
 VERDICT_COLOURS = {
@@ -85,6 +86,11 @@ pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; white-space: pre-wr
       word-break: break-all; }
 figure { margin: 1em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+/* a figure wider than the text column leaves it: shown at its saved size (up to the
+   window's width), so its text is as large as the figure's author set it */
+figure.wide { width: max-content; max-width: 96vw; position: relative; left: 50%;
+              transform: translateX(-50%); }
+.files { font-size: 0.9em; }
 figcaption { color: #555; font-size: 0.9em; }
 .entry { border-top: 2px solid #ddd; margin-top: 2em; padding-top: 0.5em; }
 .failed { color: #D55E00; font-weight: bold; }
@@ -170,16 +176,59 @@ def index_html(rows, records: Sequence[RunRecord], header: dict, out: Path) -> s
             parts.append(f'<p class="note">{e(paragraph)}</p>')
         for w in rec.warnings:
             parts.append(f'<p class="warning">Figure warning: {e(w)}</p>')
-        for path in rec.figures:
-            rel = path.relative_to(out).as_posix()
+        files = run_files(rec, out)
+        if files:
             parts.append(
-                f'<figure><a href="{e(rel)}"><img src="{e(rel)}" alt="{e(path.stem)} '
-                f'figure of the {e(rec.entry.name)} run" loading="lazy"></a><figcaption>'
-                f"{e(path.name)} (click for full size)</figcaption></figure>"
+                '<p class="files">Files: '
+                + " &middot; ".join(f'<a href="{e(rel)}">{e(label)}</a>' for label, rel in files)
+                + "</p>"
             )
+        parts += [_figure_html(path, rec.entry.name, out) for path in rec.figures]
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+#: a figure wider than this (pixels) leaves the text column (``figure.wide`` in :data:`CSS`)
+COLUMN_PX = 1000
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG's header; None if it is not a PNG."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _figure_html(path: Path, run: str, out: Path) -> str:
+    """One figure: its saved size, a link to the full-size file, wide ones out of the column."""
+    e = html.escape
+    rel = path.relative_to(out).as_posix()
+    size = png_size(path)
+    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    wide = ' class="wide"' if size is not None and size[0] > COLUMN_PX else ""
+    return (
+        f'<figure{wide}><a href="{e(rel)}"><img src="{e(rel)}"'
+        f'{dims} alt="{e(path.stem)} figure of the {e(run)} run" loading="lazy"></a>'
+        f"<figcaption>{e(path.name)}"
+        + (f" ({size[0]} x {size[1]} px)" if size else "")
+        + " (click for full size)</figcaption></figure>"
+    )
+
+
+def run_files(rec: RunRecord, out: Path) -> list[tuple[str, str]]:
+    """(label, path relative to ``out``) of the run's log and dataset, those that exist."""
+    result = rec.run_dir / RESULT_NAME  # a sweep's merged dataset sits in its folder too
+    return [
+        (label, Path(os.path.relpath(path, out)).as_posix())
+        for label, path in (("log", rec.log), (RESULT_NAME, result))
+        if path.exists()
+    ]
 
 
 def manifest(rows, records: Sequence[RunRecord], header: dict, out: Path) -> str:
@@ -197,6 +246,7 @@ def manifest(rows, records: Sequence[RunRecord], header: dict, out: Path) -> str
                     "reason": r.reason,
                     "seconds": round(r.seconds, 3),
                     "figures": [p.relative_to(out).as_posix() for p in r.figures],
+                    "files": dict(run_files(r, out)),
                     "warnings": r.warnings,
                 }
                 for r in records

@@ -191,11 +191,20 @@ _TANH_DEFECT = np.sign(_U) * (np.tanh(np.abs(_U)) - 1.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
-def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
-    """Exact ``<|m|>`` of a periodic ring of ``L`` spins at temperature ``T``.
+def chain_magnetization_distribution(
+    T: float, L: int, J: float = 1.0, h: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact distribution of the magnetization per spin of a periodic ring of ``L`` spins.
 
     The weight of every number of up spins, by a transfer along the ring that counts them
     (first spin fixed, closed with the last bond), rescaled at each step; O(L^2).
+
+    Returns
+    -------
+    m : numpy.ndarray
+        (L + 1,) the magnetizations per spin ``(2 n - L) / L``, n = 0..L up spins.
+    p : numpy.ndarray
+        (L + 1,) their Boltzmann probabilities (summing to 1).
     """
     beta = 1.0 / T
     spins = (1, -1)
@@ -221,7 +230,33 @@ def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) ->
     top = max(p[0] for p in parts)
     total = sum(np.exp(scale - top) * weights for scale, weights in parts)
     n = np.arange(L + 1)
-    return float(np.sum(total * np.abs(2 * n - L)) / L / np.sum(total))
+    return (2 * n - L) / L, total / np.sum(total)
+
+
+def chain_abs_magnetization(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
+    """Exact ``<|m|>`` of a periodic ring of ``L`` spins at temperature ``T``."""
+    m, p = chain_magnetization_distribution(T, L, J, h)
+    return float(np.sum(p * np.abs(m)))
+
+
+def chain_binder(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
+    """Exact Binder cumulant ``U4 = 1 - <m^4> / (3 <m^2>^2)`` of a periodic ring of ``L`` spins.
+
+    The moments of the exact magnetization distribution
+    (:func:`chain_magnetization_distribution`): the quantity the simulation's ``binder``
+    estimates (:func:`hopsim.observables.binder`).
+    """
+    m, p = chain_magnetization_distribution(T, L, J, h)
+    m2, m4 = float(np.sum(p * m**2)), float(np.sum(p * m**4))
+    return 1.0 - m4 / (3.0 * m2 * m2)
+
+
+def chain_abs_susceptibility(T: float, L: int, J: float = 1.0, h: float = 0.0) -> float:
+    """Exact ``L (<m^2> - <|m|>^2) / T`` of a periodic ring: the finite-size susceptibility
+    the simulation reports at h = 0 (:func:`hopsim.observables.susceptibility`, absolute)."""
+    m, p = chain_magnetization_distribution(T, L, J, h)
+    mean_abs = float(np.sum(p * np.abs(m)))
+    return L * (float(np.sum(p * m**2)) - mean_abs**2) / T
 
 
 def _ags_moments(m: float, s: float, beta: float) -> tuple[float, float]:
@@ -366,6 +401,10 @@ __all__ = [
     "square_specific_heat",
     "chain_infinite",
     "chain_finite",
+    "chain_magnetization_distribution",
+    "chain_abs_magnetization",
+    "chain_binder",
+    "chain_abs_susceptibility",
     "ags_solve",
     "ags_alpha_c",
     "ags_temperature",
