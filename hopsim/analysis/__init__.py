@@ -1,0 +1,1 @@
+"""Analysis shared by figures, claims and users: functions of datasets, no plotting."""
