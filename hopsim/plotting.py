@@ -54,6 +54,29 @@ def _open(experiment: str, args) -> tuple[xr.Dataset, Path]:
     return ds, path.parent
 
 
+def fail(message: str):
+    """One line ``error: ...`` on stderr and exit status 2 (bad input of a script)."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def open_more(experiment: str, paths: list[str]) -> list[xr.Dataset]:
+    """Load more datasets of ``experiment`` (run or sweep folders, or result.nc files)."""
+    out = []
+    for text in paths:
+        try:
+            path = resolve_result_path(text)
+            ds = load_dataset(path)
+        except DatasetError as exc:
+            fail(str(exc))
+        if ds.attrs.get("experiment") != experiment:
+            fail(
+                f"{path}: dataset of experiment {ds.attrs.get('experiment')!r}, not {experiment!r}"
+            )
+        out.append(ds)
+    return out
+
+
 def open_from_cli(experiment: str, description: str, argv: list[str] | None = None):
     """Parse ``[PATH]`` from the command line and load the dataset; return (ds, folder)."""
     args = _parser(experiment, description).parse_args(argv)
@@ -65,10 +88,13 @@ def run_script(
     description: str,
     argv: list[str] | None = None,
     extra=None,
+    prepare=None,
 ) -> list[Path]:
     """The whole of an ``analysis/NAME.py`` script: parse, load, draw every figure, write.
 
     ``extra(parser)`` may add options; it returns a function ``args -> options dict``.
+    ``prepare(ds, args)`` may return the dataset to draw instead (e.g. combined with more
+    runs); it reports bad input with :func:`fail`.
     """
     from hopsim.figures.cli import write
 
@@ -76,6 +102,8 @@ def run_script(
     to_options = extra(parser) if extra else (lambda args: {})
     args = parser.parse_args(argv)
     ds, folder = _open(experiment, args)
+    if prepare is not None:
+        ds = prepare(ds, args)
     paths = write(ds, Path(args.out) if args.out else folder, args, to_options(args))
     report(paths)
     return paths

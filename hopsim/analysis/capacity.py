@@ -462,16 +462,16 @@ class CapacityEstimate:
             }
             for s in self.sizes
         ]
-        for law in self.laws.values():
+        for law in self.laws.values() or [None]:
             rows.append(
                 {
                     "criterion": self.criterion.name,
                     "N": np.inf,
-                    "law": law.law,
-                    "alpha": law.alpha_inf,
-                    "stderr": law.stderr,
-                    "nu": law.nu,
-                    "chi2_dof": law.chi2_dof,
+                    "law": law.law if law else "",
+                    "alpha": law.alpha_inf if law else np.nan,
+                    "stderr": law.stderr if law else np.nan,
+                    "nu": law.nu if law else np.nan,
+                    "chi2_dof": law.chi2_dof if law else np.nan,
                     "note": "; ".join(self.problems),
                 }
             )
@@ -702,7 +702,7 @@ def estimate_text(est: CapacityEstimate) -> str:
     """The one text of the fitted-exponent estimate, shared by figure, CSV and claims."""
     free = est.best
     if free is None:
-        return f"{est.criterion.name}: no extrapolation ({'; '.join(est.problems)})"
+        return f"{est.criterion.name}: no extrapolation -- unreliable: {'; '.join(est.problems)}"
     text = (
         f"alpha_c = {free.alpha_inf:.4f} +/- {free.stderr:.4f} (nu = {free.nu:.2f}, "
         f"chi2/dof = {free.chi2:.1f}/{free.dof}, bootstrap over trials)"
