@@ -25,9 +25,9 @@ def width(N, w0=LAW["w0"]):
     return w0 * (np.asarray(N, dtype=float) / 1000.0) ** -0.5
 
 
-def loads_for(N, count: int = 15, span: float = 3.0) -> np.ndarray:
+def loads_for(N, count: int = 15, span: float = 3.0, **law) -> np.ndarray:
     """``count`` loads spanning ``span`` widths either side of the law's crossing at N."""
-    centre, w = law_alpha_half(N), width(N)
+    centre, w = law_alpha_half(N, **law), width(N)
     return np.round(np.linspace(centre - span * w, centre + span * w, count), 6)
 
 
@@ -47,11 +47,11 @@ def dataset(
     ``q / 0.1 * shift_noise``. ``spread`` is the standard deviation of the logit of the
     retrieval probability from cell to cell.
     """
-    alphas = np.unique(np.concatenate([loads_for(N) for N in sizes]))
+    alphas = np.unique(np.concatenate([loads_for(N, **law) for N in sizes]))
     shape = (len(sizes), len(alphas), len(noises), trials)
     overlap = np.full(shape, np.nan)
     for i, N in enumerate(sizes):
-        grid = loads_for(N)
+        grid = loads_for(N, **law)
         for k, q in enumerate(noises):
             centre = law_alpha_half(N, **law) - q / 0.1 * shift_noise
             for a in grid:

@@ -431,11 +431,31 @@ class CapacityEstimate:
     laws: dict[str, Extrapolation]  #: ``FREE`` first, then the fixed exponents
     replicates: int
     problems: tuple[str, ...] = field(default=())
+    #: the fitted-exponent law without the smallest used size (None below 5 sizes)
+    without_smallest: Extrapolation | None = None
 
     @property
     def best(self) -> Extrapolation | None:
         """The law with the fitted exponent (None when too few sizes)."""
         return self.laws.get(FREE)
+
+    @property
+    def systematic(self) -> float:
+        """How far alpha_inf moves when the smallest size is left out (the fit range's
+        share of the error; NaN without enough sizes). It holds statistical noise too, so it
+        is an upper estimate of the corrections the law leaves out."""
+        if self.best is None or self.without_smallest is None:
+            return float("nan")
+        return abs(self.without_smallest.alpha_inf - self.best.alpha_inf)
+
+    @property
+    def total_stderr(self) -> float:
+        """Bootstrap error and the fit-range systematic in quadrature (the bootstrap error
+        alone when the systematic cannot be measured)."""
+        if self.best is None:
+            return float("nan")
+        syst = self.systematic
+        return float(np.hypot(self.best.stderr, syst if np.isfinite(syst) else 0.0))
 
     @property
     def reliable(self) -> bool:
@@ -516,8 +536,12 @@ def estimate(
     use = [j for j, s in enumerate(sizes) if s.used]
     problems = [f"N={s.N}: {s.note}" for s in sizes if s.note and s.N >= min_N]
     laws: dict[str, Extrapolation] = {}
+    drop = None
     if len(use) >= 4:
         laws = _laws(sizes, use, np.stack([reps[j] for j in use], 1))
+        if len(use) >= 5:
+            rest = use[1:]
+            drop = _laws(sizes, rest, np.stack([reps[j] for j in rest], 1), (FREE,))[FREE]
         if laws[FREE].at_bound > 0.1:
             problems.append(
                 f"the fitted exponent sits on a bound of {NU_RANGE} in "
@@ -525,7 +549,7 @@ def estimate(
             )
     else:
         problems.append(f"{len(use)} usable sizes: a 3-parameter law needs at least 4")
-    return CapacityEstimate(crit, tuple(sizes), laws, replicates, tuple(problems))
+    return CapacityEstimate(crit, tuple(sizes), laws, replicates, tuple(problems), drop)
 
 
 def transition(alpha, retrieved, measured, cued, replicates, rng, N: int, open_: int = 0):
@@ -618,14 +642,17 @@ def _spread(values: np.ndarray, axis: int = 0) -> np.ndarray:
     return 0.5 * (hi - lo)
 
 
-def _laws(sizes, use, reps) -> dict[str, Extrapolation]:
-    """Fit every law to the sizes ``use`` and to each bootstrap replicate ``reps`` (R, S)."""
+def _laws(sizes, use, reps, which=None) -> dict[str, Extrapolation]:
+    """Fit every law (or those named in ``which``) to the sizes ``use`` and to each
+    bootstrap replicate ``reps`` (R, S)."""
     N = np.array([sizes[j].N for j in use], dtype=float)
     y = np.array([sizes[j].alpha_half for j in use])
     se = np.array([sizes[j].stderr for j in use])
     se = np.maximum(se, 1e-6)
     laws = {}
     for law, nu in [(FREE, None), *FIXED_NU.items()]:
+        if which is not None and law not in which:
+            continue
         inf, amp, nu_hat, chi2 = fit_law(N, y, se, nu)
         b_inf, _, b_nu, _ = fit_law(N, reps, se, nu)
         on_bound = np.isclose(b_nu, NU_RANGE[0]) | np.isclose(b_nu, NU_RANGE[1])
@@ -703,9 +730,12 @@ def estimate_text(est: CapacityEstimate) -> str:
     free = est.best
     if free is None:
         return f"{est.criterion.name}: no extrapolation -- unreliable: {'; '.join(est.problems)}"
+    syst = est.systematic
     text = (
-        f"alpha_c = {free.alpha_inf:.4f} +/- {free.stderr:.4f} (nu = {free.nu:.2f}, "
-        f"chi2/dof = {free.chi2:.1f}/{free.dof}, bootstrap over trials)"
+        f"alpha_c = {free.alpha_inf:.4f} +/- {free.stderr:.4f} (bootstrap)"
+        + (f" +/- {syst:.4f} (fit range)" if np.isfinite(syst) else "")
+        + f" with nu = {free.nu:.2f}, chi2/dof = {free.chi2:.1f}/{free.dof}, "
+        f"N = {min(s.N for s in est.used)}..{max(s.N for s in est.used)}"
     )
     return text + (f" -- unreliable: {'; '.join(est.problems)}" if est.problems else "")
 

@@ -253,12 +253,12 @@ def exact_capacity(stable: np.ndarray, alphas: np.ndarray) -> np.ndarray:
 
 def theory(name: str, N: int, options: dict) -> tuple[float, float]:
     """(exact-storage load, retrieval load) the literature predicts for a rule at N."""
-    from hopsim.learning.hebbian import exact_storage_capacity
     from hopsim.learning.perceptron import gardner_capacity
     from hopsim.learning.storkey import storkey_capacity
+    from hopsim.theory.capacity import all_patterns_law
 
-    if name == "hebb" or name == "covariance":
-        return exact_storage_capacity(N) / N, 0.138
+    if name == "hebb" or name == "covariance":  # exact_capacity: every pattern stable at once
+        return all_patterns_law(N) / N, 0.138
     if name == "storkey":
         return storkey_capacity(N) / N, math.nan
     if name == "pseudo_inverse":

@@ -6,8 +6,9 @@ Hebbian couplings are returned as *integer* couplings ``J`` with ``scale = 1/N``
 the threshold) depends on it.
 
 Capacity: retrieval with a few per cent of errors up to ``alpha_c = 0.138`` (Amit,
-Gutfreund and Sompolinsky 1985/1987); every bit of a pattern stable up to
-``P = N / (2 ln N)`` (McEliece et al. 1987). Cost: one ``xi^T xi`` product, O(P N^2), or
+Gutfreund and Sompolinsky 1985/1987); a given pattern a fixed point up to
+``P = N / (2 ln N)`` and every pattern at once up to ``N / (4 ln N)`` (McEliece et al.
+1987; :func:`hopsim.theory.capacity.all_patterns_law`). Cost: one ``xi^T xi`` product, O(P N^2), or
 nothing at all in low-rank mode (the patterns are the factors).
 """
 
@@ -60,7 +61,9 @@ def learn_hebb(patterns: np.ndarray) -> Couplings:
 
 
 def exact_storage_capacity(N: int) -> float:
-    """``N / (2 ln N)``: patterns whose every bit is stable (McEliece et al. 1987)."""
+    """``N / (2 ln N)``: a given stored pattern stays a fixed point with probability -> 1
+    (McEliece et al. 1987: most patterns); every pattern at once needs ``N / (4 ln N)``
+    (:func:`hopsim.theory.capacity.all_patterns_law`)."""
     return N / (2.0 * math.log(N)) if N > 1 else 1.0
 
 
@@ -73,7 +76,10 @@ HEBB = register(
         symmetric=True,
         lowrank=True,
         capacity=lambda N: 0.138 * N,
-        capacity_text="0.138 N with errors (AGS 1987); N / (2 ln N) without (McEliece 1987)",
+        capacity_text=(
+            "0.138 N with errors (AGS 1987); without: N / (2 ln N) for most patterns, "
+            "N / (4 ln N) for every pattern (McEliece et al. 1987)"
+        ),
         summary="Hebb (1949), Hopfield (1982): W = xi^T xi / N, zero diagonal",
     )
 )
