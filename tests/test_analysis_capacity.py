@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from hopsim.analysis import capacity as ac
+from hopsim.analysis import fits
 from hopsim.rng import SeedTree
 
 
@@ -33,7 +34,7 @@ def test_logistic_fit_recovers_a_noiseless_crossing():
     alpha = np.linspace(0.13, 0.17, 21)
     total = np.full(alpha.size, 1e6)
     p = 1 / (1 + np.exp((alpha - 0.1512) / 0.004))
-    fit = ac.fit_logistic(alpha, total * p, total)
+    fit = fits.fit_logistic(alpha, total * p, total)
     assert fit.alpha_half[0] == pytest.approx(0.1512, abs=1e-7)
     assert fit.width[0] == pytest.approx(0.004, rel=1e-5)
     assert fit.deviance[0] == pytest.approx(0.0, abs=1e-6)
@@ -41,18 +42,18 @@ def test_logistic_fit_recovers_a_noiseless_crossing():
 
 def test_logistic_fit_of_perfectly_separated_data_puts_the_crossing_in_the_gap():
     alpha = np.array([0.10, 0.12, 0.14, 0.16])
-    fit = ac.fit_logistic(alpha, np.array([50, 50, 0, 0]), np.full(4, 50))
+    fit = fits.fit_logistic(alpha, np.array([50, 50, 0, 0]), np.full(4, 50))
     assert fit.separated[0] and 0.12 < fit.alpha_half[0] < 0.14
 
 
 def test_law_fit_recovers_exact_data_with_a_fitted_exponent():
     N = np.array(syn.SIZES, dtype=float)
     y = 0.1379 + 0.7 * N**-0.41
-    inf, amp, nu, chi2 = ac.fit_law(N, y, np.full(N.size, 1e-4))
+    inf, amp, nu, chi2 = fits.fit_law(N, y, np.full(N.size, 1e-4))
     assert nu[0] == pytest.approx(0.41, abs=2e-4)  # grid step 0.005, refined by a parabola
     assert inf[0] == pytest.approx(0.1379, abs=2e-5)
     assert amp[0] == pytest.approx(0.7, rel=2e-3)
-    inf, amp, nu, chi2 = ac.fit_law(N, y, np.full(N.size, 1e-4), nu=0.41)
+    inf, amp, nu, chi2 = fits.fit_law(N, y, np.full(N.size, 1e-4), nu=0.41)
     assert chi2[0] == pytest.approx(0.0, abs=1e-12) and inf[0] == pytest.approx(0.1379)
 
 

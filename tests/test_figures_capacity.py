@@ -21,6 +21,7 @@ from figure_runs import (
 from scipy.special import expit
 
 from hopsim.analysis import capacity as cap
+from hopsim.analysis import fits
 from hopsim.figures import capacity as fig_cap
 from hopsim.theory.capacity import ags_overlap
 
@@ -207,7 +208,7 @@ def test_retrieval_panel_shows_binomial_intervals():
     measured = [c for c in fig.axes[3].containers if c.lines[0].get_gid() == "measured"]
     assert len(measured) == ds.sizes["N"]
     hits, total = cap.retrieval_counts(ds, cap.criteria(ds)[0])
-    lo, hi = cap.wilson_interval(hits.sum(0), total.sum(0))
+    lo, hi = fits.wilson_interval(hits.sum(0), total.sum(0))
     frac = hits.sum(0) / total.sum(0)
     assert np.all((lo <= frac + 1e-12) & (frac <= hi + 1e-12)) and np.all(hi - lo > 0)
 
@@ -217,8 +218,8 @@ def test_wilson_interval_holds_its_fraction_at_none_and_all():
     it (a negative error bar would stop the figure)."""
     total = np.arange(1, 500)
     for hits in (0 * total, total, total // 3):
-        lo, hi = cap.wilson_interval(hits, total)
+        lo, hi = fits.wilson_interval(hits, total)
         p = hits / total
         assert np.all(lo <= p) and np.all(p <= hi) and np.all(lo >= 0) and np.all(hi <= 1)
-    lo, hi = cap.wilson_interval(np.array([0]), np.array([0]))
+    lo, hi = fits.wilson_interval(np.array([0]), np.array([0]))
     assert np.isnan(lo[0]) and np.isnan(hi[0])

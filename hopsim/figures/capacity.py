@@ -32,6 +32,7 @@ import xarray as xr
 from scipy.special import expit
 
 from hopsim.analysis import capacity as cap
+from hopsim.analysis import fits
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory.capacity import ags_critical, ags_overlap, one_step_error
 
@@ -184,7 +185,7 @@ def _draw_retrieval(ax, ds, palette, est: cap.CapacityEstimate) -> None:
     for k, (color, size) in enumerate(zip(palette, est.sizes, strict=True)):
         keep = total[k] > 0
         p = hits[k, keep] / total[k, keep]
-        lo, hi = cap.wilson_interval(hits[k, keep], total[k, keep])
+        lo, hi = fits.wilson_interval(hits[k, keep], total[k, keep])
         ax.errorbar(
             alpha[keep],
             p,
