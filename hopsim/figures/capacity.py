@@ -265,6 +265,7 @@ def _draw_extrapolation(ax, palette, ests: list[cap.CapacityEstimate]) -> float:
         label=f"1RSB {cap.RSB1_ALPHA_C:.4f}",
     )
     ax.set(xlim=(0, x_max), xlabel=f"N^(-{nu:.2f})  (N = inf at 0)", ylabel="alpha_1/2(N)")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
     return nu
 
 
@@ -290,7 +291,7 @@ def _draw_residuals(ax, palette, est: cap.CapacityEstimate) -> None:
     ax.axhline(0, color="0.5", lw=0.8)
     ax.axhspan(-1, 1, color="0.9", zorder=0)
     ax.set(xscale="log", xlabel="N", ylabel="(alpha_1/2 - law) / bootstrap error")
-    ax.set_xticks(N, [str(int(n)) for n in N], rotation=45)
+    ax.set_xticks(N, [str(int(n)) for n in N])
     ax.xaxis.set_minor_locator(plt.NullLocator())
 
 
@@ -357,9 +358,11 @@ def _title(ds: xr.Dataset, ests) -> str:
     seeded = _seeded(ds)
     per_cell = seeded.overlap.notnull().sum(["seed", "trial"])
     trials = per_cell.values[per_cell.values > 0]
+    networks = seeded.overlap.notnull().any(["trial", "noise"]).sum("seed")
+    networks = networks.values[networks.values > 0]
     text = (
         f"Hebbian Hopfield capacity ({ds['update'].item()} updates, {trials.min()}-"
-        f"{trials.max()} trials per point, {seeded.sizes['seed']} seed(s)); "
+        f"{trials.max()} trials and {networks.min()}-{networks.max()} networks per point); "
         f"alpha_c by criterion: panel (e) and {CSV}"
     )
     rates = cap.error_rate(ds)
