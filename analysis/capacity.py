@@ -51,9 +51,11 @@ def main(argv: list[str] | None = None) -> list:
     table["note"] = table.note.fillna("")
     for row in table[np.isinf(table.N)].itertuples():
         if np.isfinite(row.alpha):
+            syst = f" +/- {row.fit_range:.4f} (fit range)" if np.isfinite(row.fit_range) else ""
             print(
-                f"{row.criterion}: {row.law}: alpha_c = {row.alpha:.4f} +/- {row.stderr:.4f}, "
-                f"chi2/dof = {row.chi2_dof:.2f}" + (f" ({row.note})" if row.note else "")
+                f"{row.criterion}: {row.law}: alpha_c = {row.alpha:.4f} +/- {row.stderr:.4f} "
+                f"(bootstrap){syst}, nu = {row.nu:.2f}, chi2/dof = {row.chi2_dof:.2f}"
+                + (f" ({row.note})" if row.note else "")
             )
         else:
             print(f"{row.criterion}: no estimate ({row.note})")

@@ -279,7 +279,10 @@ class CapacityEstimate:
         return tuple(s for s in self.sizes if s.used)
 
     def table(self) -> pd.DataFrame:
-        """One row per size, then one per law (``N = inf``), for CSVs and docs."""
+        """One row per size, then one per law (``N = inf``), for CSVs and docs.
+
+        ``stderr`` is the bootstrap error; ``chi2_dof`` the logistic deviance per dof for a
+        size, chi^2/dof for a law; ``fit_range`` the fitted law's :attr:`systematic`."""
         rows = [
             {
                 "criterion": self.criterion.name,
@@ -289,6 +292,7 @@ class CapacityEstimate:
                 "stderr": s.stderr,
                 "nu": np.nan,
                 "chi2_dof": s.deviance / s.dof if s.dof > 0 else np.nan,
+                "fit_range": np.nan,
                 "note": s.note,
             }
             for s in self.sizes
@@ -303,6 +307,7 @@ class CapacityEstimate:
                     "stderr": law.stderr if law else np.nan,
                     "nu": law.nu if law else np.nan,
                     "chi2_dof": law.chi2_dof if law else np.nan,
+                    "fit_range": self.systematic if law and law.law == FREE else np.nan,
                     "note": "; ".join(self.problems),
                 }
             )
