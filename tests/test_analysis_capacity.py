@@ -163,3 +163,13 @@ def test_the_rs_and_1rsb_limits_cannot_be_told_apart_at_this_precision():
     comparison = ac.compare_theory(ac.estimate(ds, replicates=200).best)
     assert not comparison.separable and "cannot separate" in comparison.text
     assert ac.RSB1_ALPHA_C - ac.RS_ALPHA_C == pytest.approx(0.0003, abs=5e-5)
+
+
+def test_a_size_without_a_cue_noise_is_left_out_of_that_criterion_only():
+    rng = np.random.default_rng(4)
+    both = syn.dataset(rng, sizes=(1000, 2000), trials=40, noises=(0.0, 0.1))
+    clean = syn.dataset(rng, sizes=(4000,), trials=40, noises=(0.0,))
+    ds = ac.combine([both, clean])
+    pattern, noisy = (ac.estimate(ds, c, replicates=20) for c in ac.criteria(ds))
+    assert [s.N for s in pattern.sizes] == [1000, 2000, 4000]
+    assert [s.N for s in noisy.sizes] == [1000, 2000]

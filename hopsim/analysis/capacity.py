@@ -238,7 +238,7 @@ class CapacityEstimate:
     """Everything the capacity figure and claims read about one criterion."""
 
     criterion: Criterion
-    sizes: tuple[SizeTransition, ...]
+    sizes: tuple[SizeTransition, ...]  #: the sizes with trials at the criterion's noise
     laws: dict[str, Extrapolation]  #: ``FREE`` first, then the fixed exponents
     replicates: int
     problems: tuple[str, ...] = field(default=())
@@ -342,6 +342,8 @@ def estimate(
     open_ = undecided(ds, crit)
     sizes, reps = [], []
     for j, N in enumerate(Ns):
+        if not measured[:, j].any():  # this size never ran this criterion's cue noise
+            continue
         rng = SeedTree(seed).generator("capacity_bootstrap", crit.noise, crit.threshold, int(N))
         cells = (retrieved[:, j], measured[:, j], cued[:, j])
         size, rep = transition(alpha, *cells, replicates, rng, int(N), int(open_[j]))

@@ -182,7 +182,10 @@ def _draw_retrieval(ax, ds, palette, est: cap.CapacityEstimate) -> None:
     hits, total = cap.retrieval_counts(ds, est.criterion)
     hits, total = hits.sum(0), total.sum(0)  # seeds pooled: (N, alpha)
     alpha = ds.alpha.values
-    for k, (color, size) in enumerate(zip(palette, est.sizes, strict=True)):
+    index = {int(N): i for i, N in enumerate(ds.N.values)}
+    for size in est.sizes:
+        k = index[size.N]
+        color = palette[k]
         keep = total[k] > 0
         p = hits[k, keep] / total[k, keep]
         lo, hi = fits.wilson_interval(hits[k, keep], total[k, keep])
@@ -218,14 +221,13 @@ def _x_of(N, nu: float) -> np.ndarray:
     return np.asarray(N, dtype=float) ** -nu
 
 
-def _draw_extrapolation(ax, palette, ests: list[cap.CapacityEstimate]) -> float:
+def _draw_extrapolation(ax, colour_of: dict, ests: list[cap.CapacityEstimate]) -> float:
     """(e): alpha_1/2(N) of every criterion against N^-nu, the laws, RS and 1RSB.
 
     Returns the exponent of the x axis (the fitted nu of the first criterion, else 1/2)."""
     main = ests[0]
     nu = main.best.nu if main.best is not None else 0.5
-    colour_of = {s.N: c for s, c in zip(main.sizes, palette, strict=True)}
-    x_max = max(_x_of(s.N, nu) for s in main.sizes) * 1.08
+    x_max = max(_x_of(s.N, nu) for e in ests for s in e.sizes) * 1.08
     xs = np.linspace(1e-9, x_max, 200)
     for k, est in enumerate(ests):
         fill = "full" if k == 0 else "none"
@@ -316,7 +318,7 @@ def figure(ds: xr.Dataset, threshold: float = 0.9, ests=None, **_) -> plt.Figure
     _draw_retrieval(ax_p, ds, palette, main)
     panel(ax_p, "d", f"fraction retrieved (noise {noise:g}): 95% intervals, logistic fits")
     legend_below(ax_p, ncol=2)
-    _draw_extrapolation(ax_fs, palette, ests)
+    _draw_extrapolation(ax_fs, dict(zip(ds.N.values.astype(int), palette, strict=True)), ests)
     panel(
         ax_fs,
         "e",
