@@ -43,7 +43,8 @@ OWN_DIMS = ("N", "alpha", "noise", "seed")
 CSV = "capacity_alpha_c.csv"
 #: how the laws of panel (e) are drawn
 LAW_STYLE = {cap.FREE: "-", "nu = 1/2": "--", "nu = 1/3": ":"}
-THEORY_COLOR = "k"  # AGS curves and lines: black, drawn above every size's colour
+#: AGS curves and lines: dark grey, dashed, drawn above every size (the seventh size is black)
+THEORY_COLOR = "0.4"
 
 
 def estimates(ds: xr.Dataset, threshold: float = 0.9) -> list[cap.CapacityEstimate]:
@@ -89,7 +90,7 @@ def _draw_ags(ax, ds) -> None:
         np.append(ags_overlap(grid), m_c),
         color=THEORY_COLOR,
         ls="--",
-        lw=2.0,
+        lw=2.5,
         zorder=10,
         label="AGS retrieval overlap (T = 0)",
         gid="ags",
@@ -164,10 +165,10 @@ def _draw_bit_errors(ax, ds, palette, noise: float) -> None:
         one = np.nanmean(one.reshape(len(alpha), -1)[run], 1)
         _log_points(ax, a, one, floor, marker="s", ls="none", mfc="none", **kw)
     grid = np.linspace(1e-3, float(alpha.max()), 300)
-    ax.plot(grid, one_step_error(grid), color=THEORY_COLOR, lw=1.5, zorder=10)
+    ax.plot(grid, one_step_error(grid), "--", color=THEORY_COLOR, lw=2, zorder=10, gid="erfc")
     ax.plot([], [], "o-", color="0.4", label="after convergence")
     ax.plot([], [], "s", mfc="none", color="0.4", label="after one update (simulated)")
-    ax.plot([], [], "-", color=THEORY_COLOR, label="one update: erfc(1/sqrt(2 alpha))/2")
+    ax.plot([], [], "--", color=THEORY_COLOR, lw=2, label="one update: erfc(1/sqrt(2 alpha))/2")
     ax.plot([], [], "v", mfc="none", color="0.4", label="no wrong bit measured (0)")
     ax.set(
         yscale="log",
