@@ -54,6 +54,29 @@ def _open(experiment: str, args) -> tuple[xr.Dataset, Path]:
     return ds, path.parent
 
 
+def fail(message: str):
+    """One line ``error: ...`` on stderr and exit status 2 (bad input of a script)."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def open_more(experiment: str, paths: list[str]) -> list[xr.Dataset]:
+    """Load more datasets of ``experiment`` (run or sweep folders, or result.nc files)."""
+    out = []
+    for text in paths:
+        try:
+            path = resolve_result_path(text)
+            ds = load_dataset(path)
+        except DatasetError as exc:
+            fail(str(exc))
+        if ds.attrs.get("experiment") != experiment:
+            fail(
+                f"{path}: dataset of experiment {ds.attrs.get('experiment')!r}, not {experiment!r}"
+            )
+        out.append(ds)
+    return out
+
+
 def open_from_cli(experiment: str, description: str, argv: list[str] | None = None):
     """Parse ``[PATH]`` from the command line and load the dataset; return (ds, folder)."""
     args = _parser(experiment, description).parse_args(argv)
@@ -65,12 +88,15 @@ def run_script(
     description: str,
     argv: list[str] | None = None,
     extra=None,
+    prepare=None,
 ) -> list[Path]:
     """The whole of an ``analysis/NAME.py`` script: parse, load, draw every figure, write.
 
     ``extra(parser)`` may add options; it returns a function ``args -> options dict``.
     Ctrl-C ends with one line and exit status 130 (at once for the script itself,
     ``argv=None``; ``SystemExit(130)`` for a Python caller).
+    ``prepare(ds, args)`` may return the dataset to draw instead (e.g. combined with more
+    runs); it reports bad input with :func:`fail`.
     """
     from hopsim import console
     from hopsim.figures.cli import INTERRUPTED
@@ -78,7 +104,7 @@ def run_script(
     with console.interruptible():
         try:
             with console.quiet_broken_pipe():
-                paths = _draw_script(experiment, description, argv, extra)
+                paths = _draw_script(experiment, description, argv, extra, prepare)
             if not console.interrupted():  # else a Ctrl-C whose KeyboardInterrupt was lost
                 return paths
             raise KeyboardInterrupt
@@ -89,7 +115,7 @@ def run_script(
             console.end_interrupted(standalone=argv is None)
 
 
-def _draw_script(experiment: str, description: str, argv, extra) -> list[Path]:
+def _draw_script(experiment: str, description: str, argv, extra, prepare) -> list[Path]:
     from hopsim.figures.cli import check_out, write
 
     parser = _parser(experiment, description)
@@ -98,6 +124,8 @@ def _draw_script(experiment: str, description: str, argv, extra) -> list[Path]:
     if args.out:
         check_out(Path(args.out), args)
     ds, folder = _open(experiment, args)
+    if prepare is not None:
+        ds = prepare(ds, args)
     paths = write(ds, Path(args.out) if args.out else folder, args, to_options(args))
     report(paths)
     return paths

@@ -72,17 +72,7 @@ def test_capacity_requires_alpha():
         capacity.validate(cfg)
 
 
-def test_capacity_figure(tmp_path):
-    from hopsim.io import save_dataset
-
-    ds = _run(
-        "network.N=[60,120]",
-        "patterns.alpha=[0.05,0.1,0.15,0.2,0.25,0.3]",
-        "corruption.level=[0]",
-        "trials=8",
-    )
-    ds.attrs.update(experiment="capacity")
-    save_dataset(ds, tmp_path / "result.nc")
+def _script():
     import importlib.util
     import pathlib
 
@@ -91,7 +81,37 @@ def test_capacity_figure(tmp_path):
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    paths = module.main([str(tmp_path)])
-    assert {p.name for p in paths} == {"capacity.png", "capacity.pdf", "capacity_alpha_c.csv"}
-    table = __import__("pandas").read_csv(tmp_path / "capacity_alpha_c.csv")
-    assert np.isinf(table.N.iloc[-1]) and np.isfinite(table.alpha_half).all()
+    return module
+
+
+def _saved(tmp_path, name, *overrides):
+    from hopsim.io import save_dataset
+
+    ds = _run(*overrides)
+    ds.attrs.update(experiment="capacity", seed=0)
+    folder = tmp_path / name
+    folder.mkdir()
+    save_dataset(ds, folder / "result.nc")
+    return folder
+
+
+def test_capacity_figure_script_combines_runs(tmp_path, capsys):
+    loads = "patterns.alpha=[0.05,0.1,0.15,0.2,0.25,0.3]"
+    first = _saved(tmp_path, "a", "network.N=[60,120]", loads, "corruption.level=[0]", "trials=8")
+    more = _saved(tmp_path, "b", "network.N=[240]", loads, "corruption.level=[0]", "trials=8")
+    paths = _script().main([str(first), "--add", str(more)])
+    stems = ("capacity", "capacity_dynamics", "capacity_histograms")
+    expected = {f"{s}.{ext}" for s in stems for ext in ("png", "pdf")} | {"capacity_alpha_c.csv"}
+    assert {p.name for p in paths} == expected
+    table = __import__("pandas").read_csv(first / "capacity_alpha_c.csv")
+    assert sorted(table.N[np.isfinite(table.N)]) == [60, 120, 240]  # the added size is in
+    printed = capsys.readouterr().out
+    assert "noise 0, m >= 0.9: no estimate (" in printed  # 3 sizes: no 3-parameter law
+    # the same run twice counts its networks twice: refused in one line, exit 2
+    with pytest.raises(SystemExit) as exit_:
+        _script().main([str(first), "--add", str(first)])
+    assert exit_.value.code == 2
+    assert "repeats seed=0, N=60" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        _script().main([str(first), "--add", str(tmp_path / "nosuch")])
+    assert exit_.value.code == 2

@@ -1,17 +1,24 @@
-"""Capacity figure: retrieval overlap and bit errors against load, finite-size alpha_c.
+"""Capacity figures: retrieval against load, the finite-size estimate of alpha_c, dynamics.
 
-Panels: (a) final overlap m against alpha, one line per N with 95% intervals, the
-Amit-Gutfreund-Sompolinsky T = 0 curve, vertical lines at alpha_c = 0.138 and 0.15;
-(b) bit-error fraction (log scale) after convergence and after one update, with
-erfc(1/sqrt(2 alpha))/2; loads where no wrong bit was measured are marked on the lower edge
-(a log axis has no zero); (c) retrieval probability P(m > threshold) from the stored patterns
-(the lowest cue noise, named in the title) with 95% Wilson intervals and the logistic fit per N
-drawn through the points; (d) the loads alpha_1/2(N) where the fit crosses 1/2, each in its
-size's colour as in (a)-(c), extrapolated linearly in 1/sqrt(N) to N -> infinity (black).
-The estimate appears once, in (d), with the same digits as ``capacity_alpha_c.csv``; an
-estimate the data cannot support (the crossing not bracketed by the loads, too few loads or
-sizes, a huge error) is marked unreliable in (d), in the CSV's ``note`` column and by a
-:class:`UserWarning`.
+``capacity`` (main): (a) mean final overlap started from the stored pattern, one line per N
+with 95% intervals, under the Amit-Gutfreund-Sompolinsky T = 0 overlap drawn on top; (b) the
+retrieval state itself: the mean overlap of the trials counted retrieved (m >= threshold)
+against the same AGS curve, on a zoomed axis; (c) bit errors after convergence and after one
+update (log scale; loads without a wrong bit on the lower edge) with erfc(1/sqrt(2 alpha))/2;
+(d) the fraction retrieved with 95% Wilson intervals and each size's logistic fit; (e) the
+transition loads alpha_1/2(N) of every criterion against N^-nu with the fitted finite-size law
+of each and the fixed-exponent laws of the first, RS and 1RSB alpha_c; (f) the residuals of
+those laws in units of each point's bootstrap error. A load grid of several runs or seeds is
+drawn pooled (:func:`hopsim.analysis.capacity.combine`).
+
+``capacity_dynamics``: time to convergence, per cue noise: (a, b) median sweeps of the
+trials that ended on a fixed point (interquartile band) against alpha, one line per N;
+(c, d) the fraction stopped by ``max_sweeps``. ``capacity_histograms``: the final overlaps at
+the three loads nearest each size's alpha_1/2, one panel per N.
+
+Every number comes from :mod:`hopsim.analysis.capacity`; the CSV ``capacity_alpha_c.csv`` is
+its table. An estimate the data cannot support is marked unreliable in (e), in the CSV's
+``note`` column and by a :class:`UserWarning`.
 """
 
 from __future__ import annotations
@@ -22,135 +29,102 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.optimize import minimize
 from scipy.special import expit
 
-from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below, panel
+from hopsim.analysis import capacity as cap
+from hopsim.analysis import fits
+from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory.capacity import ags_critical, ags_overlap, one_step_error
 
-STEMS = ("capacity",)
-#: dimensions this figure draws itself; any other swept one needs --fix
-OWN_DIMS = ("N", "alpha", "noise")
+STEMS = ("capacity", "capacity_dynamics", "capacity_histograms")
+#: dimensions this figure draws itself (seeds are independent networks, pooled as trials);
+#: any other swept one needs --fix
+OWN_DIMS = ("N", "alpha", "noise", "seed")
 CSV = "capacity_alpha_c.csv"
-MAX_STDERR = 0.05
+#: how the laws of panel (e) are drawn
+LAW_STYLE = {cap.FREE: "-", "nu = 1/2": "--", "nu = 1/3": ":"}
+#: AGS curves and lines: dark grey, dashed, drawn above every size (the seventh size is black)
+THEORY_COLOR = "0.4"
 
 
-def fit_crossing(
-    alpha: np.ndarray, hits: np.ndarray, total: np.ndarray
-) -> tuple[float, float, float]:
-    """Logistic fit P(retrieval) = 1 / (1 + exp((alpha - a0) / w)) by binomial likelihood.
-
-    Returns the crossing a0 (where P = 1/2), its standard error from the inverse Hessian and
-    the width w.
-    """
-    keep = total > 0
-    alpha, hits, total = alpha[keep], hits[keep], total[keep]
-    frac = hits / total
-    start = alpha[np.argmin(np.abs(frac - 0.5))]
-
-    def nll(params):
-        a0, log_w = params
-        p = np.clip(expit(-(alpha - a0) / np.exp(log_w)), 1e-12, 1 - 1e-12)
-        return -np.sum(hits * np.log(p) + (total - hits) * np.log(1 - p))
-
-    res = minimize(nll, x0=[start, np.log(0.01)], method="BFGS")
-    err = float(np.sqrt(res.hess_inv[0, 0])) if np.isfinite(res.hess_inv[0, 0]) else np.nan
-    return float(res.x[0]), err, float(np.exp(res.x[1]))
+def estimates(ds: xr.Dataset, threshold: float = 0.9) -> list[cap.CapacityEstimate]:
+    """One estimate per criterion (cue noise level), the lowest noise first."""
+    return [cap.estimate(ds, crit) for crit in cap.criteria(ds, threshold)]
 
 
-def _retrieval(ds: xr.Dataset, threshold: float):
-    m0 = ds.overlap.sel(noise=ds.noise.values.min())
-    hits = (m0 > threshold).sum("trial")
-    total = m0.notnull().sum("trial")
-    return hits, total
+def _seeded(ds: xr.Dataset) -> xr.Dataset:
+    return ds if "seed" in ds.dims else ds.expand_dims(seed=[int(ds.attrs.get("seed", 0))])
 
 
-def finite_size_estimate(ds: xr.Dataset, threshold: float = 0.9) -> pd.DataFrame:
-    """alpha_1/2 per N and the 1/sqrt(N) extrapolation (row N = inf), with a ``note``.
+def _pooled(da: xr.DataArray) -> np.ndarray:
+    """(alpha, seed x trial) values of one (N, noise) cell."""
+    da = da.transpose("alpha", "seed", "trial")
+    return da.values.reshape(da.sizes["alpha"], -1)
 
-    ``note`` is empty for a usable estimate and says why not otherwise; the table's attrs
-    hold ``slope`` and ``reliable``.
-    """
-    hits, total = _retrieval(ds, threshold)
-    rows, problems = [], []
-    for N in ds.N.values:
-        h = hits.sel(N=N).values.astype(float)
-        t = total.sel(N=N).values.astype(float)
-        a_half, err, width = fit_crossing(ds.alpha.values, h, t)
-        frac = h[t > 0] / t[t > 0]
-        note = ""
-        if (t > 0).sum() < 4:
-            note = f"only {(t > 0).sum()} loads"
-        elif not (frac.max() > 0.5 > frac.min()):
-            note = "P(retrieval) does not cross 1/2 within the loads"
-        elif not np.isfinite(err) or err > MAX_STDERR:
-            note = f"fit error {err:.2g}"
-        if note:
-            problems.append(f"N={int(N)}: {note}")
-        rows.append(
-            {"N": float(N), "alpha_half": a_half, "stderr": err, "width": width, "note": note}
+
+def _size_style(k: int) -> dict:
+    return {"marker": MARKERS[k % len(MARKERS)], "ms": 3.5, "lw": 1.2}
+
+
+def _draw_overlap(ax, ds, palette, noise: float) -> None:
+    """(a): mean final overlap of every trial, per N, with the AGS retrieval overlap on top."""
+    seeded = _seeded(ds)
+    for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
+        m = _pooled(seeded.overlap.sel(N=N, noise=noise))
+        n = np.isfinite(m).sum(1)
+        keep = n > 0
+        mean = np.nanmean(m[keep], 1)
+        half = 1.96 * np.nanstd(m[keep], 1, ddof=1) / np.sqrt(np.maximum(n[keep], 1))
+        a = ds.alpha.values[keep]
+        ax.plot(a, mean, color=color, label=f"N={int(N)}", gid="mean_overlap", **_size_style(k))
+        ax.fill_between(a, mean - half, mean + half, color=color, alpha=0.2, lw=0)
+    _draw_ags(ax, ds)
+    ax.set(xlabel=axis_label(ds["alpha"]), ylabel=axis_label(ds["overlap"]), ylim=(0, 1.03))
+
+
+def _draw_ags(ax, ds) -> None:
+    alpha_c, m_c = ags_critical()
+    grid = np.linspace(1e-3, alpha_c, 300)
+    ax.plot(
+        np.append(grid, alpha_c),
+        np.append(ags_overlap(grid), m_c),
+        color=THEORY_COLOR,
+        ls="--",
+        lw=2.5,
+        zorder=10,
+        label="AGS retrieval overlap (T = 0)",
+        gid="ags",
+    )
+    ax.axvline(
+        alpha_c, color=THEORY_COLOR, ls=":", lw=1, zorder=9, label=f"AGS alpha_c = {alpha_c:.4f}"
+    )
+
+
+def _draw_retrieval_state(ax, ds, palette, noise: float, threshold: float) -> None:
+    """(b): mean overlap of the retrieved trials against AGS's retrieval overlap."""
+    seeded = _seeded(ds)
+    for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
+        m = _pooled(seeded.overlap.sel(N=N, noise=noise))
+        good = np.where(m >= threshold, m, np.nan)
+        n = np.isfinite(good).sum(1)
+        keep = n >= 5
+        if not keep.any():
+            continue
+        mean = np.nanmean(good[keep], 1)
+        ax.plot(
+            ds.alpha.values[keep],
+            mean,
+            color=color,
+            label=f"N={int(N)}",
+            gid="retrieved_overlap",
+            **_size_style(k),
         )
-    df = pd.DataFrame(rows)
-    x = 1 / np.sqrt(df.N.values)
-    if len(df) >= 2:
-        w = 1 / np.maximum(df.stderr.fillna(df.stderr.max()).values, 1e-4) ** 2
-        (slope, intercept), cov = np.polyfit(
-            x, df.alpha_half.values, 1, w=np.sqrt(w), cov="unscaled"
-        )
-        stderr = float(np.sqrt(cov[1, 1]))
-    else:
-        slope, intercept, stderr = 0.0, float(df.alpha_half.iloc[0]), np.nan
-        problems.append("one size N: no extrapolation")
-    if len(df) >= 2 and not np.isfinite(stderr) or stderr > min(MAX_STDERR, 0.25 * abs(intercept)):
-        problems.append(f"extrapolation error {stderr:.2g}")
-    note = ("unreliable: " + "; ".join(problems)) if problems else ""
-    df.loc[len(df)] = {
-        "N": np.inf,
-        "alpha_half": intercept,
-        "stderr": stderr,
-        "width": np.nan,
-        "note": note,
-    }
-    df.attrs["slope"] = float(slope)
-    df.attrs["reliable"] = not problems
-    return df
-
-
-def estimate_text(table: pd.DataFrame) -> str:
-    """The one text of the estimate, shared by the figure, the CSV and the wrapper's output."""
-    est = table.iloc[-1]
-    text = f"alpha_c = {est.alpha_half:.3f} +/- {est.stderr:.3f} (fit error only)"
-    return text + (f" -- {est.note}" if est.note else "")
-
-
-def wilson_interval(hits, total, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson score interval of a binomial fraction (NaN where nothing was counted)."""
-    hits = np.asarray(hits, dtype=float)
-    total = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = hits / total
-        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-        # at p = 0 or 1 an end is p itself; rounding must not put it on the wrong side
-        lo = np.where(np.isfinite(p), np.minimum(np.clip(centre - half, 0, 1), p), np.nan)
-        hi = np.where(np.isfinite(p), np.maximum(np.clip(centre + half, 0, 1), p), np.nan)
-    return lo, hi
-
-
-def claim_check(ds: xr.Dataset) -> str | None:
-    """The source's claim: N = 200 with 100 patterns gives an error rate above 30%."""
-    if 200 not in ds.N.values or 0.5 not in np.round(ds.alpha.values, 6):
-        return None
-    cell = ds.sel(N=200, alpha=0.5, method="nearest")
-    text = []
-    for noise in cell.noise.values:
-        c = cell.sel(noise=noise)
-        bits = float(c.bit_error.mean())
-        failed = float((c.bit_error > 0).mean())
-        text.append(
-            f"noise {noise:g}: bit errors {100 * bits:.1f}%, not recalled {100 * failed:.0f}%"
-        )
-    return "N=200, P=100: " + "; ".join(text)
+    _draw_ags(ax, ds)
+    ax.set(
+        xlabel=axis_label(ds["alpha"]),
+        ylabel=f"mean final overlap of trials with m >= {threshold:g}",
+        ylim=(threshold, 1.002),
+    )
 
 
 def _log_points(ax, x, y, floor, dodge=0.0, **kw):
@@ -174,183 +148,361 @@ def _log_points(ax, x, y, floor, dodge=0.0, **kw):
         )
 
 
-def figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
-    """Draw the four panels (the finite-size table: :func:`finite_size_estimate`)."""
-    alpha_c, _ = ags_critical()
-    grid = np.linspace(1e-3, float(ds.alpha.max()), 400)
-    fig, axes = plt.subplots(2, 2, figsize=(11, 10), constrained_layout=True)
-    (ax_m, ax_e), (ax_p, ax_fs) = axes
-    start_noise = float(ds.noise.values.min())
-    palette = colors(ds.sizes["N"])
-    alpha = ds.alpha.values
-
-    for color, N in zip(palette, ds.N.values, strict=True):
-        for k, noise in enumerate(ds.noise.values):
-            m = ds.overlap.sel(N=N, noise=noise).transpose("alpha", "trial").values
-            n = np.isfinite(m).sum(1)
-            mean = np.nanmean(m, 1)
-            half = 1.96 * np.nanstd(m, 1, ddof=1) / np.sqrt(np.maximum(n, 1))
-            ls = LINESTYLES[k % len(LINESTYLES)]
-            ax_m.plot(
-                alpha, mean, ls, color=color, marker="o", ms=3, label=f"N={int(N)}, noise {noise:g}"
-            )
-            ax_m.fill_between(alpha, mean - half, mean + half, color=color, alpha=0.15, lw=0)
-    ax_m.plot(
-        grid, ags_overlap(grid), "-", color="0.3", lw=2.5, alpha=0.6, label="AGS theory (T = 0)"
-    )
-    ax_m.axvline(alpha_c, color="k", ls="--", lw=1, label=f"AGS alpha_c = {alpha_c:.3f}")
-    ax_m.axvline(0.15, color="0.5", ls=":", lw=1, label="0.15 (rule of thumb)")
-    ax_m.set(xlabel=axis_label(ds["alpha"]), ylabel=axis_label(ds["overlap"]), ylim=(0, 1.02))
-    panel(ax_m, "a", "retrieval overlap, mean and 95% interval")
-    legend_below(ax_m, ncol=2)
-
+def _draw_bit_errors(ax, ds, palette, noise: float) -> None:
+    """(c): bit errors after convergence and after one update, with the erfc curve."""
+    seeded, alpha = _seeded(ds), ds.alpha.values
     floor = 1e-5
     width = 0.006 * float(np.ptp(alpha) or 1.0)
     for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
         dodge = (k - (len(palette) - 1) / 2) * width
-        b = ds.bit_error.sel(N=N, noise=start_noise).mean("trial").values
-        _log_points(
-            ax_e,
-            alpha,
-            b,
-            floor,
-            dodge=dodge,
-            color=color,
-            marker="o",
-            ms=4,
-            ls="-",
-            lw=1,
-            label=f"N={int(N)}, after convergence",
-        )
-        one = ds.one_step_error.sel(N=N).mean("trial").values
-        _log_points(
-            ax_e,
-            alpha,
-            one,
-            floor,
-            dodge=dodge,
-            color=color,
-            marker="s",
-            ms=4,
-            ls="none",
-            mfc="none",
-            label=f"N={int(N)}, one step (simulated)",
-        )
-    ax_e.plot(grid, one_step_error(grid), "k-", lw=1.5, label="one step: erfc(1/sqrt(2 alpha))/2")
-    ax_e.plot([], [], "v", mfc="none", color="0.4", label="no wrong bit measured (0)")
-    ax_e.axvline(alpha_c, color="k", ls="--", lw=1)
-    ax_e.set(
+        bits = _pooled(seeded.bit_error.sel(N=N, noise=noise))
+        run = np.isfinite(bits).any(1)  # the loads this size ran
+        b = np.nanmean(bits[run], 1)
+        kw = {"dodge": dodge, "color": color, "ms": 4}
+        a = alpha[run]
+        _log_points(ax, a, b, floor, marker="o", ls="-", lw=1, label=f"N={int(N)}", **kw)
+        one = seeded.one_step_error.sel(N=N).transpose("alpha", "seed", "trial").values
+        one = np.nanmean(one.reshape(len(alpha), -1)[run], 1)
+        _log_points(ax, a, one, floor, marker="s", ls="none", mfc="none", **kw)
+    grid = np.linspace(1e-3, float(alpha.max()), 300)
+    ax.plot(grid, one_step_error(grid), "--", color=THEORY_COLOR, lw=2, zorder=10, gid="erfc")
+    ax.plot([], [], "o-", color="0.4", label="after convergence")
+    ax.plot([], [], "s", mfc="none", color="0.4", label="after one update (simulated)")
+    ax.plot([], [], "--", color=THEORY_COLOR, lw=2, label="one update: erfc(1/sqrt(2 alpha))/2")
+    ax.plot([], [], "v", mfc="none", color="0.4", label="no wrong bit measured (0)")
+    ax.set(
         yscale="log",
         ylim=(floor, 0.6),
         xlabel=axis_label(ds["alpha"]),
         ylabel="fraction of wrong bits",
     )
-    panel(ax_e, "b", f"bit errors (cue noise {start_noise:g})")
-    legend_below(ax_e, ncol=2)
 
-    table = finite_size_estimate(ds, threshold)
-    hits, total = _retrieval(ds, threshold)
-    prob = hits / total.where(total > 0)
-    for color, N in zip(palette, ds.N.values, strict=True):
-        row = table[table.N == N].iloc[0]
-        lo, hi = wilson_interval(hits.sel(N=N).values, total.sel(N=N).values)
-        p_n = prob.sel(N=N).values
-        ax_p.errorbar(
-            alpha,
-            p_n,
-            yerr=[p_n - lo, hi - p_n],
-            fmt="o",
-            ms=4,
+
+def _draw_retrieval(ax, ds, palette, est: cap.CapacityEstimate) -> None:
+    """(d): fraction retrieved with Wilson intervals and each size's logistic fit."""
+    hits, total = cap.retrieval_counts(ds, est.criterion)
+    hits, total = hits.sum(0), total.sum(0)  # seeds pooled: (N, alpha)
+    alpha = ds.alpha.values
+    index = {int(N): i for i, N in enumerate(ds.N.values)}
+    for size in est.sizes:
+        k = index[size.N]
+        color = palette[k]
+        keep = total[k] > 0
+        p = hits[k, keep] / total[k, keep]
+        lo, hi = fits.wilson_interval(hits[k, keep], total[k, keep])
+        ax.errorbar(
+            alpha[keep],
+            p,
+            yerr=[p - lo, hi - p],
+            fmt=MARKERS[k % len(MARKERS)],
+            ms=3.5,
             capsize=2,
             color=color,
             gid="measured",
         )
-        ax_p.plot(
+        grid = np.linspace(alpha[keep].min(), alpha[keep].max(), 300)
+        ax.plot(
             grid,
-            expit(-(grid - row.alpha_half) / row.width),
+            expit(-(grid - size.alpha_half) / size.width),
             "-",
             color=color,
             lw=1.2,
-            label=f"N={int(N)}: logistic fit, alpha_1/2 = {row.alpha_half:.3f}",
+            label=f"N={size.N}: alpha_1/2 = {size.alpha_half:.4f}",
             gid="fit",
         )
-    ax_p.axhline(0.5, color="0.5", lw=0.8)
-    ax_p.set(
+    ax.axhline(0.5, color="0.5", lw=0.8)
+    ax.set(
         xlabel=axis_label(ds["alpha"]),
         ylim=(-0.02, 1.02),
-        ylabel=f"P(m > {threshold:g}) from stored patterns",
+        ylabel=f"fraction with m >= {est.criterion.threshold:g}",
     )
-    panel(
-        ax_p,
-        "c",
-        f"retrieval probability (cue noise {start_noise:g}):\n"
-        "points measured with 95% intervals, lines fitted",
-    )
-    legend_below(ax_p, ncol=2)
 
-    finite = table[np.isfinite(table.N)]
-    x = 1 / np.sqrt(finite.N)
-    # each size in its own colour, as in (a)-(c); the extrapolation (no size) in black
-    for color, xn, (_, row) in zip(palette, x, finite.iterrows(), strict=True):
-        ax_fs.errorbar(
-            [xn],
-            [row.alpha_half],
-            yerr=[row.stderr],
-            fmt="o",
-            color=color,
-            gid="alpha_half",
-            label=f"alpha_1/2, N={int(row.N)} (fit error)",
+
+def _x_of(N, nu: float) -> np.ndarray:
+    return np.asarray(N, dtype=float) ** -nu
+
+
+def _draw_extrapolation(ax, colour_of: dict, ests: list[cap.CapacityEstimate]) -> float:
+    """(e): alpha_1/2(N) of every criterion against N^-nu, the laws, RS and 1RSB.
+
+    Returns the exponent of the x axis (the fitted nu of the first criterion, else 1/2)."""
+    main = ests[0]
+    nu = main.best.nu if main.best is not None else 0.5
+    x_max = max(_x_of(s.N, nu) for e in ests for s in e.sizes) * 1.08
+    xs = np.linspace(1e-9, x_max, 200)
+    for k, est in enumerate(ests):
+        fill = "full" if k == 0 else "none"
+        for s in est.sizes:
+            ax.errorbar(
+                [_x_of(s.N, nu)],
+                [s.alpha_half],
+                yerr=[s.stderr],
+                fmt=MARKERS[k % len(MARKERS)],
+                fillstyle=fill,
+                color=colour_of[s.N],
+                alpha=1.0 if s.used else 0.4,
+                gid=f"alpha_half_{k}",
+            )
+        laws = est.laws.items() if k == 0 else list(est.laws.items())[:1]
+        for law, fit in laws:
+            N_of_x = xs ** (-1.0 / nu)
+            ax.plot(
+                xs,
+                fit.predict(N_of_x),
+                LAW_STYLE[law],
+                color="k" if k == 0 else "0.45",
+                lw=1.2,
+                label=f"{est.criterion.name}: {law}, alpha_inf = {fit.alpha_inf:.4f} "
+                f"+/- {fit.stderr:.4f}, chi2/dof = {fit.chi2:.1f}/{fit.dof}",
+                gid=f"law_{k}_{law}",
+            )
+        ax.plot(
+            [], [], MARKERS[k], fillstyle=fill, color="0.3", ls="none", label=est.criterion.name
         )
-    est = table.iloc[-1]
-    xs = np.linspace(0, x.max() * 1.05, 50)
-    ax_fs.plot(
-        xs,
-        est.alpha_half + table.attrs["slope"] * xs,
-        "-",
-        color="k",
+    ax.axhline(cap.RS_ALPHA_C, color="#0072B2", lw=1, ls="-.", label=f"RS {cap.RS_ALPHA_C:.4f}")
+    ax.axhline(
+        cap.RSB1_ALPHA_C,
+        color="#D55E00",
         lw=1,
-        label="linear in 1/sqrt(N)",
+        ls=(0, (1, 1)),
+        label=f"1RSB {cap.RSB1_ALPHA_C:.4f}",
     )
-    ax_fs.errorbar(
-        [0],
-        [est.alpha_half],
-        yerr=[est.stderr],
-        fmt="s",
-        color="k",
-        gid="extrapolated",
-        label="N -> inf: " + estimate_text(table).split(" -- ")[0],
-    )
-    ax_fs.axhline(alpha_c, color="0.5", ls="--", lw=1, label=f"AGS alpha_c = {alpha_c:.3f}")
-    ax_fs.set(xlabel="1 / sqrt(N)", ylabel="alpha where P(retrieval) = 1/2")
-    panel(ax_fs, "d", f"finite-size estimate of alpha_c (from (c), cue noise {start_noise:g})")
-    if est.note:
-        ax_fs.text(
-            0.02,
-            0.97,
-            est.note.replace("; ", "\n"),
-            transform=ax_fs.transAxes,
-            va="top",
-            fontsize=8,
-            fontweight="bold",
-            color="k",  # not a size's colour: the warning is about the estimate
-            gid="warning",
+    ax.set(xlim=(0, x_max), xlabel=f"N^(-{nu:.2f})  (N = inf at 0)", ylabel="alpha_1/2(N)")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
+    return nu
+
+
+def _draw_residuals(ax, palette, est: cap.CapacityEstimate) -> None:
+    """(f): (alpha_1/2 - law) / error per size, for every law of the first criterion."""
+    used = est.used
+    N = np.array([s.N for s in used], dtype=float)
+    y = np.array([s.alpha_half for s in used])
+    se = np.array([s.stderr for s in used])
+    offsets = np.linspace(-0.04, 0.04, max(len(est.laws), 1))
+    for (law, fit), dx in zip(est.laws.items(), offsets, strict=False):
+        ax.plot(
+            N * 10**dx,
+            (y - fit.predict(N)) / se,
+            LAW_STYLE[law],
+            marker="o",
+            color="k",
+            ms=4,
+            lw=0.8,
+            label=f"{law}: chi2/dof = {fit.chi2:.1f}/{fit.dof}",
+            gid=f"residual_{law}",
         )
-        warnings.warn(f"capacity: {estimate_text(table)}", UserWarning, stacklevel=2)
-    legend_below(ax_fs, ncol=1)
-    claim = claim_check(ds)
-    suptitle = (
-        f"Hebbian Hopfield capacity ({ds['update'].item()} updates, "
-        f"{ds.sizes['trial']} trials per point)"
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.axhspan(-1, 1, color="0.9", zorder=0)
+    ax.set(xscale="log", xlabel="N", ylabel="(alpha_1/2 - law) / bootstrap error")
+    ax.set_xticks(N, [str(int(n)) for n in N])
+    ax.xaxis.set_minor_locator(plt.NullLocator())
+
+
+def figure(ds: xr.Dataset, threshold: float = 0.9, ests=None, **_) -> plt.Figure:
+    """The main figure: six panels (see the module docstring); ``ests``: the criteria's
+    estimates if already computed (:func:`estimates`)."""
+    ests = ests or estimates(ds, threshold)
+    main = ests[0]
+    noise = main.criterion.noise
+    palette = colors(ds.sizes["N"])
+    fig, axes = plt.subplots(3, 2, figsize=(12, 15.5), constrained_layout=True)
+    (ax_m, ax_r), (ax_e, ax_p), (ax_fs, ax_res) = axes
+    _draw_overlap(ax_m, ds, palette, noise)
+    panel(ax_m, "a", f"final overlap, noise {noise:g}: mean and 95% interval")
+    legend_below(ax_m, ncol=4)
+    _draw_retrieval_state(ax_r, ds, palette, noise, threshold)
+    panel(ax_r, "b", f"retrieval state: mean overlap of trials with m >= {threshold:g}")
+    legend_below(ax_r, ncol=4)
+    _draw_bit_errors(ax_e, ds, palette, noise)
+    panel(ax_e, "c", f"bit errors (noise {noise:g}; marker shape: when measured)")
+    legend_below(ax_e, ncol=3)
+    _draw_retrieval(ax_p, ds, palette, main)
+    panel(ax_p, "d", f"fraction retrieved (noise {noise:g}): 95% intervals, logistic fits")
+    legend_below(ax_p, ncol=2)
+    _draw_extrapolation(ax_fs, dict(zip(ds.N.values.astype(int), palette, strict=True)), ests)
+    panel(
+        ax_fs,
+        "e",
+        "finite-size laws alpha_1/2(N) = alpha_inf + a N^(-nu)\n"
+        "(filled: the first criterion; error bars: bootstrap)",
     )
-    if claim:
-        suptitle += "\n" + claim
-    fig.suptitle(suptitle, fontsize=10)
+    legend_below(ax_fs, ncol=1)
+    _draw_residuals(ax_res, palette, main)
+    panel(ax_res, "f", f"residuals of the laws ({main.criterion.name})")
+    if main.laws:
+        legend_below(ax_res, ncol=1)
+    _mark_unreliable(ax_fs, ests)
+    fig.suptitle(_title(ds, ests), fontsize=10)
+    return fig
+
+
+def _mark_unreliable(ax, ests) -> None:
+    notes = [f"{e.criterion.name}: unreliable: {'; '.join(e.problems)}" for e in ests if e.problems]
+    if not notes:
+        return
+    ax.text(
+        0.02,
+        0.97,
+        "\n".join(notes),
+        transform=ax.transAxes,
+        va="top",
+        fontsize=7.5,
+        fontweight="bold",
+        color="k",
+        wrap=True,
+        gid="warning",
+    )
+    for e in ests:
+        if e.problems:
+            warnings.warn(f"capacity: {cap.estimate_text(e)}", UserWarning, stacklevel=3)
+
+
+def _title(ds: xr.Dataset, ests) -> str:
+    seeded = _seeded(ds)
+    per_cell = seeded.overlap.notnull().sum(["seed", "trial"])
+    trials = per_cell.values[per_cell.values > 0]
+    networks = seeded.overlap.notnull().any(["trial", "noise"]).sum("seed")
+    networks = networks.values[networks.values > 0]
+    text = (
+        f"Hebbian Hopfield capacity ({ds['update'].item()} updates, {trials.min()}-"
+        f"{trials.max()} trials and {networks.min()}-{networks.max()} networks per point); "
+        f"alpha_c by criterion: panel (e) and {CSV}"
+    )
+    rates = cap.error_rate(ds)
+    if rates:
+        text += "\nN=200, P=100: " + "; ".join(
+            f"noise {r.noise:g}: bit errors {100 * r.bit_error:.1f}%, "
+            f"not recalled {100 * r.failed / r.trials:.0f}%"
+            for r in rates
+        )
+    return text
+
+
+# ----------------------------------------------------------------------- dynamics
+
+
+def dynamics_figure(ds: xr.Dataset, threshold: float = 0.9, **_) -> plt.Figure:
+    """Time to convergence against alpha per N: one row per cue noise level; columns: the
+    trials that ended retrieved, those that ended elsewhere, and those stopped unconverged."""
+    levels = np.sort(ds.noise.values)
+    palette = colors(ds.sizes["N"])
+    fig, axes = plt.subplots(
+        len(levels), 3, figsize=(16, 5.2 * len(levels)), constrained_layout=True, squeeze=False
+    )
+    max_sweeps = int(np.nanmax(ds.sweeps.values))
+    letters = iter("abcdefghijkl")
+    for r, noise in enumerate(levels):
+        table = cap.convergence(ds, float(noise), threshold)
+        for c, group in enumerate(("retrieved", "failed")):
+            ax = axes[r, c]
+            for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
+                rows = table[table.N == int(N)]
+                ax.plot(
+                    rows.alpha,
+                    rows[f"{group}_median"],
+                    color=color,
+                    label=f"N={int(N)}",
+                    gid=f"{group}_sweeps",
+                    **_size_style(k),
+                )
+                ax.fill_between(
+                    rows.alpha,
+                    rows[f"{group}_q25"],
+                    rows[f"{group}_q75"],
+                    color=color,
+                    alpha=0.2,
+                    lw=0,
+                )
+            ax.set(xlabel=axis_label(ds["alpha"]), ylabel="sweeps to a fixed point")
+            ax.set_ylim(bottom=0)
+            what = f"m >= {threshold:g}" if group == "retrieved" else f"m < {threshold:g}"
+            panel(
+                ax,
+                next(letters),
+                f"noise {noise:g}: sweeps of the trials ending on\na fixed point with {what} "
+                "(median, quartiles)",
+            )
+        ax = axes[r, 2]
+        for k, (color, N) in enumerate(zip(palette, ds.N.values, strict=True)):
+            rows = table[table.N == int(N)]
+            ax.plot(
+                rows.alpha,
+                rows.not_converged,
+                color=color,
+                label=f"N={int(N)}",
+                gid="not_converged",
+                **_size_style(k),
+            )
+        ax.set(
+            xlabel=axis_label(ds["alpha"]),
+            ylabel=f"fraction stopped at {max_sweeps} sweeps",
+            ylim=(-0.02, 1.02),
+        )
+        panel(ax, next(letters), f"noise {noise:g}: not converged within {max_sweeps} sweeps")
+        for ax in axes[r]:
+            ax.axvline(ags_critical()[0], color=THEORY_COLOR, ls=":", lw=1, label="AGS alpha_c")
+            legend_below(ax, ncol=4)
+    fig.suptitle("Capacity: time to convergence of zero-temperature recall", fontsize=10)
+    return fig
+
+
+# --------------------------------------------------------------------- histograms
+
+
+def histogram_figure(ds: xr.Dataset, threshold: float = 0.9, ests=None, **_) -> plt.Figure:
+    """Final overlaps at the three loads nearest each size's alpha_1/2 (noise of the first
+    criterion), one panel per N."""
+    est = (ests or estimates(ds, threshold))[0]
+    noise = est.criterion.noise
+    n = len(est.sizes)
+    cols = min(n, 4)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(3.6 * cols, 3.4 * rows + 0.8), constrained_layout=True, squeeze=False
+    )
+    low = min(0.0, float(np.nanmin(ds.overlap.values)))
+    bins = np.linspace(np.floor(low * 10) / 10, 1.0, int(round((1.0 - low) * 50)) + 1)
+    shades = (("#56B4E9", ":"), ("#0072B2", "--"), ("#000000", "-"))
+    for ax, size in zip(axes.ravel(), est.sizes, strict=False):
+        loads = cap.loads_near(ds, size.N, size.alpha_half)
+        for (shade, ls), a in zip(shades, loads, strict=False):
+            m = cap.final_overlaps(ds, size.N, float(a), noise)
+            ax.hist(
+                m,
+                bins=bins,
+                ls=ls,
+                histtype="step",
+                color=shade,
+                lw=1.4,
+                label=f"alpha = {a:.4g} ({m.size})",
+                gid="histogram",
+            )
+        ax.axvline(threshold, color="0.6", ls="-", lw=2.5, zorder=0, gid="threshold")
+        ax.set_yscale("log")
+        ax.set(
+            xlabel="final overlap m",
+            ylabel="trials",
+            title=f"N = {size.N}, alpha_1/2 = {size.alpha_half:.4f}",
+        )
+        legend_below(ax, ncol=1, fontsize=7)
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+    fig.suptitle(
+        f"Final overlaps at the three loads nearest alpha_1/2 (noise {noise:g}; thick grey line: "
+        f"m = {threshold:g}; trials per load in brackets)",
+        fontsize=10,
+    )
     return fig
 
 
 def figures(ds: xr.Dataset, threshold: float = 0.9, **_) -> dict[str, plt.Figure]:
-    return {"capacity": figure(ds, threshold)}
+    ests = estimates(ds, threshold)
+    return {
+        "capacity": figure(ds, threshold, ests),
+        "capacity_dynamics": dynamics_figure(ds, threshold),
+        "capacity_histograms": histogram_figure(ds, threshold, ests),
+    }
 
 
 def tables(ds: xr.Dataset, threshold: float = 0.9, **_) -> dict[str, pd.DataFrame]:
-    return {CSV: finite_size_estimate(ds, threshold)}
+    return {CSV: pd.concat([e.table() for e in estimates(ds, threshold)], ignore_index=True)}

@@ -5,7 +5,8 @@ margins) against the load P/N (log axis), one colour and marker per rule:
 
 (a) the fraction of stored patterns that are fixed points, mean over the networks, with
     each rule's exact-storage load from theory as a dashed vertical line in its colour
-    (Hebb and covariance 1/(2 ln N), Storkey 1/sqrt(2 ln N), pseudo-inverse 1,
+    (Hebb and covariance 1/(4 ln N), every pattern at once, Storkey 1/sqrt(2 ln N),
+    pseudo-inverse 1,
     Krauth-Mezard Gardner's alpha_c(0) = 2);
 (b) the mean final overlap from cues with one cue noise (``noise=`` or ``--fix noise=X``,
     default the level nearest 0.1; the levels are never averaged), with the retrieval loads

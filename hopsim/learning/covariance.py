@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from hopsim.learning.base import Couplings, LowRank, Option, Rule, check_number, register
-from hopsim.learning.hebbian import exact_storage_capacity
+from hopsim.learning.hebbian import every_pattern_load
 
 
 def learn_covariance(patterns: np.ndarray, activity: float | None = None) -> Couplings:
@@ -67,7 +67,7 @@ COVARIANCE = register(
         symmetric=True,
         lowrank=True,
         capacity=lambda N: 0.138 * N,
-        theory_loads=lambda N, options: (exact_storage_capacity(N) / N, 0.138),
+        theory_loads=lambda N, options: (every_pattern_load(N), 0.138),
         color="#CC79A7",
         marker="v",
         capacity_text="Hebb's 0.138 N at a = 0; keeps recall for biased patterns (AGS 1987)",
