@@ -25,6 +25,7 @@ import xarray as xr
 from scipy.optimize import minimize
 from scipy.special import expit
 
+from hopsim.analysis.binomial import wilson_interval
 from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below, panel
 from hopsim.theory.capacity import ags_critical, ags_overlap, one_step_error
 
@@ -121,20 +122,6 @@ def estimate_text(table: pd.DataFrame) -> str:
     est = table.iloc[-1]
     text = f"alpha_c = {est.alpha_half:.3f} +/- {est.stderr:.3f} (fit error only)"
     return text + (f" -- {est.note}" if est.note else "")
-
-
-def wilson_interval(hits, total, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson score interval of a binomial fraction (NaN where nothing was counted)."""
-    hits = np.asarray(hits, dtype=float)
-    total = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = hits / total
-        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-        # at p = 0 or 1 an end is p itself; rounding must not put it on the wrong side
-        lo = np.where(np.isfinite(p), np.minimum(np.clip(centre - half, 0, 1), p), np.nan)
-        hi = np.where(np.isfinite(p), np.maximum(np.clip(centre + half, 0, 1), p), np.nan)
-    return lo, hi
 
 
 def claim_check(ds: xr.Dataset) -> str | None:

@@ -1,0 +1,1 @@
+"""The analysis layer: quantities computed from datasets, shared by figures and claims."""
