@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopsim.errors import ParameterError, check_choice
 from hopsim.network import Network, threshold_rule
 
 UPDATE_RULES = ("sync", "async", "sequential")
@@ -172,8 +173,7 @@ def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
 
 def _use_numba(engine: str) -> bool:
     """Does ``engine`` choose the numba sweep kernels (numba is a hard dependency)?"""
-    if engine not in ENGINES:
-        raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
+    check_choice("engine", engine, ENGINES)
     return engine != "numpy"
 
 
@@ -205,14 +205,11 @@ def run(
         Implementation of the asynchronous sweep; ``auto`` (the default) is the numba
         kernels, ``numpy`` a reference implementation. Both give identical results.
     """
-    if update not in UPDATE_RULES:
-        raise ValueError(
-            f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}"
-        )
+    check_choice("update", update, UPDATE_RULES)
     S = np.array(cues, dtype=np.int8, copy=True)
     B, N = S.shape
     if update == "async" and (rngs is None or len(rngs) != B):
-        raise ValueError("async updates need one random generator per cue")
+        raise ParameterError("rngs", rngs, f"one random generator per cue ({B}) for async updates")
     cache_type = _LowRankFields if net.mode == "lowrank" else _DenseFields
     fields = cache_type(net, S, _use_numba(engine) and update != "sync")
     return drive(fields, S, update, max_sweeps, rngs, record_states)
