@@ -131,3 +131,20 @@ def init_gradient_ratio(ds: xr.Dataset) -> xr.DataArray:
     g = ds.grad_h.sel(stage="init").mean(["lag", "seed"])
     far = ds.distance.values.max()
     return (g.sel(distance=far) / g.sel(distance=0)).rename("init_gradient_ratio")
+
+
+def counts_text(table: xr.Dataset, variant: str, budget: int) -> str:
+    """``"8/8 6/8 0/8"``: seeds solved of seeds per lag, the text of summaries and claims."""
+    t = table.sel(variant=variant, budget=budget)
+    return " ".join(
+        f"{int(k)}/{int(n)}" for k, n in zip(t.solved.values, t.seeds.values, strict=True)
+    )
+
+
+def longest_text(table: xr.Dataset, variant: str) -> str:
+    """``"20 in 1000 steps, 30 in 2000 steps"`` (``none`` where no lag is half solved)."""
+    longest = longest_lag_half(table).sel(variant=variant)
+    return ", ".join(
+        f"{'none' if np.isnan(x) else int(x)} in {int(b)} steps"
+        for b, x in zip(longest.budget.values, longest.values, strict=True)
+    )

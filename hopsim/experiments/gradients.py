@@ -501,13 +501,6 @@ def _explode_dataset(e: Explode, loss, norm, nonfinite, first, acc) -> xr.Datase
 # ----------------------------------------------------------------------------- summary
 
 
-def _fraction_text(table: xr.Dataset, variant: str, budget: int) -> str:
-    t = table.sel(variant=variant, budget=budget)
-    return " ".join(
-        f"{int(k)}/{int(n)}" for k, n in zip(t.solved.values, t.seeds.values, strict=True)
-    )
-
-
 def summary(ds: xr.Dataset) -> str:
     """Seeds solved per variant, lag and budget; the longest lag half solve; the explosions."""
     table = gating.solved_table(ds)
@@ -519,7 +512,7 @@ def summary(ds: xr.Dataset) -> str:
         for v in ds.variant.values:
             lh = float(longest.sel(variant=v, budget=b))
             half = "none" if np.isnan(lh) else f"{int(lh)}"
-            rows.append(f"{v} {_fraction_text(table, v, b)} (half solve up to lag {half})")
+            rows.append(f"{v} {gating.counts_text(table, v, b)} (half the seeds: lag {half})")
         parts.append(f"budget {int(b)} steps: " + "; ".join(rows))
     ratio = gating.init_gradient_ratio(ds)
     far = int(ds.distance.values[-1])
