@@ -338,6 +338,13 @@ def test_gating_fractions_intervals_and_budget_effect_are_the_analysis_layers():
     }
     assert len(colours) == len(markers) == 4 and colours <= set(figures.OKABE_ITO)
     assert_legends_clear(fig)
+    # the CSV beside the figure holds the same numbers
+    csv = fig_gradients.tables(ds)["gating.csv"].set_index(["variant", "lag", "budget"])
+    for name in ("solved", "fraction", "lower", "upper"):
+        got = csv[name].to_xarray().sel(variant=table.variant)  # the CSV sorts the models
+        np.testing.assert_allclose(got.transpose(*table[name].dims), table[name], err_msg=name)
+    got = csv.longest_lag_half.to_xarray().sel(variant=table.variant).isel(lag=0)
+    np.testing.assert_allclose(got.transpose(*longest.dims), longest)
     # without a search the panel says so instead of drawing nothing
     bare = fig_gradients.figure(gradients_ds(search=False))
     assert "no learning-rate search" in bare.axes[3].texts[0].get_text()
@@ -402,7 +409,8 @@ def test_accessor_and_hopsim_plot(name, tmp_path):
     assert set(ds.hopsim.figures()) == stems
     save_dataset(ds, tmp_path / "result.nc")
     paths = hopsim_plot([str(tmp_path), "--format", "png", "--dpi", "50"])
-    assert {p.name for p in paths} == {f"{s}.png" for s in stems}
+    csv = {"gradients": {"gating.csv"}}.get(name, set())
+    assert {p.name for p in paths} == {f"{s}.png" for s in stems} | csv
 
 
 def test_wrappers_and_hopsim_plot_draw_without_torch(tmp_path):

@@ -9,6 +9,9 @@ least half the seeds, per model and budget ("none" at the bottom); (d) the learn
 search, when the run made one: the fraction of its cells solved per learning rate, the
 chosen rate ringed.
 
+``gating.csv`` (:func:`tables`): the numbers of the ``gating`` figure, one row per model,
+lag and budget.
+
 ``gradients``: (a) ||dL_T/dh_t|| against the distance T - t, per model, log scale: at
 initialisation (dashed, median over every lag and seed: the untrained models do not depend
 on the lag) and after training at one lag (solid, median over the seeds; the longest lag by
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from hopsim.analysis import gating
@@ -341,3 +345,13 @@ def figure(ds: xr.Dataset, kind: str = "gating", lag: int | None = None, **_) ->
 
 def figures(ds: xr.Dataset, lag: int | None = None, **_) -> dict[str, plt.Figure]:
     return {"gating": gating_figure(ds), "gradients": gradients_figure(ds, lag)}
+
+
+def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:
+    """``gating.csv``: seeds solved per model, lag and budget with the fraction and its 95%
+    Wilson interval, and the longest lag half the seeds solve (the numbers of the figure)."""
+    table = gating.solved_table(ds)
+    longest = gating.longest_lag_half(table)
+    frame = table.to_dataframe()[["solved", "seeds", "fraction", "lower", "upper"]]
+    frame = frame.join(longest.to_dataframe()["longest_lag_half"], on=["variant", "budget"])
+    return {"gating.csv": frame.reset_index()}
