@@ -239,19 +239,20 @@ def _search_cells(p: GradientsParams):
     ]
 
 
-def _sweep_cost(p: GradientsParams, variant: str, lag: int) -> float:
+def _sweep_cost(p: GradientsParams, variant: str, lag: int, steps: int | None = None) -> float:
     s = p.setting
     return run_seconds(
-        variant, lag, p.steps, s.batch_size, s.hidden, s.symbols, s.validation,
-        s.eval_every, p.length, p.gradient_batch,
+        variant, lag, p.steps if steps is None else steps, s.batch_size, s.hidden, s.symbols,
+        s.validation, s.eval_every, p.length, p.gradient_batch,
     )  # fmt: skip
 
 
-def _search_cost(p: GradientsParams, variant: str, lag: int) -> float:
+def _search_cost(p: GradientsParams, variant: str, lag: int, steps: int | None = None) -> float:
     s = p.setting
     return run_seconds(
-        variant, lag, p.budgets[0], s.batch_size, s.hidden, s.symbols, s.validation, s.eval_every
-    )
+        variant, lag, p.budgets[0] if steps is None else steps, s.batch_size, s.hidden,
+        s.symbols, s.validation, s.eval_every,
+    )  # fmt: skip
 
 
 def _work_parts(p: GradientsParams) -> dict[str, float]:
@@ -274,7 +275,13 @@ def work_seconds(params: GradientsParams) -> float:
 
 
 class _Bar:
-    """One progress bar over the estimated seconds of work, with the time remaining."""
+    """One progress bar over the estimated seconds of work, with the time remaining.
+
+    Its total starts at :func:`work_seconds` (every run at its full budget). A run that
+    stops early (it solved the task) advances the bar by the cost of the steps it took and
+    takes the rest off the total, so the time remaining is always the remaining runs at
+    their full budgets, at the speed measured so far.
+    """
 
     def __init__(self, total: float, progress: bool) -> None:
         self.bar = tqdm(
@@ -286,8 +293,10 @@ class _Bar:
     def start(self, text: str) -> None:
         self.bar.set_description_str(f"gradients {text}")
 
-    def done(self, seconds: float) -> None:
-        self.bar.update(seconds)
+    def done(self, spent: float, allotted: float | None = None) -> None:
+        if allotted is not None and allotted > spent:
+            self.bar.total = round(max(self.bar.total - (allotted - spent), self.bar.n), 1)
+        self.bar.update(spent)
 
     def close(self) -> None:
         self.bar.close()
@@ -355,7 +364,7 @@ def _run_sweep(rnn, p: GradientsParams, seeds: SeedTree, lrs: dict, bar: _Bar) -
             if c is not None:
                 out["grad_c"][at][stage] = c
         params_count[v] = r.parameters
-        bar.done(_sweep_cost(p, variant, lag))
+        bar.done(_sweep_cost(p, variant, lag, r.steps), _sweep_cost(p, variant, lag))
     return _sweep_dataset(p, out, evals, params_count, lrs)
 
 
@@ -414,7 +423,7 @@ def _run_search(rnn, p: GradientsParams, seeds: SeedTree, bar: _Bar) -> xr.Datas
         bar.start(f"lr search {variant} lr={lr:g} lag={lag} seed={s}")
         r = train_copy(rnn, seeds, "lr_search", variant, lag, s, lr, p.budgets[0], p.setting)
         solved[at], accuracy[at] = r.solved_step, r.accuracy
-        bar.done(_search_cost(p, variant, lag))
+        bar.done(_search_cost(p, variant, lag, r.steps), _search_cost(p, variant, lag))
     dims = ("variant", "search_lr", "search_lag", "search_seed")
     ds = xr.Dataset(
         {"search_solved_step": (dims, solved), "search_accuracy": (dims, accuracy)},
