@@ -18,8 +18,9 @@ on the lag) and after training at one lag (solid, median over the seeds; the lon
 default, ``lag=`` or ``--fix lag=...`` picks another); the LSTM's cell-state gradient at
 initialisation dotted; (b) the explosion runs: the fraction of runs in which a step's loss or
 gradient norm was inf or NaN, without and with clip_grad_norm, with 95% Wilson intervals and
-the count k/n; (c) their training loss per step, one line per seed (a cross where a run
-first went inf or NaN); (d) the gradient norm before clipping per step, the same runs.
+the count k/n; (c) their training loss per step (log step axis: explosions come early), one
+line per seed (a cross on the last finite value before a run went inf or NaN); (d) the
+gradient norm before clipping per step, the same runs.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ VARIANT_STYLE = {
 VARIANT_LABEL = {
     "rnn": "SimpleRNN (tanh)",
     "gru": "GRU",
-    "lstm": "LSTM (forget bias 0)",
+    "lstm": "LSTM (default init)",
     "lstm_forget1": "LSTM, forget bias 1",
 }
 #: without, with clipping: colours no model uses
@@ -78,6 +79,11 @@ def styles(variants) -> dict[str, tuple[str, str]]:
 
 def label(variant: str) -> str:
     return VARIANT_LABEL.get(variant, variant)
+
+
+def clip_label(clipping) -> str:
+    """``"none"`` reads "no clipping"; the other setting keeps its name."""
+    return "no clipping" if str(clipping) == "none" else str(clipping)
 
 
 def trained_lag(ds: xr.Dataset, lag: int | None = None) -> int:
@@ -286,7 +292,7 @@ def _exploded_panel(ax, ds) -> None:
                     gid=f"exploded_interval:{clip}")  # fmt: skip
         k, n = int(table.exploded.values[i]), int(table.seeds.values[i])
         ax.text(x[i], 1.03, f"{k}/{n}", ha="center", va="bottom", gid=f"exploded_count:{clip}")
-    ax.set_xticks(x, [str(c) for c in ds.clipping.values])
+    ax.set_xticks(x, [clip_label(c) for c in ds.clipping.values])
     ax.set_xlim(-0.7, len(x) - 0.3)
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("fraction of runs with an inf or NaN step\n(95% Wilson interval; count on top)")
@@ -298,8 +304,9 @@ def _curves_panel(ax, ds, name: str, ylabel: str, letter: str) -> None:
     for c, (clip, colour) in enumerate(zip(ds.clipping.values, CLIP_COLOURS, strict=False)):
         for k, s in enumerate(ds.explode_seed.values):
             y = ds[name].isel(clipping=c).sel(explode_seed=s).values
-            ax.plot(ds.step.values, y, color=colour, lw=0.9, alpha=0.85,
-                    label=str(clip) if k == 0 else None, gid=f"{name}:{clip}:{s}")  # fmt: skip
+            key = clip_label(clip) if k == 0 else None
+            ax.plot(ds.step.values, y, color=colour, lw=0.9, alpha=0.85, label=key,
+                    gid=f"{name}:{clip}:{s}")  # fmt: skip
             at = -1 if first is None else int(first.isel(clipping=c).sel(explode_seed=s))
             finite = np.flatnonzero(np.isfinite(y) & (ds.step.values < at))
             if at > 0 and finite.size:
@@ -308,9 +315,10 @@ def _curves_panel(ax, ds, name: str, ylabel: str, letter: str) -> None:
     if first is not None and bool((first > 0).any()):
         ax.plot([], [], "x", color="black", label="last finite value before inf/NaN")
     ax.set_yscale("log")
-    ax.set_xlabel("training step")
+    ax.set_xscale("log")  # explosions come in the first steps
+    ax.set_xlabel("training step (log scale)")
     ax.set_ylabel(ylabel)
-    panel(ax, letter, f"{ylabel.split(' [')[0]}", fontsize=10)
+    panel(ax, letter, f"{ylabel.split(' [')[0]}, one line per seed", fontsize=10)
     legend_below(ax, ncol=3)
 
 
