@@ -1,20 +1,23 @@
-"""Gradients figure: vanishing gradients, copy-task success over seeds, exploding gradients.
+"""Gradients figures: which RNNs learn long lags, vanishing and exploding gradients.
 
 Usage::
 
     python analysis/gradients.py [RUN_DIR | result.nc]
 
-Writes ``gradients.{png,pdf}`` next to the dataset: (a) ||dL_T/dh_t|| against the distance
-T - t at initialisation and after training (at the longest lag), per model, log scale;
-(b) copy-task success rate against the lag, with every seed's validation accuracy;
-(c) a SimpleRNN started at spectral radius > 1: training loss per step with and without
-clip_grad_norm; (d) the gradient norm before clipping per step. Without a path it uses
-the newest ``runs/gradients`` result.
+Writes next to the dataset ``gating.{png,pdf}``: the fraction of seeds that solved the copy
+task against the lag, per model, with 95% Wilson intervals, (a) within the smallest and (b)
+the largest training budget, (c) the longest lag half the seeds solve per model and budget,
+(d) the learning-rate search if the run made one; and ``gradients.{png,pdf}``: (a)
+||dL_T/dh_t|| against the distance T - t at initialisation and after training (at the
+longest lag), per model, log scale; (b) the fraction of explosion runs (a SimpleRNN started
+at spectral radius > 1) with an inf or NaN step, without and with clip_grad_norm; (c) their
+training loss and (d) gradient norm before clipping per step. Without a path it uses the
+newest ``runs/gradients`` result.
 
-The figure is drawn by :mod:`hopsim.figures.gradients` (also ``ds.hopsim.plot()`` and
-``hopsim-plot PATH``; neither needs torch); its docstring explains the panels. Options:
-``--out DIR``, ``--format png,pdf``, ``--dpi N``, ``--fix KEY=VALUE`` (select one value of a
-swept key, or ``--fix lag=10`` to draw one lag).
+The figures are drawn by :mod:`hopsim.figures.gradients` (also ``ds.hopsim.plot()`` and
+``hopsim-plot PATH``; neither needs torch) from the numbers of :mod:`hopsim.analysis.gating`.
+Options: ``--out DIR``, ``--format png,pdf``, ``--dpi N``, ``--fix KEY=VALUE`` (select one
+value of a swept key, or ``--fix lag=10`` to draw one lag's trained curves).
 """
 
 from __future__ import annotations

@@ -301,6 +301,14 @@ SWEEP_DIM_NAMES = {
     "rules.names": "rule",
     "network.energy": "energy_function",  # recall's own variable "energy" keeps its name
     "dense_capacity.N_exp": "N",  # the exp energy's sizes share the dimension N
+    # gradients: the learning-rate search's own dimensions (not the sweep's lag), and the
+    # per-model learning rates (the last part alone would name a dimension "gru")
+    "search.lrs": "search_lr",
+    "search.lags": "search_lag",
+    "train.lr.rnn": "lr_rnn",
+    "train.lr.gru": "lr_gru",
+    "train.lr.lstm": "lr_lstm",
+    "train.lr.lstm_forget1": "lr_lstm_forget1",
 }
 
 

@@ -11,7 +11,7 @@ With input size I, hidden size H, output size O and g = 1, 4, 3 weight blocks
 (RNN, LSTM, GRU), the parameter count is ``g (H I + H H + 2 H) + O H + O`` (PyTorch keeps two
 bias vectors per block): :func:`closed_form_parameters`.
 
-Training (:func:`train`): Adam, optional ``clip_grad_norm_``, evaluation on a validation
+Training (:func:`train`): Adam (or SGD), optional ``clip_grad_norm_``, evaluation on a validation
 set every ``eval_every`` steps, early stop when the validation metric reaches its target or
 has not improved for ``patience`` evaluations; the best model is restored. Torch's random
 state is seeded from hopsim's :class:`~hopsim.rng.SeedTree` (:func:`seed_torch`), data come
@@ -156,6 +156,10 @@ def set_threads(threads: int) -> None:
 # --------------------------------------------------------------------------- training
 
 
+#: The optimisers :func:`train` knows.
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+
+
 @dataclass
 class History:
     """What one training run did."""
@@ -166,6 +170,7 @@ class History:
     val_loss: list = field(default_factory=list)
     val_metric: list = field(default_factory=list)
     nonfinite_steps: int = 0  # steps whose loss or gradient norm was inf or NaN
+    first_nonfinite: int = -1  # the first such step (1-based, like ``steps``); -1: none
     steps: int = 0  # optimiser steps taken
     best_step: int = 0
     solved_step: int = -1  # first evaluation step at which the target metric was reached
@@ -181,20 +186,23 @@ def train(
     lr: float,
     clip: float | None = None,
     eval_every: int = 25,
-    patience: int = 10,
+    patience: int | None = 10,
     target: float | None = None,
     stop_at_target: bool = True,
+    optimizer: str = "adam",
 ) -> History:
-    """Adam on ``loss_fn(model, *batch(step))``; early stop on the validation set.
+    """Adam (or plain SGD) on ``loss_fn(model, *batch(step))``; early stop on a validation set.
 
     ``validate(model) -> (loss, metric)`` (metric: larger is better) runs under
     ``torch.no_grad`` every ``eval_every`` steps and at the end. Training stops at
     ``steps``, when the metric reaches ``target`` (if ``stop_at_target``), or after
     ``patience`` evaluations in a row that did not beat the best one (highest metric, ties
-    broken by the lower validation loss). The parameters of the best evaluation are
-    restored.
+    broken by the lower validation loss; ``patience=None``: never). The parameters of the
+    best evaluation are restored. ``optimizer`` is ``"adam"`` or ``"sgd"`` (no momentum).
     """
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer={optimizer!r}: expected one of {OPTIMIZERS}")
+    opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     hist = History()
     best_key, best_state, waited = None, None, 0
     started = time.perf_counter()
@@ -218,7 +226,7 @@ def train(
         reached = target is not None and metric >= target
         if reached and hist.solved_step < 0:
             hist.solved_step = step
-        return (reached and stop_at_target) or waited >= patience
+        return (reached and stop_at_target) or (patience is not None and waited >= patience)
 
     model.train()
     stop = evaluate(0)
@@ -233,6 +241,8 @@ def train(
         value = float(loss.detach())
         if not (math.isfinite(value) and math.isfinite(norm)):
             hist.nonfinite_steps += 1
+            if hist.first_nonfinite < 0:
+                hist.first_nonfinite = step + 1
         if clip is not None:
             torch.nn.utils.clip_grad_norm_(params, clip)
         opt.step()

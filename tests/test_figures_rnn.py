@@ -20,6 +20,7 @@ from figure_runs import (
 
 import hopsim  # noqa: F401  (registers ds.hopsim)
 from hopsim import figures
+from hopsim.analysis import gating
 from hopsim.experiments.sequence_memory import longest
 from hopsim.figures import completion as fig_completion
 from hopsim.figures import gradients as fig_gradients
@@ -115,43 +116,73 @@ def completion_ds() -> xr.Dataset:
     )
 
 
-def gradients_ds() -> xr.Dataset:
+def gradients_ds(search: bool = True) -> xr.Dataset:
+    """Four models, three lags, four seeds, two budgets; the learning-rate search; two
+    explosion seeds of which the unclipped ones blow up at steps 3 and 5."""
     rng = np.random.default_rng(2)
-    variants, lags, dist = ["rnn", "lstm"], [2, 4], np.arange(8)
-    grad = np.exp(-rng.uniform(0.2, 1.0, (2, 2, 3, 2, 1)) * dist)
-    return xr.Dataset(
+    variants, lags, dist = ["rnn", "gru", "lstm", "lstm_forget1"], [2, 4, 8], np.arange(8)
+    grad = np.exp(-rng.uniform(0.2, 1.0, (4, 3, 4, 2, 1)) * dist)
+    # solved_step per (variant, lag, seed): -1 never; budgets 100 and 200
+    steps = np.array(
+        [
+            [[25, 50, 75, 100], [50, 150, -1, -1], [-1, -1, -1, -1]],  # rnn
+            [[25, 25, 25, 50], [50, 75, 100, 200], [150, 175, -1, -1]],  # gru
+            [[25, 50, -1, -1], [-1, -1, -1, -1], [-1, -1, -1, -1]],  # lstm: lag 2 only
+            [[25, 25, 50, 50], [75, 125, 150, 175], [-1, -1, -1, -1]],  # needs 200 at lag 4
+        ]
+    )
+    loss = rng.uniform(0.1, 3, (2, 2, 6))
+    loss[0, 0, 2:] = np.nan  # first inf/NaN at step 3
+    loss[0, 1, 4:] = np.inf
+    ds = xr.Dataset(
         {
-            "accuracy": (("variant", "lag", "seed"), rng.uniform(0.1, 1, (2, 2, 3))),
-            "success": (("variant", "lag", "seed"), rng.integers(0, 2, (2, 2, 3)).astype(np.int8)),
+            "solved_step": (("variant", "lag", "seed"), steps),
+            "accuracy": (("variant", "lag", "seed"), rng.uniform(0.1, 1, (4, 3, 4))),
+            "learning_rate": (("variant",), np.array([0.003, 0.01, 0.003, 0.001])),
             "grad_h": (("variant", "lag", "seed", "stage", "distance"), grad),
             "grad_c": (("variant", "lag", "seed", "stage", "distance"), 0.5 * grad),
-            "explode_loss": (("clipping", "explode_seed", "step"), rng.uniform(0.1, 3, (2, 2, 5))),
+            "explode_loss": (("clipping", "explode_seed", "step"), loss),
             "explode_grad_norm": (
                 ("clipping", "explode_seed", "step"),
-                rng.uniform(0.1, 30, (2, 2, 5)),
+                np.where(np.isfinite(loss), rng.uniform(0.1, 30, (2, 2, 6)), np.nan),
             ),
-            "explode_nonfinite": (("clipping", "explode_seed"), np.array([[2, 1], [0, 0]])),
+            "explode_nonfinite": (("clipping", "explode_seed"), np.array([[4, 2], [0, 0]])),
+            "explode_first_nonfinite": (("clipping", "explode_seed"), [[3, 5], [-1, -1]]),
         },
         coords={
             "variant": variants,
             "lag": lags,
-            "seed": np.arange(3),
+            "seed": np.arange(4),
             "stage": ["init", "trained"],
             "distance": dist,
             "clipping": ["none", "clip_grad_norm 1"],
             "explode_seed": [0, 1],
-            "step": np.arange(1, 6),
+            "step": np.arange(1, 7),
         },
         attrs={
             "experiment": "gradients",
-            "explode_radius": 3.0,
+            "explode_radius": 2.0,
             "explode_lag": 4,
+            "explode_nonlinearity": "relu",
+            "explode_optimizer": "sgd",
+            "explode_lr": 0.03,
             "symbols": 8,
             "hidden": 16,
             "success_threshold": 0.99,
             "chance": 0.125,
         },
     )
+    ds["solved"] = gating.solved_within(ds.solved_step, [100, 200])
+    if search:
+        search_steps = np.full((4, 3, 2, 2), -1)
+        search_steps[:, 1, 0, :] = 50  # lr 0.003 solves lag 2 for every model
+        search_steps[1, 2, :, :] = 75  # the GRU solves everything at 0.01
+        ds["search_solved_step"] = (("variant", "search_lr", "search_lag", "search_seed"),
+                                    search_steps)  # fmt: skip
+        ds["search_accuracy"] = xr.where(ds.search_solved_step >= 0, 1.0, 0.3)
+        ds = ds.assign_coords(search_lr=[0.001, 0.003, 0.01], search_lag=[2, 4], search_seed=[0, 1])
+        ds.attrs["search_budget"] = 100
+    return ds
 
 
 # --- sequence_memory ----------------------------------------------------------------------
@@ -254,9 +285,74 @@ def test_completion_swept_key_it_does_not_draw_needs_fix():
 # --- gradients ----------------------------------------------------------------------------
 
 
+def test_gating_fractions_intervals_and_budget_effect_are_the_analysis_layers():
+    ds = gradients_ds()
+    fig = fig_gradients.figure(ds)  # the main figure: the lag sweep
+    ax_a, ax_b, ax_c, ax_d = fig.axes
+    assert [_title(ax)[:3] for ax in fig.axes] == ["(a)", "(b)", "(c)", "(d)"]
+    table = gating.solved_table(ds)
+    for ax, budget in ((ax_a, 100), (ax_b, 200)):
+        assert f"within {budget} steps" in _title(ax) and "4 seeds" in _title(ax)
+        lines = _lines(ax, "fraction:")
+        assert len(lines) == 4  # every model, none averaged
+        xs = {}
+        for v in ds.variant.values:
+            t = table.sel(variant=v, budget=budget)
+            np.testing.assert_allclose(lines[f"fraction:{v}:{budget}"], t.fraction)
+            line = next(ln for ln in ax.get_lines() if ln.get_gid() == f"fraction:{v}:{budget}")
+            ratio = np.asarray(line.get_xdata()) / ds.lag.values
+            assert np.allclose(ratio, ratio[0]) and 0.9 < ratio[0] < 1.1  # at its lag
+            xs[v] = ratio[0]
+            bars = next(c for c in ax.collections if c.get_gid() == f"interval:{v}:{budget}")
+            ends = np.array([[seg[0][1], seg[1][1]] for seg in bars.get_segments()])
+            np.testing.assert_allclose(ends[:, 0], t.lower)
+            np.testing.assert_allclose(ends[:, 1], t.upper)
+        assert len(set(xs.values())) == 4  # spread sideways: no interval hides another
+        assert ax.get_xscale() == "log" and "lag" in ax.get_xlabel()
+    # 0 of 4 has a Wilson interval reaching 0.49, 4 of 4 one from 0.51
+    t = table.sel(variant="lstm", budget=100)
+    assert float(t.upper.sel(lag=4)) == pytest.approx(0.4899, abs=1e-3)
+    # the budget effect: the longest lag half the seeds solve, "none" drawn at 0
+    longest = gating.longest_lag_half(table)
+    marks = _lines(ax_c, "longest:")
+    for v in ds.variant.values:
+        for b in (100, 200):
+            want = float(longest.sel(variant=v, budget=b))
+            assert marks[f"longest:{v}:{b}"][0] == (0.0 if np.isnan(want) else want)
+    assert marks["longest:lstm_forget1:100"][0] == 2 and marks["longest:lstm_forget1:200"][0] == 4
+    assert marks["longest:gru:200"][0] == 8 and marks["longest:lstm:200"][0] == 2
+    assert "none" in [t.get_text() for t in ax_c.get_yticklabels()]
+    # the search: fraction of its cells solved per rate, the chosen rate ringed
+    chosen, scores = gating.choose_learning_rate(ds.search_solved_step, ds.search_accuracy, 100)
+    assert float(chosen.sel(variant="gru")) == 0.01 and float(chosen.sel(variant="rnn")) == 0.003
+    search = _lines(ax_d, "search:")
+    for v in ds.variant.values:
+        np.testing.assert_allclose(search[f"search:{v}"], scores.solved.sel(variant=v) / 4)
+        ring = next(ln for ln in ax_d.get_lines() if ln.get_gid() == f"chosen:{v}")
+        assert ring.get_xdata()[0] == pytest.approx(float(chosen.sel(variant=v)), rel=0.2)
+    colours = {
+        ln.get_color() for ln in ax_a.get_lines() if str(ln.get_gid()).startswith("fraction:")
+    }
+    markers = {
+        ln.get_marker() for ln in ax_a.get_lines() if str(ln.get_gid()).startswith("fraction:")
+    }
+    assert len(colours) == len(markers) == 4 and colours <= set(figures.OKABE_ITO)
+    assert_legends_clear(fig)
+    # the CSV beside the figure holds the same numbers
+    csv = fig_gradients.tables(ds)["gating.csv"].set_index(["variant", "lag", "budget"])
+    for name in ("solved", "fraction", "lower", "upper"):
+        got = csv[name].to_xarray().sel(variant=table.variant)  # the CSV sorts the models
+        np.testing.assert_allclose(got.transpose(*table[name].dims), table[name], err_msg=name)
+    got = csv.longest_lag_half.to_xarray().sel(variant=table.variant).isel(lag=0)
+    np.testing.assert_allclose(got.transpose(*longest.dims), longest)
+    # without a search the panel says so instead of drawing nothing
+    bare = fig_gradients.figure(gradients_ds(search=False))
+    assert "no learning-rate search" in bare.axes[3].texts[0].get_text()
+
+
 def test_gradients_panels_are_the_dataset_and_trained_curves_are_one_lag():
     ds = gradients_ds()
-    fig = fig_gradients.figure(ds)
+    fig = fig_gradients.figure(ds, kind="gradients")
     ax_a, ax_b, ax_c, ax_d = fig.axes
     assert [_title(ax)[:3] for ax in fig.axes] == ["(a)", "(b)", "(c)", "(d)"]
     a = _lines(ax_a, "")
@@ -266,40 +362,34 @@ def test_gradients_panels_are_the_dataset_and_trained_curves_are_one_lag():
         )
         # trained at the longest lag only, not a median over models trained at other lags
         np.testing.assert_allclose(
-            a[f"trained:{v}"], ds.grad_h.sel(variant=v, stage="trained", lag=4).median("seed")
+            a[f"trained:{v}"], ds.grad_h.sel(variant=v, stage="trained", lag=8).median("seed")
         )
-    assert "lag 4" in _title(ax_a) and ax_a.get_yscale() == "log"
-    a2 = _lines(ds.hopsim.plot(lag=2).axes[0], "trained:")
+    assert "lag 8" in _title(ax_a) and ax_a.get_yscale() == "log"
+    a2 = _lines(ds.hopsim.plot(kind="gradients", lag=2).axes[0], "trained:")
     np.testing.assert_allclose(
         a2["trained:rnn"], ds.grad_h.sel(variant="rnn", stage="trained", lag=2).median("seed")
     )
-    with pytest.raises(figures.FigureError, match="lags are 2, 4"):
-        ds.hopsim.plot(lag=3)
-    heights: dict[str, list] = {}
-    for patch in ax_b.patches:
-        heights.setdefault(str(patch.get_gid()), []).append(patch.get_height())
-    for v in ds.variant.values:
-        np.testing.assert_allclose(heights[f"success:{v}"], ds.success.sel(variant=v).mean("seed"))
-    # every bar carries its count, so a bar of height 0 (no seed solved) is still read
+    with pytest.raises(figures.FigureError, match="lags are 2, 4, 8"):
+        ds.hopsim.plot(kind="gradients", lag=3)
+    # (b) the explosions: bars are the fractions, intervals Wilson's, counts on top
+    table = gating.explosion_table(ds)
+    heights = {str(p.get_gid()): p.get_height() for p in ax_b.patches}
+    assert heights == {"exploded:none": 1.0, "exploded:clip_grad_norm 1": 0.0}
     counts = {t.get_gid(): t.get_text() for t in ax_b.texts}
-    for v in ds.variant.values:
-        for lg in ds.lag.values:
-            k = int(ds.success.sel(variant=v, lag=lg).sum())
-            assert counts[f"count:{v}:{lg}"] == f"{k}/{ds.sizes['seed']}"
-    assert "0/3" in counts.values()
-    marks = _lines(ax_b, "accuracy:")
-    np.testing.assert_allclose(marks["accuracy:lstm:2"], ds.accuracy.sel(variant="lstm", lag=2))
-    assert any(
-        ln.get_gid() is None and np.allclose(ln.get_ydata(), 0.99) for ln in ax_b.get_lines()
-    )
+    assert counts == {"exploded_count:none": "2/2", "exploded_count:clip_grad_norm 1": "0/2"}
+    assert float(table.lower.sel(clipping="none")) == pytest.approx(0.3424, abs=1e-3)
+    assert "relu" in _title(ax_b) and "spectral radius 2" in _title(ax_b)
     for ax, name in ((ax_c, "explode_loss"), (ax_d, "explode_grad_norm")):
         lines = _lines(ax, name)
         assert len(lines) == ds.sizes["clipping"] * ds.sizes["explode_seed"]
         np.testing.assert_allclose(
             lines[f"{name}:none:1"], ds[name].sel(clipping="none", explode_seed=1)
         )
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert labels[0] == "none (3 inf/NaN steps, all seeds)"
+        blowups = _lines(ax, "blowup:")
+        assert set(blowups) == {f"blowup:{name}:none:0", f"blowup:{name}:none:1"}
+        # the cross sits on the last finite value before the first inf/NaN step
+        assert blowups[f"blowup:{name}:none:0"][0] == ds[name].values[0, 0, 1]
+        assert blowups[f"blowup:{name}:none:1"][0] == ds[name].values[0, 1, 3]
     assert_legends_clear(fig)
 
 
@@ -308,7 +398,7 @@ def test_gradients_panels_are_the_dataset_and_trained_curves_are_one_lag():
 DATASETS = {
     "sequence_memory": (sequence_ds, {"sequence_memory"}),
     "completion": (completion_ds, {"completion"}),
-    "gradients": (gradients_ds, {"gradients"}),
+    "gradients": (gradients_ds, {"gating", "gradients"}),
 }
 
 
@@ -319,7 +409,8 @@ def test_accessor_and_hopsim_plot(name, tmp_path):
     assert set(ds.hopsim.figures()) == stems
     save_dataset(ds, tmp_path / "result.nc")
     paths = hopsim_plot([str(tmp_path), "--format", "png", "--dpi", "50"])
-    assert {p.name for p in paths} == {f"{s}.png" for s in stems}
+    csv = {"gradients": {"gating.csv"}}.get(name, set())
+    assert {p.name for p in paths} == {f"{s}.png" for s in stems} | csv
 
 
 def test_wrappers_and_hopsim_plot_draw_without_torch(tmp_path):

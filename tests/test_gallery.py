@@ -15,7 +15,16 @@ import pytest
 
 from hopsim.gallery import claims as claims_module
 from hopsim.gallery import cli, report
-from hopsim.gallery.claims import CAVEAT, CLAIMS, FAILS, HOLDS, UNCHECKED, VERDICTS
+from hopsim.gallery.claims import (
+    CAVEAT,
+    CLAIMS,
+    FAILS,
+    HOLDS,
+    INCONCLUSIVE,
+    NOT_TESTED,
+    UNCHECKED,
+    VERDICTS,
+)
 from hopsim.gallery.plan import ENTRIES, Entry
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -315,24 +324,95 @@ def test_energy_claim_fails_when_the_energy_rises(quick_gallery):
     assert _check("energy_descends", {"recall_energy": ds}).verdict == FAILS
 
 
-@pytest.mark.parametrize(
-    "rnn, gru, verdict",
-    [(2, 1, CAVEAT), (1, 2, CAVEAT), (4, 0, FAILS), (0, 4, HOLDS)],
-)
-def test_gating_claim_fails_only_beyond_the_seed_spread(rnn, gru, verdict):
-    """One seed either way (it changes with the CPU's torch kernels) is no finding."""
+def _sweep(solved: dict, seeds: int = 8, lags=(10, 30), budgets=(100, 200)):
+    """A gradients dataset of solved counts: ``solved[variant] = [[k per lag] per budget]``
+    (the first k seeds solve; a seed solved within a budget stays solved in a larger one)."""
     import xarray as xr
 
-    success = np.zeros((2, 1, 4), dtype=np.int8)
-    success[0, 0, :rnn] = 1
-    success[1, 0, :gru] = 1
+    variants = list(solved)
+    steps = np.full((len(variants), len(lags), seeds), -1)
+    for v, per_budget in enumerate(solved.values()):
+        for j in range(len(lags)):
+            done = 0
+            for b, counts in zip(budgets, per_budget, strict=True):
+                steps[v, j, done : counts[j]] = b
+                done = max(done, counts[j])
     ds = xr.Dataset(
-        {"success": (("variant", "lag", "seed"), success)},
-        coords={"variant": ["rnn", "gru"], "lag": [40], "seed": np.arange(4)},
+        {"solved_step": (("variant", "lag", "seed"), steps)},
+        coords={"variant": variants, "lag": list(lags), "seed": np.arange(seeds)},
     )
-    result = _check("gating_helps", {"gradients": ds})
+    from hopsim.analysis import gating
+
+    ds["solved"] = gating.solved_within(ds.solved_step, budgets)
+    return ds
+
+
+@pytest.mark.parametrize(
+    "gru, rnn, verdict",
+    [
+        ([8, 6], [8, 0], HOLDS),  # 6/8 against 0/8 at lag 30: intervals disjoint
+        ([8, 4], [8, 1], INCONCLUSIVE),  # overlap at every lag
+        ([8, 2], [8, 3], INCONCLUSIVE),
+        ([1, 0], [8, 2], FAILS),  # the SimpleRNN ahead beyond the spread at lag 10
+    ],
+)
+def test_gating_claims_follow_the_wilson_intervals(gru, rnn, verdict):
+    ds = _sweep({"rnn": [rnn, [8, 8]], "gru": [gru, [8, 8]]})
+    result = _check("gating_gru", {"gradients": ds})
     assert result.verdict == verdict, result
-    assert f"rnn {rnn}/4, gru {gru}/4" in result.measured
+    assert f"gru {gru[0]}/8 {gru[1]}/8, rnn {rnn[0]}/8 {rnn[1]}/8" in result.measured
+    assert "in 200 steps" in result.measured  # the budget effect is reported
+    # a model the run lacks is not checked, not guessed
+    assert _check("forget_bias", {"gradients": ds}).verdict == UNCHECKED
+
+
+def test_forget_bias_claim_compares_the_two_lstms():
+    ds = _sweep({"lstm": [[6, 0], [8, 0]], "lstm_forget1": [[8, 8], [8, 8]]})
+    result = _check("forget_bias", {"gradients": ds})
+    assert result.verdict == HOLDS and "lag 30" in result.note, result
+
+
+@pytest.mark.parametrize(
+    "counts, verdict",
+    [
+        ([0, 0], HOLDS),
+        ([1, 2], INCONCLUSIVE),
+        ([0, 8], FAILS),
+        ([0, 7], FAILS),
+        ([0, 4], INCONCLUSIVE),
+    ],
+)
+def test_lag_limit_claim_reads_the_longest_lag_at_the_largest_budget(counts, verdict):
+    ds = _sweep({"rnn": [[8, 0], [8, counts[0]]], "gru": [[8, 0], [8, counts[1]]]})
+    result = _check("lag_limit", {"gradients": ds})
+    assert result.verdict == verdict, result
+    assert "lag 30 within 200 steps" in result.measured
+
+
+def _explosions(unclipped: int, clipped: int, seeds: int = 4):
+    import xarray as xr
+
+    nonfinite = np.zeros((2, seeds), dtype=np.int64)
+    nonfinite[0, :unclipped] = 7
+    nonfinite[1, :clipped] = 3
+    return xr.Dataset(
+        {
+            "explode_nonfinite": (("clipping", "explode_seed"), nonfinite),
+            "explode_accuracy": (("clipping", "explode_seed"), np.full((2, seeds), 0.5)),
+        },
+        coords={"clipping": ["none", "clip_grad_norm 1"], "explode_seed": np.arange(seeds)},
+        attrs={"explode_radius": 2.0, "explode_nonlinearity": "relu"},
+    )
+
+
+@pytest.mark.parametrize(
+    "unclipped, clipped, verdict",
+    [(0, 0, NOT_TESTED), (4, 0, HOLDS), (2, 0, INCONCLUSIVE), (4, 4, FAILS), (4, 1, FAILS)],
+)
+def test_clipping_claim_is_not_tested_when_nothing_exploded(unclipped, clipped, verdict):
+    result = _check("clipping", {"gradients": _explosions(unclipped, clipped)})
+    assert result.verdict == verdict, result
+    assert f"none {unclipped}/4" in result.measured
 
 
 def test_two_picture_claim_follows_the_final_overlap(quick_gallery):

@@ -1,1 +1,2 @@
-"""Analysis shared by figures, claims and users: functions of datasets, no plotting."""
+"""The analysis layer: quantities computed from datasets, shared by figures, claims and
+users (one function per number); no plotting."""

@@ -8,23 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, xlogy
 
+from hopsim.analysis.binomial import wilson_interval  # noqa: F401 - one interval, re-exported
+
 #: the exponents :func:`fit_law` may fit (a fit on a bound is reported as such)
 NU_RANGE = (0.05, 2.0)
 _NU_GRID = np.linspace(*NU_RANGE, 391)
-
-
-def wilson_interval(hits, total, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson score interval of a binomial fraction (NaN where nothing was counted)."""
-    hits = np.asarray(hits, dtype=float)
-    total = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = hits / total
-        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-        # at p = 0 or 1 an end is p itself; rounding must not put it on the wrong side
-        lo = np.where(np.isfinite(p), np.minimum(np.clip(centre - half, 0, 1), p), np.nan)
-        hi = np.where(np.isfinite(p), np.maximum(np.clip(centre + half, 0, 1), p), np.nan)
-    return lo, hi
 
 
 # ----------------------------------------------------------------------- logistic fit

@@ -1,338 +1,549 @@
-"""The ``gradients`` experiment: vanishing and exploding gradients of trained RNNs.
+"""The ``gradients`` experiment: vanishing and exploding gradients, and which RNNs learn long lags.
 
-Task (delayed recall, "copy"): at step 0 the input is one of K symbols (one-hot, K + 1
-channels), then ``lag - 1`` steps of nothing (or random distractor symbols), then at step
-``lag`` a recall flag on channel K; the model must output the symbol at that last step
-(cross entropy on the last step only; chance accuracy 1/K).
+Task: delayed recall ("copy", :mod:`hopsim.experiments._copytask`): one of K symbols at step
+0, ``lag - 1`` empty steps (or random distractors), a recall flag at step ``lag``; the model
+must output the symbol.
 
-For every model variant (``rnn`` = SimpleRNN with tanh, ``lstm``, ``gru``, ``lstm_forget1`` =
-LSTM with forget-gate bias 1, Jozefowicz et al. 2015), lag and seed:
+Lag sweep: every model variant (``rnn`` = SimpleRNN with tanh, ``gru``, ``lstm`` with
+PyTorch's default initialisation, whose forget-gate bias is 0, and ``lstm_forget1`` = the
+same LSTM with forget-gate bias 1, Jozefowicz et al. 2015) is trained at every lag from
+``task.seeds`` seeds with the same budget: Adam at the variant's learning rate
+(``train.lr``), at most ``max(train.budgets)`` steps, stopped only when the held-out
+accuracy reaches ``task.success``. A run counts as solved within budget ``b`` when that
+happened at a step <= ``b``; since no other stop exists, the first ``b`` steps of the run
+are exactly a run of budget ``b``, and one run answers every budget.
 
-- a model trained on the task at that lag (Adam, early stop on a validation set); its
-  validation accuracy, the step at which it first reached ``task.success``, its training time;
-- ``||dL_T / dh_t||`` against the distance ``T - t`` on sequences of length
-  ``gradients.length``, at initialisation and after training (mean over a batch of the
-  per-sequence norms); for LSTMs also ``||dL_T / dc_t||`` through the cell state.
+Learning-rate search (``task.lr_search=true``): before the sweep, every variant is trained
+at every ``search.lrs`` value at the lags ``search.lags`` from ``search.seeds`` seeds of a
+separate seed stream, within the smallest budget; the learning rate that solves the most
+cells (ties: fewer steps, then higher accuracy; :func:`hopsim.analysis.gating.choose_learning_rate`)
+replaces ``train.lr`` for the sweep, and the search is stored in the dataset.
 
-Exploding gradients: a SimpleRNN whose recurrent matrix starts at spectral radius
-``explode.radius`` trained at ``explode.lag`` with and without ``clip_grad_norm``: loss and
-gradient norm per step, the count of steps whose loss or gradient was inf or NaN, the final
-accuracy.
+Gradients: ``||dL_T/dh_t||`` against the distance ``T - t`` on sequences of length
+``gradients.length`` at initialisation and after training (mean over a batch of the
+per-sequence norms); for LSTMs also ``||dL_T/dc_t||`` through the cell state.
+
+Explosion: a SimpleRNN (``explode.nonlinearity``) whose recurrent matrix starts at spectral
+radius ``explode.radius``, trained at ``explode.lag`` with ``explode.optimizer`` at
+``explode.lr``, with and without ``clip_grad_norm`` (max norm ``explode.clip``), from the
+same data and weights: per step the loss and the gradient norm before clipping, and whether
+any step's loss or gradient was inf or NaN (the run exploded).
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get, get_bool, get_float, get_int, get_list
+from hopsim.analysis import gating
+from hopsim.config import (
+    ConfigError,
+    get,
+    get_bool,
+    get_choice,
+    get_float,
+    get_int,
+    get_list,
+    get_optional,
+)
 from hopsim.experiments import _rnn
+from hopsim.experiments._copytask import (
+    VARIANTS,
+    Explode,
+    Setting,
+    copy_batch,
+    explode_run,
+    explode_seconds,
+    run_seconds,
+    train_copy,
+)
 from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
-VARIANTS = ("rnn", "lstm", "gru", "lstm_forget1")
-#: Upper bound on (sequence steps x batch x hidden^2) summed over training, ~10 min of CPU.
-WORK_LIMIT = 2e12
+__all__ = ["VARIANTS", "GradientsParams", "copy_batch", "parameters", "run", "summary"]
+
+NONLINEARITIES = ("tanh", "relu")
+OPTIMIZERS = ("adam", "sgd")
+#: Refuse a run whose estimated CPU time (:func:`work_seconds`) exceeds a day.
+MAX_WORK_SECONDS = 86_400.0
 
 
-def _variants(cfg: DictConfig) -> list[str]:
+@dataclass(frozen=True)
+class Search:
+    """The learning-rate search (run only when ``enabled``)."""
+
+    enabled: bool
+    lrs: tuple[float, ...]
+    lags: tuple[int, ...]
+    seeds: int
+
+
+@dataclass(frozen=True)
+class GradientsParams:
+    """Everything the gradients experiment reads from its config, checked."""
+
+    setting: Setting
+    lags: tuple[int, ...]
+    seeds: int
+    variants: tuple[str, ...]
+    budgets: tuple[int, ...]  # ascending; runs go to the last
+    lr: tuple[float, ...]  # per variant, in the order of ``variants``
+    search: Search
+    length: int
+    gradient_batch: int
+    explode: Explode
+    threads: int
+
+    @property
+    def steps(self) -> int:
+        """The longest budget: every run's step limit."""
+        return self.budgets[-1]
+
+
+# ----------------------------------------------------------------------------- config
+
+
+def _variants(cfg: DictConfig) -> tuple[str, ...]:
     raw = get(cfg, "model.variants")
     values = raw if isinstance(raw, list) else [raw]
     allowed = "one of " + ", ".join(repr(v) for v in VARIANTS) + " or a list of them"
     if not values or any(v not in VARIANTS for v in values) or len(set(values)) != len(values):
         raise ConfigError("model.variants", raw, allowed + " (no repeats)")
-    return values
+    return tuple(values)
+
+
+def _budgets(cfg: DictConfig) -> tuple[tuple[int, ...], int]:
+    every = get_int(cfg, "train.eval_every", lo=1, hi=1_000_000)
+    budgets = sorted(get_list(cfg, "train.budgets", kind="int", lo=1, hi=1_000_000))
+    if any(b % every for b in budgets):
+        raise ConfigError(
+            "train.budgets",
+            get(cfg, "train.budgets"),
+            f"step counts that are multiples of train.eval_every ({every}): a budget must "
+            "end on an evaluation",
+        )
+    return tuple(budgets), every
+
+
+def _learning_rates(cfg: DictConfig, variants: tuple[str, ...]) -> tuple[float, ...]:
+    """``train.lr``: one number for every variant, or a mapping variant -> number."""
+    raw = get(cfg, "train.lr")
+    allowed = "a number in (0, 10] or a mapping {variant: number in (0, 10]} naming "
+    allowed += "every variant of model.variants"
+    if not isinstance(raw, dict):
+        get_float(cfg, "train.lr", lo=0.0, hi=10.0, lo_open=True)
+        return tuple(float(raw) for _ in variants)
+    unknown = [k for k in raw if k not in VARIANTS]
+    missing = [v for v in variants if v not in raw]
+    if unknown or missing:
+        raise ConfigError("train.lr", raw, allowed)
+    return tuple(get_float(cfg, f"train.lr.{v}", lo=0.0, hi=10.0, lo_open=True) for v in variants)
+
+
+def _search(cfg: DictConfig) -> Search:
+    return Search(
+        enabled=get_bool(cfg, "task.lr_search"),
+        lrs=tuple(get_list(cfg, "search.lrs", lo=0.0, hi=10.0, lo_open=True)),
+        lags=tuple(get_list(cfg, "search.lags", kind="int", lo=1, hi=10_000)),
+        seeds=get_int(cfg, "search.seeds", lo=1, hi=1000),
+    )
+
+
+def _explode(cfg: DictConfig) -> Explode:
+    return Explode(
+        radius=get_float(cfg, "explode.radius", lo=0.0, hi=100.0, lo_open=True),
+        lag=get_int(cfg, "explode.lag", lo=1, hi=10_000),
+        nonlinearity=get_choice(cfg, "explode.nonlinearity", NONLINEARITIES),
+        optimizer=get_choice(cfg, "explode.optimizer", OPTIMIZERS),
+        lr=get_float(cfg, "explode.lr", lo=0.0, hi=10.0, lo_open=True),
+        clip=get_float(cfg, "explode.clip", lo=0.0, lo_open=True),
+        steps=get_int(cfg, "explode.steps", lo=1, hi=1_000_000),
+        seeds=get_int(cfg, "explode.seeds", lo=0, hi=1000),
+    )
+
+
+def parameters(cfg: DictConfig) -> GradientsParams:
+    """Read and check every key the gradients experiment uses (and its memory and time)."""
+    _rnn.require_torch("gradients")
+    variants = _variants(cfg)
+    budgets, every = _budgets(cfg)
+    setting = Setting(
+        symbols=get_int(cfg, "task.symbols", lo=2, hi=1000),
+        distractors=get_bool(cfg, "task.distractors"),
+        hidden=get_int(cfg, "model.hidden", lo=1, hi=1024),
+        validation=get_int(cfg, "task.validation", lo=1, hi=1_000_000),
+        success=get_float(cfg, "task.success", lo=0.0, hi=1.0, lo_open=True),
+        batch_size=get_int(cfg, "train.batch_size", lo=1, hi=65_536),
+        clip=get_optional(cfg, "train.clip", get_float, lo=0.0, lo_open=True),
+        eval_every=every,
+    )
+    params = GradientsParams(
+        setting=setting,
+        lags=tuple(get_list(cfg, "task.lags", kind="int", lo=1, hi=10_000)),
+        seeds=get_int(cfg, "task.seeds", lo=1, hi=1000),
+        variants=variants,
+        budgets=budgets,
+        lr=_learning_rates(cfg, variants),
+        search=_search(cfg),
+        length=get_int(cfg, "gradients.length", lo=2, hi=10_000),
+        gradient_batch=get_int(cfg, "gradients.batch_size", lo=1, hi=100_000),
+        explode=_explode(cfg),
+        threads=_rnn.job_threads(cfg),
+    )
+    _check_resources(params)
+    return params
 
 
 def validate(cfg: DictConfig) -> None:
-    """Check every key the gradients experiment reads (and that torch is installed)."""
-    _rnn.require_torch("gradients")
-    K = get_int(cfg, "task.symbols", lo=2, hi=1000)
-    get_bool(cfg, "task.distractors")
-    get_float(cfg, "task.success", lo=0.0, hi=1.0, lo_open=True)
-    lags = get_list(cfg, "task.lags", kind="int", lo=1, hi=10_000)
-    seeds = get_int(cfg, "task.seeds", lo=1, hi=1000)
-    get_int(cfg, "task.validation", lo=1, hi=1_000_000)
-    variants = _variants(cfg)
-    H = get_int(cfg, "model.hidden", lo=1, hi=1024)
-    tk = _rnn.train_keys(cfg, "train")
-    length = get_int(cfg, "gradients.length", lo=2, hi=10_000)
-    get_int(cfg, "gradients.batch_size", lo=1, hi=100_000)
-    get_float(cfg, "explode.radius", lo=0.0, lo_open=True)
-    elag = get_int(cfg, "explode.lag", lo=1, hi=10_000)
-    get_float(cfg, "explode.clip", lo=0.0, lo_open=True)
-    get_float(cfg, "explode.lr", lo=0.0, hi=10.0, lo_open=True)
-    esteps = get_int(cfg, "explode.steps", lo=1, hi=1_000_000)
-    eseeds = get_int(cfg, "explode.seeds", lo=0, hi=1000)
-    # the largest tensors: validation and gradient batches, their hidden states and grads
-    inputs = 4.0 * (K + 1) * (get_int(cfg, "task.validation") * (max(lags) + 1) + 3 * tk.batch_size)
-    states = 4.0 * 4 * H * (get(cfg, "gradients.batch_size") + tk.batch_size) * max(length, *lags)
-    key = "task.validation" if inputs > 3 * states else "gradients.batch_size"
-    check_memory(key, get(cfg, key), inputs + 3 * states, "sequences and hidden states")
-    per_step = (H + K + 1) * H * 4 * tk.batch_size
-    work = per_step * (len(variants) * seeds * tk.steps * sum(lags) + 2 * eseeds * esteps * elag)
-    work += per_step * len(variants) * seeds * len(lags) * 2 * length
-    check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
+    """Check every key the gradients experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
-# ----------------------------------------------------------------------------- task
-
-
-def copy_batch(rng: np.random.Generator, batch: int, lag: int, K: int, distractors: bool):
-    """Inputs (batch, lag + 1, K + 1) float32 and target symbols (batch,) int64."""
-    symbols = rng.integers(0, K, size=batch)
-    x = np.zeros((batch, lag + 1, K + 1), dtype=np.float32)
-    x[np.arange(batch), 0, symbols] = 1.0
-    if distractors and lag > 1:
-        noise = rng.integers(0, K, size=(batch, lag - 1))
-        b, t = np.meshgrid(np.arange(batch), np.arange(1, lag), indexing="ij")
-        x[b, t, noise] = 1.0
-    x[:, lag, K] = 1.0
-    return x, symbols.astype(np.int64)
-
-
-def _build(rnn, variant: str, K: int, H: int):
-    kind = "lstm" if variant == "lstm_forget1" else variant
-    model = rnn.Recurrent(kind, K + 1, H, K)
-    if variant == "lstm_forget1":
-        model.set_forget_bias(1.0)
-    return model
-
-
-def gradient_norms(rnn, model, x, y):
-    """Mean over the batch of ``||dL_T/dh_t||`` (and ``||dL_T/dc_t||``), t = 0..T-1."""
-    import torch
-
-    logits, hs, cs = model.unrolled(rnn.to_tensor(x))
-    for h in hs + cs:
-        h.retain_grad()
-    # summed loss: each sequence's gradient is its own loss's gradient
-    loss = torch.nn.functional.cross_entropy(logits[:, -1], torch.from_numpy(y), reduction="sum")
-    model.zero_grad(set_to_none=True)
-    loss.backward()
-
-    def norm(t):  # no gradient: the loss does not depend on it (the last cell state)
-        return 0.0 if t.grad is None else float(t.grad[0].norm(dim=1).mean())
-
-    h_norm = np.array([norm(h) for h in hs])
-    c_norm = np.array([norm(c) for c in cs]) if cs else None
-    model.zero_grad(set_to_none=True)
-    return h_norm, c_norm
-
-
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
-    """Train every (variant, lag, seed), measure gradients, then the explosion runs."""
-    rnn = _rnn.start_torch(_rnn.job_threads(cfg))
-    import torch
-
-    K, distractors = int(cfg.task.symbols), bool(cfg.task.distractors)
-    success = float(cfg.task.success)
-    lags = get_list(cfg, "task.lags", kind="int")
-    n_seeds, n_val = int(cfg.task.seeds), int(cfg.task.validation)
-    variants, H = _variants(cfg), int(cfg.model.hidden)
-    tk = _rnn.train_keys(cfg, "train")
-    length, gbatch = int(cfg.gradients.length), int(cfg.gradients.batch_size)
-
-    shape = (len(variants), len(lags), n_seeds)
-    accuracy = np.full(shape, np.nan)
-    solved = np.full(shape, -1, dtype=np.int64)
-    steps_taken = np.zeros(shape, dtype=np.int64)
-    seconds = np.full(shape, np.nan)
-    gnorm = np.full(shape + (2, length), np.nan)  # stage: init, trained
-    cnorm = np.full(shape + (2, length), np.nan)
-    params = np.zeros(len(variants), dtype=np.int64)
-
-    def ce(model, x, y):
-        logits, _ = model(x)
-        return torch.nn.functional.cross_entropy(logits[:, -1], y)
-
-    runs = [
-        (v, j, s) for v in range(len(variants)) for j in range(len(lags)) for s in range(n_seeds)
-    ]
-    bar = tqdm(total=len(runs), desc="gradients", disable=not progress)
-    for v, j, s in runs:
-        variant, lag = variants[v], lags[j]
-        bar.set_description_str(f"gradients {variant} lag={lag} seed={s}")
-        xv, yv = copy_batch(
-            seeds.generator("copy", "validation", lag, s), n_val, lag, K, distractors
-        )
-        xv_t, yv_t = rnn.to_tensor(xv), torch.from_numpy(yv)
-        xg, yg = copy_batch(
-            seeds.generator("copy", "gradient", length, s), gbatch, length - 1, K, distractors
-        )
-        data = seeds.generator("copy", "train", lag, s)
-
-        def batch(step, data=data, lag=lag):
-            x, y = copy_batch(data, tk.batch_size, lag, K, distractors)
-            return rnn.to_tensor(x), torch.from_numpy(y)
-
-        def val(model, xv_t=xv_t, yv_t=yv_t):
-            logits, _ = model(xv_t)
-            last = logits[:, -1]
-            loss = float(torch.nn.functional.cross_entropy(last, yv_t))
-            return loss, float((last.argmax(1) == yv_t).float().mean())
-
-        rnn.seed_torch(seeds, "gradients", variant, lag, s)
-        model = _build(rnn, variant, K, H)
-        params[v] = rnn.count_parameters(model)
-        h0, c0 = gradient_norms(rnn, model, xg, yg)
-        hist = rnn.train(
-            model, batch, ce, val, tk.steps, tk.lr, tk.clip, tk.eval_every, tk.patience, success
-        )
-        h1, c1 = gradient_norms(rnn, model, xg, yg)
-        gnorm[v, j, s, 0], gnorm[v, j, s, 1] = h0[::-1], h1[::-1]  # index = distance T - t
-        if c0 is not None:
-            cnorm[v, j, s, 0], cnorm[v, j, s, 1] = c0[::-1], c1[::-1]
-        with torch.no_grad():
-            accuracy[v, j, s] = val(model)[1]
-        solved[v, j, s] = hist.solved_step
-        steps_taken[v, j, s] = hist.steps
-        seconds[v, j, s] = hist.seconds
-        bar.update(1)
-    bar.close()
-
-    explode = _explode(cfg, seeds, rnn, K, distractors, H, progress)
-    ds = xr.Dataset(
-        {
-            "accuracy": (("variant", "lag", "seed"), accuracy),
-            "solved_step": (("variant", "lag", "seed"), solved),
-            "train_steps": (("variant", "lag", "seed"), steps_taken),
-            "train_time": (("variant", "lag", "seed"), seconds),
-            "grad_h": (("variant", "lag", "seed", "stage", "distance"), gnorm),
-            "grad_c": (("variant", "lag", "seed", "stage", "distance"), cnorm),
-            "parameters": (("variant",), params),
-        },
-        coords={
-            "variant": list(variants),
-            "lag": lags,
-            "seed": np.arange(n_seeds),
-            "stage": ["init", "trained"],
-            "distance": np.arange(length),
-        },
+def _check_resources(p: GradientsParams) -> None:
+    s = p.setting
+    longest = max(p.length, p.explode.lag + 1, *(lag + 1 for lag in p.lags + p.search.lags))
+    inputs = 4.0 * (s.symbols + 1) * (s.validation + p.gradient_batch + 3 * s.batch_size) * longest
+    states = 4.0 * 4 * s.hidden * (p.gradient_batch + s.validation + s.batch_size) * longest
+    key, value = (
+        ("task.validation", s.validation)
+        if s.validation >= p.gradient_batch
+        else ("gradients.batch_size", p.gradient_batch)
     )
-    ds["success"] = (ds.accuracy >= success).astype(np.int8)
-    ds = ds.merge(explode)
-    ds.attrs.update(explode.attrs)
-    attrs = {
-        "accuracy": ("validation accuracy on the delayed-recall task", "1"),
-        "solved_step": ("first evaluation step with accuracy >= task.success (-1: never)", "step"),
-        "train_steps": ("optimiser steps taken", "step"),
-        "train_time": ("training wall time", "s"),
-        "grad_h": ("mean ||dL_T/dh_t||", "1"),
-        "grad_c": ("mean ||dL_T/dc_t|| (LSTM cell state)", "1"),
-        "parameters": ("trainable parameters", "1"),
-        "success": ("accuracy >= task.success", "1"),
-        "lag": ("lag between symbol and recall", "step"),
-        "distance": ("distance T - t", "step"),
-        "seed": ("training seed", "1"),
+    check_memory(key, value, 3.0 * (inputs + states), "sequences and hidden states")
+    parts = _work_parts(p)
+    key = max(parts, key=parts.get)
+    value = {"train.budgets": list(p.budgets), "search.lrs": list(p.search.lrs)}.get(
+        key, p.explode.steps
+    )
+    check_work(key, value, sum(parts.values()), MAX_WORK_SECONDS, "CPU seconds (estimated)")
+
+
+# ----------------------------------------------------------------------------- work
+
+
+def _sweep_cells(p: GradientsParams):
+    return [(v, lag, s) for lag in p.lags for v in p.variants for s in range(p.seeds)]
+
+
+def _search_cells(p: GradientsParams):
+    return [
+        (v, lr, lag, s)
+        for lag in p.search.lags
+        for v in p.variants
+        for lr in p.search.lrs
+        for s in range(p.search.seeds)
+    ]
+
+
+def _sweep_cost(p: GradientsParams, variant: str, lag: int, steps: int | None = None) -> float:
+    s = p.setting
+    return run_seconds(
+        variant, lag, p.steps if steps is None else steps, s.batch_size, s.hidden, s.symbols,
+        s.validation, s.eval_every, p.length, p.gradient_batch,
+    )  # fmt: skip
+
+
+def _search_cost(p: GradientsParams, variant: str, lag: int, steps: int | None = None) -> float:
+    s = p.setting
+    return run_seconds(
+        variant, lag, p.budgets[0] if steps is None else steps, s.batch_size, s.hidden,
+        s.symbols, s.validation, s.eval_every,
+    )  # fmt: skip
+
+
+def _work_parts(p: GradientsParams) -> dict[str, float]:
+    sweep = sum(_sweep_cost(p, v, lag) for v, lag, _ in _sweep_cells(p))
+    search = sum(_search_cost(p, v, lag) for v, _, lag, _ in _search_cells(p))
+    return {
+        "train.budgets": sweep,
+        "search.lrs": search if p.search.enabled else 0.0,
+        "explode.steps": explode_seconds(p.explode, p.setting),
     }
-    for name, (long_name, units) in attrs.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(symbols=K, hidden=H, success_threshold=success, chance=1.0 / K)
+
+
+def work_seconds(params: GradientsParams) -> float:
+    """Estimated CPU seconds of the whole run on one core (an upper estimate).
+
+    Every training run is counted at its full budget (runs that solve the task stop
+    earlier), with the cost model of :func:`hopsim.experiments._copytask.run_seconds`.
+    """
+    return float(sum(_work_parts(params).values()))
+
+
+class _Bar:
+    """One progress bar over the estimated seconds of work, with the time remaining.
+
+    Its total starts at :func:`work_seconds` (every run at its full budget). A run that
+    stops early (it solved the task) advances the bar by the cost of the steps it took and
+    takes the rest off the total, so the time remaining is always the remaining runs at
+    their full budgets, at the speed measured so far.
+    """
+
+    def __init__(self, total: float, progress: bool) -> None:
+        self.bar = tqdm(
+            total=round(total, 1),
+            disable=not progress,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]",
+        )
+
+    def start(self, text: str) -> None:
+        self.bar.set_description_str(f"gradients {text}")
+
+    def done(self, spent: float, allotted: float | None = None) -> None:
+        if allotted is not None and allotted > spent:
+            self.bar.total = round(max(self.bar.total - (allotted - spent), self.bar.n), 1)
+        self.bar.update(spent)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def run(params: GradientsParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+    """The learning-rate search (if asked), the lag sweep, the explosion runs."""
+    from hopsim import rnn
+
+    rnn.set_threads(params.threads)
+    bar = _Bar(work_seconds(params), progress)
+    lrs = dict(zip(params.variants, params.lr, strict=True))
+    parts = []
+    if params.search.enabled:
+        search = _run_search(rnn, params, seeds, bar)
+        chosen, _ = gating.choose_learning_rate(
+            search.search_solved_step, search.search_accuracy, params.budgets[0]
+        )
+        lrs = {str(v): float(chosen.sel(variant=v)) for v in params.variants}
+        parts.append(search)
+    parts.insert(0, _run_sweep(rnn, params, seeds, lrs, bar))
+    parts.append(_run_explode(rnn, params, seeds, bar))
+    bar.close()
+    ds = xr.merge(parts, combine_attrs="drop_conflicts")
+    ds.attrs.update(
+        symbols=params.setting.symbols,
+        hidden=params.setting.hidden,
+        success_threshold=params.setting.success,
+        chance=1.0 / params.setting.symbols,
+        batch_size=params.setting.batch_size,
+        lr_source="search" if params.search.enabled else "train.lr",
+    )
     return ds
 
 
-def _explode(cfg, seeds, rnn, K, distractors, H, progress) -> xr.Dataset:
-    """SimpleRNN at spectral radius > 1, with and without clip_grad_norm."""
-    import torch
+def _run_sweep(rnn, p: GradientsParams, seeds: SeedTree, lrs: dict, bar: _Bar) -> xr.Dataset:
+    shape = (len(p.variants), len(p.lags), p.seeds)
+    evals = np.arange(0, p.steps + 1, p.setting.eval_every)
+    out = {
+        "solved_step": np.full(shape, -1, dtype=np.int64),
+        "train_steps": np.zeros(shape, dtype=np.int64),
+        "accuracy": np.full(shape, np.nan),
+        "train_time": np.full(shape, np.nan),
+        "val_accuracy": np.full(shape + (evals.size,), np.nan),
+        "grad_h": np.full(shape + (2, p.length), np.nan),
+        "grad_c": np.full(shape + (2, p.length), np.nan),
+    }
+    params_count = np.zeros(len(p.variants), dtype=np.int64)
+    for variant, lag, s in _sweep_cells(p):
+        v, j = p.variants.index(variant), p.lags.index(lag)
+        bar.start(f"{variant} lag={lag} seed={s}")
+        r = train_copy(
+            rnn, seeds, "copy", variant, lag, s, lrs[variant], p.steps, p.setting,
+            p.length, p.gradient_batch,
+        )  # fmt: skip
+        at = (v, j, s)
+        out["solved_step"][at], out["train_steps"][at] = r.solved_step, r.steps
+        out["accuracy"][at], out["train_time"][at] = r.accuracy, r.seconds
+        out["val_accuracy"][at][: len(r.val_accuracy)] = r.val_accuracy
+        for stage, (h, c) in enumerate((r.grad_init, r.grad_trained)):
+            out["grad_h"][at][stage] = h
+            if c is not None:
+                out["grad_c"][at][stage] = c
+        params_count[v] = r.parameters
+        bar.done(_sweep_cost(p, variant, lag, r.steps), _sweep_cost(p, variant, lag))
+    return _sweep_dataset(p, out, evals, params_count, lrs)
 
-    radius, lag = float(cfg.explode.radius), int(cfg.explode.lag)
-    n_seeds, steps = int(cfg.explode.seeds), int(cfg.explode.steps)
-    clip_value, lr = float(cfg.explode.clip), float(cfg.explode.lr)
-    batch_size = int(cfg.train.batch_size)
-    loss = np.full((2, max(n_seeds, 1), steps), np.nan)
-    norm = np.full((2, max(n_seeds, 1), steps), np.nan)
-    nonfinite = np.zeros((2, max(n_seeds, 1)), dtype=np.int64)
-    acc = np.full((2, max(n_seeds, 1)), np.nan)
-    xv, yv = copy_batch(seeds.generator("explode", "validation", lag), 512, lag, K, distractors)
-    xv_t, yv_t = rnn.to_tensor(xv), torch.from_numpy(yv)
 
-    def ce(model, x, y):
-        logits, _ = model(x)
-        return torch.nn.functional.cross_entropy(logits[:, -1], y)
+SWEEP_ATTRS = {
+    "solved_step": ("first evaluation step with held-out accuracy >= task.success (-1: never)",
+                    "step"),
+    "train_steps": ("optimiser steps taken", "step"),
+    "accuracy": ("held-out accuracy of the trained model", "1"),
+    "train_time": ("training wall time", "s"),
+    "val_accuracy": ("held-out accuracy at each evaluation (NaN after the run stopped)", "1"),
+    "grad_h": ("mean ||dL_T/dh_t||", "1"),
+    "grad_c": ("mean ||dL_T/dc_t|| (LSTM cell state)", "1"),
+    "parameters": ("trainable parameters", "1"),
+    "learning_rate": ("Adam learning rate of the lag sweep", "1"),
+    "solved": ("solved within the budget: solved_step <= budget", "1"),
+    "lag": ("lag between symbol and recall", "step"),
+    "budget": ("training budget (optimiser steps)", "step"),
+    "evaluation": ("optimiser step of the evaluation", "step"),
+    "distance": ("distance T - t", "step"),
+    "seed": ("training seed", "1"),
+}  # fmt: skip
 
-    def val(model):
-        logits, _ = model(xv_t)
-        last = logits[:, -1]
-        vloss = float(torch.nn.functional.cross_entropy(last, yv_t))
-        return (vloss if math.isfinite(vloss) else math.inf), float(
-            (last.argmax(1) == yv_t).float().mean()
-        )
 
-    for s in tqdm(range(n_seeds), desc="explode", disable=not progress):
-        for c, clip in enumerate((None, clip_value)):
-            data = seeds.generator("explode", "train", lag, s)  # same data with and without clip
+def _sweep_dataset(p, out, evals, params_count, lrs) -> xr.Dataset:
+    cell = ("variant", "lag", "seed")
+    data = {name: (cell, out[name]) for name in ("solved_step", "train_steps", "accuracy")}
+    data["train_time"] = (cell, out["train_time"])
+    data["val_accuracy"] = (cell + ("evaluation",), out["val_accuracy"])
+    for name in ("grad_h", "grad_c"):
+        data[name] = (cell + ("stage", "distance"), out[name])
+    data["parameters"] = (("variant",), params_count)
+    data["learning_rate"] = (("variant",), np.array([lrs[v] for v in p.variants]))
+    ds = xr.Dataset(
+        data,
+        coords={
+            "variant": list(p.variants),
+            "lag": list(p.lags),
+            "seed": np.arange(p.seeds),
+            "evaluation": evals,
+            "stage": ["init", "trained"],
+            "distance": np.arange(p.length),
+        },
+    )
+    ds["solved"] = gating.solved_within(ds.solved_step, p.budgets)
+    for name, (long_name, units) in SWEEP_ATTRS.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    return ds
 
-            def batch(step, data=data):
-                x, y = copy_batch(data, batch_size, lag, K, distractors)
-                return rnn.to_tensor(x), torch.from_numpy(y)
 
-            rnn.seed_torch(seeds, "explode", lag, s)  # same start with and without clip
-            model = rnn.Recurrent("rnn", K + 1, H, K)
-            model.set_spectral_radius(radius)
-            # no early stop: the whole curve is the measurement
-            hist = rnn.train(model, batch, ce, val, steps, lr, clip, steps, steps + 1)
-            n = len(hist.loss)
-            loss[c, s, :n], norm[c, s, :n] = hist.loss, hist.grad_norm
-            nonfinite[c, s] = hist.nonfinite_steps
-            with torch.no_grad():
-                acc[c, s] = val(model)[1]
+def _run_search(rnn, p: GradientsParams, seeds: SeedTree, bar: _Bar) -> xr.Dataset:
+    shape = (len(p.variants), len(p.search.lrs), len(p.search.lags), p.search.seeds)
+    solved = np.full(shape, -1, dtype=np.int64)
+    accuracy = np.full(shape, np.nan)
+    for variant, lr, lag, s in _search_cells(p):
+        at = (p.variants.index(variant), p.search.lrs.index(lr), p.search.lags.index(lag), s)
+        bar.start(f"lr search {variant} lr={lr:g} lag={lag} seed={s}")
+        r = train_copy(rnn, seeds, "lr_search", variant, lag, s, lr, p.budgets[0], p.setting)
+        solved[at], accuracy[at] = r.solved_step, r.accuracy
+        bar.done(_search_cost(p, variant, lag, r.steps), _search_cost(p, variant, lag))
+    dims = ("variant", "search_lr", "search_lag", "search_seed")
+    ds = xr.Dataset(
+        {"search_solved_step": (dims, solved), "search_accuracy": (dims, accuracy)},
+        coords={
+            "variant": list(p.variants),
+            "search_lr": list(p.search.lrs),
+            "search_lag": list(p.search.lags),
+            "search_seed": np.arange(p.search.seeds),
+        },
+    )
+    for name, long_name, units in (
+        ("search_solved_step", "learning-rate search: first step with accuracy >= "
+         "task.success (-1: never)", "step"),
+        ("search_accuracy", "learning-rate search: held-out accuracy", "1"),
+        ("search_lr", "Adam learning rate tried", "1"),
+        ("search_lag", "lag of the search", "step"),
+        ("search_seed", "seed of the search (its own streams)", "1"),
+    ):  # fmt: skip
+        ds[name].attrs.update(long_name=long_name, units=units)
+    ds.attrs.update(search_budget=p.budgets[0])
+    return ds
+
+
+def _run_explode(rnn, p: GradientsParams, seeds: SeedTree, bar: _Bar) -> xr.Dataset:
+    e = p.explode
+    n = e.seeds
+    loss, norm = np.full((2, n, e.steps), np.nan), np.full((2, n, e.steps), np.nan)
+    nonfinite = np.zeros((2, n), dtype=np.int64)
+    first = np.full((2, n), -1, dtype=np.int64)
+    acc = np.full((2, n), np.nan)
+    one = explode_seconds(e, p.setting) / max(2 * n, 1)
+    for s in range(n):
+        for c, clip in enumerate((None, e.clip)):
+            bar.start(f"explode seed={s} clip={clip}")
+            r = explode_run(rnn, seeds, e, p.setting, s, clip)
+            loss[c, s, : len(r.loss)], norm[c, s, : len(r.grad_norm)] = r.loss, r.grad_norm
+            nonfinite[c, s], first[c, s], acc[c, s] = (
+                r.nonfinite_steps,
+                r.first_nonfinite,
+                r.accuracy,
+            )
+            bar.done(one)
+    return _explode_dataset(e, loss, norm, nonfinite, first, acc)
+
+
+def _explode_dataset(e: Explode, loss, norm, nonfinite, first, acc) -> xr.Dataset:
     dims = ("clipping", "explode_seed", "step")
     ds = xr.Dataset(
         {
-            "explode_loss": (dims, loss[:, :n_seeds]),
-            "explode_grad_norm": (dims, norm[:, :n_seeds]),
-            "explode_nonfinite": (dims[:2], nonfinite[:, :n_seeds]),
-            "explode_accuracy": (dims[:2], acc[:, :n_seeds]),
+            "explode_loss": (dims, loss),
+            "explode_grad_norm": (dims, norm),
+            "explode_nonfinite": (dims[:2], nonfinite),
+            "explode_first_nonfinite": (dims[:2], first),
+            "explode_accuracy": (dims[:2], acc),
         },
         coords={
-            "clipping": ["none", f"clip_grad_norm {clip_value:g}"],
-            "explode_seed": np.arange(n_seeds),
-            "step": np.arange(1, steps + 1),
+            "clipping": ["none", f"clip_grad_norm {e.clip:g}"],
+            "explode_seed": np.arange(e.seeds),
+            "step": np.arange(1, e.steps + 1),
         },
     )
     for name, long_name, units in (
         ("explode_loss", "training loss (cross entropy)", "nat"),
         ("explode_grad_norm", "gradient norm before clipping", "1"),
         ("explode_nonfinite", "steps with inf or NaN loss or gradient", "1"),
-        ("explode_accuracy", "final validation accuracy", "1"),
+        ("explode_first_nonfinite", "first step with inf or NaN loss or gradient (-1: none)",
+         "step"),
+        ("explode_accuracy", "held-out accuracy after the last step", "1"),
         ("step", "training step", "step"),
-    ):
+        ("explode_seed", "seed of the explosion runs", "1"),
+    ):  # fmt: skip
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(explode_radius=radius, explode_lag=lag)
+    ds.attrs.update(
+        explode_radius=e.radius,
+        explode_lag=e.lag,
+        explode_nonlinearity=e.nonlinearity,
+        explode_optimizer=e.optimizer,
+        explode_lr=e.lr,
+        explode_clip=e.clip,
+    )
     return ds
 
 
+# ----------------------------------------------------------------------------- summary
+
+
 def summary(ds: xr.Dataset) -> str:
-    """Success per variant and lag, the gradient decay, the explosion counts."""
+    """Seeds solved per variant, lag and budget; the longest lag half solve; the explosions."""
+    table = gating.solved_table(ds)
+    longest = gating.longest_lag_half(table)
+    lags = list(map(int, ds.lag.values))
     parts = []
-    for variant in ds.variant.values:
-        rates = [
-            f"{int(ds.success.sel(variant=variant, lag=lag).sum())}/{ds.sizes['seed']}"
-            for lag in ds.lag.values
-        ]
-        parts.append(f"{variant} " + " ".join(rates))
-    g = ds.grad_h.sel(stage="init").mean(["lag", "seed"])
+    for b in ds.budget.values:
+        rows = []
+        for v in ds.variant.values:
+            lh = float(longest.sel(variant=v, budget=b))
+            half = "none" if np.isnan(lh) else f"{int(lh)}"
+            rows.append(f"{v} {gating.counts_text(table, v, b)} (half the seeds: lag {half})")
+        parts.append(f"budget {int(b)} steps: " + "; ".join(rows))
+    ratio = gating.init_gradient_ratio(ds)
     far = int(ds.distance.values[-1])
-    decay = ", ".join(
-        f"{v} {float(g.sel(variant=v, distance=far) / g.sel(variant=v, distance=0)):.1e}"
-        for v in ds.variant.values
-    )
     text = (
-        f"gradients: copy task, K={ds.attrs['symbols']} symbols, H={ds.attrs['hidden']}, "
-        f"lags {list(map(int, ds.lag.values))}; seeds solved per lag: "
-        + "; ".join(parts)
-        + f". Gradient ratio ||dL/dh|| at distance {far} / distance 0 at init: {decay}."
-    )
+        f"gradients: copy task, K={ds.attrs['symbols']}, H={ds.attrs['hidden']}, "
+        f"seeds solved at lags {lags}: " + ". ".join(parts)
+        + ". Learning rates: " + ", ".join(
+            f"{v} {float(ds.learning_rate.sel(variant=v)):g}" for v in ds.variant.values
+        ) + f" ({ds.attrs.get('lr_source', 'train.lr')})."
+        + f" ||dL/dh|| at distance {far} / distance 0 at init: "
+        + ", ".join(f"{v} {float(ratio.sel(variant=v)):.1e}" for v in ds.variant.values) + "."
+    )  # fmt: skip
     if ds.sizes.get("explode_seed", 0):
-        nf = ds.explode_nonfinite.sum("explode_seed").values
-        acc = ds.explode_accuracy.mean("explode_seed").values
+        ex = gating.explosion_table(ds)
         text += (
-            f" Spectral radius {ds.attrs['explode_radius']:g}: non-finite steps without/with "
-            f"clip {int(nf[0])}/{int(nf[1])}, accuracy {acc[0]:.2f}/{acc[1]:.2f}."
+            f" Explosion runs (radius {ds.attrs['explode_radius']:g}): exploded "
+            + ", ".join(
+                f"{c} {int(k)}/{int(n)}"
+                for c, k, n in zip(
+                    ex.clipping.values, ex.exploded.values, ex.seeds.values, strict=True
+                )
+            )
+            + "."
         )
-    return text + " Figure: hopsim-plot RUN_DIR."
+    return text + " Figure: python analysis/gradients.py RUN_DIR."
