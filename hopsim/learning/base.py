@@ -115,6 +115,17 @@ class Change:
     delta: LowRank
     decay: float = 1.0
 
+    def then(self, later: Change | None) -> Change | None:
+        """The change of this one followed by ``later`` (None: no cheap form)."""
+        if later is None:
+            return None
+        a, b = self.delta, later.delta
+        dtype = np.result_type(a.right.dtype, b.right.dtype, np.float64)
+        left = np.concatenate([a.left.astype(dtype), b.left.astype(dtype)])
+        right = np.concatenate([later.decay * a.right.astype(dtype), b.right.astype(dtype)])
+        diagonal = later.decay * a.diagonal + b.diagonal
+        return Change(LowRank(left, right, diagonal), self.decay * later.decay)
+
 
 @dataclass(frozen=True)
 class Couplings:
