@@ -128,9 +128,7 @@ def _cholesky_append(L: np.ndarray, X: np.ndarray, x: np.ndarray, s: float):
     return out
 
 
-def remove_pseudo_inverse(
-    couplings: Couplings, patterns: np.ndarray, options: dict
-) -> Couplings:
+def remove_pseudo_inverse(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
     """The projector's downdate for each stored pattern: its span direction taken away."""
     Y = couplings.lowrank.left
     X, L = couplings.state["patterns"], couplings.state["cholesky"]
