@@ -1,0 +1,157 @@
+"""Clamping: completing a pattern from the bits one knows (recall with clamp=mask).
+
+A clamped neuron keeps its cue value; the free ones follow the usual rule. The dynamics of
+the free neurons is then exactly that of the free sub-network with the clamped neurons'
+input as an external field, h_ext = W_fc s_c (tested against that reduced network).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hopsim
+from hopsim.dynamics import continuous as ode
+from hopsim.dynamics import discrete
+from hopsim.errors import ParameterError
+from hopsim.rng import SeedTree
+
+
+def _setup(N=120, P=12, seed=0):
+    xi = hopsim.random_patterns(P, N, seed=seed)
+    cues = hopsim.corrupt(xi, "flip", 0.35, seed=seed + 1)
+    rng = np.random.default_rng(seed + 2)
+    clamp = rng.random((P, N)) < 0.3
+    return xi, cues, clamp
+
+
+@pytest.mark.parametrize("update", ["async", "sync", "sequential"])
+@pytest.mark.parametrize(
+    ("rule", "mode"),
+    [
+        ("hebb", "dense"),
+        ("hebb", "compact"),
+        ("hebb", "lowrank"),
+        ("storkey", "dense"),
+        ("storkey", "lowrank"),
+    ],
+)
+def test_clamped_neurons_hold_and_numpy_equals_numba(update, rule, mode):
+    xi, cues, clamp = _setup()
+    net = hopsim.store(xi, rule, mode=mode)
+    seeds = SeedTree(3)
+    runs = {}
+    for engine in ("numpy", "numba"):
+        rngs = [seeds.generator("dynamics", i) for i in range(len(cues))]
+        runs[engine] = discrete.run(net, cues, update, 50, rngs, engine=engine, clamp=clamp)
+    np.testing.assert_array_equal(runs["numpy"].final, runs["numba"].final)
+    final = runs["numba"].final
+    np.testing.assert_array_equal(final[clamp], cues[clamp])
+    assert (final[~clamp] != cues[~clamp]).any()  # the free neurons did move
+
+
+@pytest.mark.parametrize("update", ["async", "sequential"])
+def test_free_neurons_follow_the_reduced_network_with_the_clamped_field(update):
+    """Clamped dynamics = the free sub-network with thresholds theta_f - W_fc s_c."""
+    xi, cues, _ = _setup(N=80, P=8, seed=4)
+    net = hopsim.store(xi, mode="dense")
+    J = net.J.astype(np.float64)  # Hebb's integers: every field below is exact
+    known = np.zeros(80, bool)
+    known[:30] = True  # the same mask for every cue: one reduced network per cue
+    free = ~known
+    seeds = SeedTree(5)
+    rngs = [seeds.generator("d", i) for i in range(len(cues))]
+    full = discrete.run(net, cues, update, 50, rngs, clamp=known)
+    for b, cue in enumerate(cues):
+        if update == "sequential":  # the reduced network, visited in the same order
+            theta = -J[np.ix_(free, known)] @ cue[known]
+            sub = hopsim.Network.from_couplings(J[np.ix_(free, free)], theta=theta)
+            part = discrete.run(sub, cue[None, free], "sequential", 50)
+            np.testing.assert_array_equal(part.final[0], full.final[b, free])
+        else:  # a fixed point of the clamped dynamics: every free neuron agrees with its field
+            assert full.outcome[b] == discrete.FIXED_POINT
+            h = J[free] @ full.final[b].astype(float)
+            np.testing.assert_array_equal(np.where(h >= 0, 1, -1), full.final[b, free])
+
+
+def test_no_clamp_and_an_empty_clamp_give_the_same_trajectories():
+    xi, cues, _ = _setup()
+    net = hopsim.store(xi, "storkey")
+    a = net.recall(cues, seed=1)
+    b = net.recall(cues, seed=1, clamp=np.zeros(120, bool))
+    np.testing.assert_array_equal(a.state.values, b.state.values)
+    np.testing.assert_array_equal(a.sweeps.values, b.sweeps.values)
+    assert (b.clamped.values == 0).all()
+
+
+def test_clamped_asynchronous_dynamics_never_raises_the_energy():
+    xi, cues, clamp = _setup(N=150, P=25, seed=6)  # alpha = 0.17: long, wandering trials
+    for rule in ("hebb", "storkey", "pseudo_inverse"):
+        ds = hopsim.store(xi, rule).recall(cues, seed=7, clamp=clamp)
+        steps = np.diff(ds.energy.values, axis=1)
+        assert np.all(steps[np.isfinite(steps)] <= 1e-12), rule
+        assert (ds.state.values[clamp] == cues[clamp]).all()
+        np.testing.assert_array_equal(ds.clamped.values, clamp.sum(axis=1))
+
+
+def test_clamping_at_finite_temperature_holds_the_known_bits():
+    xi, cues, clamp = _setup(N=200, P=4, seed=8)
+    net = hopsim.store(xi, mode="dense")
+    hot = net.recall(cues, temperature=5.0, max_sweeps=10, seed=9, clamp=clamp)
+    np.testing.assert_array_equal(hot.state.values[clamp], cues[clamp])
+    # at T = 5 the free neurons are nearly random: about half differ from the cue
+    moved = (hot.state.values != cues)[~clamp].mean()
+    assert 0.35 < moved < 0.65  # 4 x 200 x 0.7 = 560 free bits: sd 0.02
+
+
+def test_clamping_helps_completion_from_a_half_occluded_cue():
+    """Occluding half a pattern near capacity: clamping the visible half recalls more."""
+    N, P = 400, 40  # alpha = 0.1
+    xi = hopsim.random_patterns(P, N, seed=10)
+    cues = hopsim.corrupt(xi, "occlude", 0.6, seed=11, trials=3)
+    known = cues == np.repeat(xi, 3, axis=0)  # the visible units (and occluded -1 matches)
+    visible = np.ones_like(known)
+    for k, cue in enumerate(cues):  # the visible part: outside the occluded block
+        visible[k] = ~(
+            (cue == -1) & (np.roll(cue, 1) == -1) | (cue == -1) & (np.roll(cue, -1) == -1)
+        )
+    net = hopsim.store(xi)
+    free = net.recall(cues, seed=12)
+    held = net.recall(cues, seed=12, clamp=known & visible)
+    f = (free.relation.values == "pattern").mean()
+    h = (held.relation.values == "pattern").mean()
+    assert h > f, (f, h)
+
+
+def test_the_continuous_network_holds_clamped_units_and_its_energy_falls():
+    xi = hopsim.random_patterns(3, 40, seed=13)
+    W = hopsim.store(xi, mode="dense").weights()
+    clamp = np.zeros(40, bool)
+    clamp[:15] = True
+    v0 = 0.5 * hopsim.corrupt(xi[:1], "flip", 0.3, seed=14)[0]
+    model = ode.ContinuousNetwork(W, 1.0, ode.Activation("tanh", 4.0), clamp=clamp)
+    sol = ode.integrate(model, v0, np.linspace(0, 20, 201))
+    np.testing.assert_array_equal(sol.v[:, clamp], np.broadcast_to(v0[clamp], (201, 15)))
+    E = model.energy(sol.v)
+    assert np.all(np.diff(E) <= 1e-9)
+    assert np.abs(sol.v[-1, ~clamp] - sol.v[-2, ~clamp]).max() < 1e-3  # settled
+    J = model.jacobian(0.0, v0)
+    assert np.all(J[clamp] == 0)
+
+
+@pytest.mark.parametrize(
+    "clamp",
+    [
+        np.ones(119, bool),
+        np.ones((3, 120), bool),
+        np.ones(120, int),
+        np.ones(120),
+        "all",
+        [[True] * 120] * 13,
+    ],
+)
+def test_a_bad_clamp_is_refused_naming_it(clamp):
+    xi, cues, _ = _setup()
+    with pytest.raises(ParameterError, match=r"^clamp=") as info:
+        hopsim.store(xi).recall(cues, clamp=clamp)
+    assert "\n" not in str(info.value)
