@@ -244,15 +244,20 @@ def read_energy(cfg: DictConfig, N: int | None = None):
     return energy
 
 
-def run_dynamics(net, cues, update: str, max_sweeps: int, rngs, record_states: bool = False):
-    """Zero-temperature dynamics of either kind of network (same Trajectories)."""
+def run_dynamics(
+    net, cues, update: str, max_sweeps: int, rngs, record_states: bool = False, clamp=None
+):
+    """Zero-temperature dynamics of either kind of network (same Trajectories).
+
+    ``clamp`` (B, N) bool: neurons held at the cue's values (None: none).
+    """
     from hopsim.dense import DenseNetwork
 
     if isinstance(net, DenseNetwork):
         from hopsim.dynamics import dense
 
-        return dense.run(net, cues, update, max_sweeps, rngs, record_states)
-    return discrete.run(net, cues, update, max_sweeps, rngs, record_states)
+        return dense.run(net, cues, update, max_sweeps, rngs, record_states, clamp=clamp)
+    return discrete.run(net, cues, update, max_sweeps, rngs, record_states, clamp=clamp)
 
 
 def one_update(net, states: np.ndarray) -> np.ndarray:

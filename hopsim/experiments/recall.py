@@ -1,5 +1,9 @@
 """The ``recall`` experiment: store P patterns, cue each with corrupted versions, recall.
 
+``corruption.kind=occlude_clamped`` completes a partial cue: ``occlude``'s very cues (the
+same random stream), recalled with the visible units clamped (held at their values), so the
+two kinds compare clamping on identical cues.
+
 Dataset: dims ``pattern``, ``trial``, ``sweep``; variables ``overlap``, ``bit_error``,
 ``sweeps``, ``outcome``, ``recalled``, ``relation``, ``cue_overlap``, ``energy``;
 run parameters (N, P, alpha, noise, theta, update, corruption, ...) as scalar
@@ -29,7 +33,7 @@ from hopsim.experiments._discrete_config import (
     run_dynamics,
 )
 from hopsim.io import flag_attrs
-from hopsim.patterns import CORRUPTIONS, corrupt
+from hopsim.patterns import CLAMPED, CORRUPTIONS, corrupt_batch, cue_kind
 from hopsim.resources import check_memory
 from hopsim.retrieval import learning_attrs
 from hopsim.rng import SeedTree
@@ -105,11 +109,12 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
     for start in range(0, len(keys), dyn.batch_size):
         chunk = keys[start : start + dyn.batch_size]
         idx = slice(start, start + len(chunk))
-        cue_rngs = [seeds.generator("cue", N, P, kind, level, mu, k) for mu, k in chunk]
+        cue_rngs = [seeds.generator("cue", N, P, cue_kind(kind), level, mu, k) for mu, k in chunk]
         dyn_rngs = [seeds.generator("dynamics", N, P, update, mu, k) for mu, k in chunk]
         targets = xi[[mu for mu, _ in chunk]]
-        cues = corrupt(targets, kind, level, cue_rngs)
-        traj = run_dynamics(net, cues, update, dyn.max_sweeps, dyn_rngs)
+        cues, known = corrupt_batch(targets, kind, level, cue_rngs)
+        clamp = known if kind in CLAMPED else None
+        traj = run_dynamics(net, cues, update, dyn.max_sweeps, dyn_rngs, clamp=clamp)
         m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
         out["overlap"][idx] = m
         out["bit_error"][idx] = np.mean(traj.final != targets, axis=1)
