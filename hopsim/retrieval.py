@@ -11,7 +11,9 @@ trial in an :class:`xarray.Dataset` with the conventions of the experiments' dat
 ``outcome`` (cue)
     ``fixed_point``, ``cycle`` or ``max_sweeps`` (strings);
 ``relation`` (cue), ``recalled`` (cue)
-    ``pattern``, ``inverse`` or ``spurious``, and the index of the pattern (or inverse)
+    ``pattern``, ``inverse``, ``mixture3``, ``mixture5`` (a symmetric mixture of 3 or 5
+    stored patterns, any signs) or ``spurious`` (none of these), exactly
+    (:func:`hopsim.analysis.states.classify`); and the index of the pattern (or inverse)
     the final state equals (-1: none);
 ``sweeps``, ``cycle_length`` (cue); ``energy`` (cue, sweep)
     sweeps that changed the state, the cycle's length, and the energy after each sweep;

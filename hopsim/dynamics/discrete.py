@@ -360,33 +360,19 @@ class _Trace:
 
 
 def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Relation of each final state to memory.
+    """Relation of each final state to memory (:func:`hopsim.analysis.states.classify`).
 
     Returns
     -------
     index : numpy.ndarray
         (B,) index of the stored pattern the state equals or is the inverse of; -1 if none.
     relation : numpy.ndarray
-        (B,) int8: 0 the pattern itself, 1 its inverse, 2 spurious (neither).
+        (B,) int8 codes into :data:`RELATIONS`: 0 the pattern itself, 1 its inverse,
+        2 spurious (none of the others), 3 a symmetric mixture of 3 patterns, 4 of 5.
     """
-    B = final.shape[0]
-    index = np.full(B, -1, dtype=np.int32)
-    relation = np.full(B, 2, dtype=np.int8)
-    if patterns.shape[0] == 0:
-        return index, relation
-    N = final.shape[1]
-    # overlaps in float32 BLAS blocks: exact (|dot| <= N < 2**24), no (P, N) int64 copy
-    F = final.astype(np.float32)
-    rows = max(1, (1 << 26) // (4 * max(N, 1)))
-    dots = np.empty((B, patterns.shape[0]), dtype=np.float32)
-    for start in range(0, patterns.shape[0], rows):
-        dots[:, start : start + rows] = F @ patterns[start : start + rows].astype(np.float32).T
-    for code, target in ((1, -N), (0, N)):  # exact match wins over inverse on ties
-        hit = dots == target
-        found = hit.any(axis=1)
-        index[found] = hit[found].argmax(axis=1)
-        relation[found] = code
-    return index, relation
+    from hopsim.analysis.states import classify
+
+    return classify(final, patterns)
 
 
-RELATIONS = ("pattern", "inverse", "spurious")
+RELATIONS = ("pattern", "inverse", "spurious", "mixture3", "mixture5")

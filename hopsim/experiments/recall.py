@@ -237,6 +237,7 @@ def summary(ds: xr.Dataset) -> str:
     sem = m.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
     inverse = int(np.sum(ds.relation.values == 1))
     spurious = int(np.sum(ds.relation.values == 2))
+    mixtures = [int(np.sum(ds.relation.values == code)) for code in (3, 4)]
     theta = float(ds.theta)
     theta_text = "per-neuron" if np.isnan(theta) else f"{theta:g}"
     return (
@@ -246,6 +247,7 @@ def summary(ds: xr.Dataset) -> str:
         f"{_memory_text(ds)}. "
         f"{n} trials: mean final overlap {m.mean():.3f} +/- {sem:.3f} "
         f"(cue {float(ds.cue_overlap.mean()):.3f}), exact recall {exact}/{n}, "
-        f"ended on an inverse {inverse}, spurious {spurious}; outcomes: {counts}; "
+        f"ended on an inverse {inverse}, a mixture of 3 {mixtures[0]}, of 5 {mixtures[1]}, "
+        f"another spurious state {spurious}; outcomes: {counts}; "
         f"mean sweeps {float(ds.sweeps.mean()):.2f}."
     )
