@@ -7,6 +7,7 @@ fixed points at small load (Amit, Gutfreund and Sompolinsky 1985).
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations, product
 
 import numpy as np
@@ -127,3 +128,102 @@ def test_recall_and_capacity_datasets_record_mixtures():
         "capacity", {"network.N": [100], "patterns.alpha": [0.05, 0.3], "trials": 20}, seed=1
     )
     assert cap.relation.attrs["flag_meanings"].split() == list(RELATIONS)
+
+
+# ----------------------------------------------------------------------------- experiment
+
+
+@functools.cache
+def _mixtures_run():
+    return hopsim.run(
+        "mixtures",
+        {"network.N": [300], "patterns.alpha": [0.01, 0.02, 0.04, 0.08, 0.2], "trials": 16},
+        seed=3,
+    )
+
+
+def test_the_mixtures_experiment_measures_what_theory_says_at_small_load():
+    ds = _mixtures_run()
+    low = ds.sel(N=300, alpha=0.01)  # P = 3: the one 3-mixture (any signs)
+    np.testing.assert_array_equal(low.start_overlap.sel(start="pattern"), 1.0)
+    m3 = low.constituent_overlap.sel(start="mixture3").values
+    e3 = low.start_energy.sel(start="mixture3").values
+    # the stored 3 patterns of N = 300: each mixture's overlaps are 1/2 +- sqrt(3/4/300)
+    assert abs(m3.mean() - 0.5) < 3 * np.sqrt(0.75 / 300)
+    assert abs(e3.mean() + 0.375) < 0.05 and (low.relation.sel(start="mixture3") == 3).all()
+    assert np.isnan(low.start_overlap.sel(start="mixture5")).all()  # P = 3 < 5: not run
+    np.testing.assert_array_equal(ds.overlap_theory.values, [1, 0.5, 0.375, np.nan])
+    # energies never rise from the start (asynchronous descent)
+    assert (ds.energy <= ds.start_energy + 1e-12).where(np.isfinite(ds.energy), True).all()
+    # at 0.2 no 3-mixture survives, at 0.01 all do (N = 300: 0.05 +- 0.01 measured)
+    assert float(ds.start_overlap.sel(N=300, alpha=0.2, start="mixture3").max()) < 0.9
+
+
+def test_the_mixtures_run_is_reproducible_and_the_seed_matters():
+    a = _mixtures_run()
+    b = hopsim.run(
+        "mixtures",
+        {"network.N": [300], "patterns.alpha": [0.01, 0.02, 0.04, 0.08, 0.2], "trials": 16},
+        seed=3,
+    )
+    for name in ("energy", "start_overlap", "relation"):
+        np.testing.assert_array_equal(a[name].values, b[name].values)
+    c = hopsim.run("mixtures", {"network.N": [300], "patterns.alpha": [0.04], "trials": 16}, seed=4)
+    assert not np.array_equal(a.energy.sel(alpha=[0.04]).values, c.energy.values)
+
+
+def test_stability_limits_are_read_off_the_grid_by_interpolation():
+    from hopsim.analysis.mixtures import stability_limits, stay_fraction
+
+    ds = _mixtures_run()
+    frac = stay_fraction(ds).fraction.sel(N=300, start="mixture3").values
+    table = stability_limits(ds).set_index("start")
+    row = table.loc["mixture3"]
+    a = list(ds.alpha.values).index(row.below)
+    assert frac[a] >= 0.5 > frac[a + 1]
+    expected = row.below + (frac[a] - 0.5) / (frac[a] - frac[a + 1]) * (row.above - row.below)
+    assert row.limit == pytest.approx(expected)
+
+
+def test_the_mixtures_figure_draws_the_data_and_the_theory():
+    from figure_runs import assert_legends_clear
+
+    from hopsim.analysis.mixtures import state_energies
+    from hopsim.figures import mixtures as fig_mix
+
+    ds = _mixtures_run()
+    fig = fig_mix.figure(ds)
+    ax_e, ax_s, ax_m = fig.axes
+    e = state_energies(ds)
+    for group in e.group.values:
+        line = next(x for x in ax_e.get_lines() if x.get_gid() == f"energy {group} 300")
+        np.testing.assert_array_equal(line.get_ydata(), e.energy.sel(N=300, group=group))
+    theory = {
+        x.get_gid(): x.get_ydata()[0] for x in ax_e.get_lines() if "theory" in str(x.get_gid())
+    }
+    assert theory == {
+        "theory pattern": -0.5,
+        "theory mixture3": -0.375,
+        "theory mixture5": -45 / 128,
+    }
+    assert {x.get_gid() for x in ax_s.get_lines()} >= {"ags mixture3", "ags pattern"}
+    assert len([x for x in ax_m.get_lines() if str(x.get_gid()).startswith("theory")]) == 3
+    assert_legends_clear(fig)
+    assert set(fig_mix.tables(ds)) == {"mixtures_stability.csv"}
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ({"mixtures.starts": ["pattern", "blend"]}, "mixtures.starts"),
+        ({"mixtures.starts": ["pattern", "pattern"]}, "mixtures.starts"),
+        ({"mixtures.starts": []}, "mixtures.starts"),
+        ({"patterns.alpha": [0.0001]}, "patterns.alpha"),
+        ({"patterns.alpha": [float("nan")]}, "patterns.alpha"),
+        ({"trials": 0}, "trials"),
+        ({"network.N": [10**8]}, "network.N"),
+    ],
+)
+def test_bad_mixtures_keys_are_refused_naming_the_key(override, key):
+    with pytest.raises(ValueError, match=rf"^{key}="):
+        hopsim.run("mixtures", override)
