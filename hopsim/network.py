@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -265,6 +266,24 @@ class Network(Recalls):
         raw = theta_vec * c.inverse_scale
         J = updated_dense(self.J, c)
         return Network(self.N, c.scale, theta_vec, raw, self.tie, J, patterns, c)
+
+    # ------------------------------------------------------------------ files
+    def save(self, path) -> Path:
+        """Write this network to ``path`` (NetCDF-4): :func:`hopsim.load_network` reads it
+        back bit for bit, with its rule, options, factored form and update state.
+
+        Examples
+        --------
+        >>> import hopsim, numpy as np, tempfile, pathlib
+        >>> net = hopsim.store(hopsim.random_patterns(5, 64, seed=0), "storkey")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "net.nc"
+        >>> back = hopsim.load_network(net.save(path))
+        >>> bool(np.array_equal(back.weights(), net.weights()))
+        True
+        """
+        from hopsim.io import save_network
+
+        return save_network(self, path)
 
     # ------------------------------------------------------------------ queries
     @property

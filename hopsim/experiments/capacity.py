@@ -29,6 +29,7 @@ from hopsim.experiments._discrete_config import (
     NetworkSpec,
     batch_bytes,
     check_network_memory,
+    check_saved_cell,
     dynamics_spec,
     network_spec,
     one_update,
@@ -79,11 +80,12 @@ def parameters(cfg: DictConfig) -> CapacityParams:
         levels=levels,
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         bias=pattern_bias(cfg),
-        network=network_spec(cfg, None, scalar_theta=True, dense_energies=True),
+        network=network_spec(cfg, None, scalar_theta=True, dense_energies=True, saved=True),
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
     )
     check_loads(list(Ns), list(alphas))  # no cell may store nothing (it would be all NaN)
+    check_saved_cell(params.network, Ns, alphas, params.P)
     for N in Ns:
         P_max = max(params.P(N, a) for a in alphas)
         check_network_memory(params.network, N, P_max, "network.N", N)
@@ -137,8 +139,9 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
         if P == 0:
             bar.update(cost)
             continue
-        xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
-        net = params.network.build(xi)
+        net, xi = params.network.make(
+            lambda N=N, P=P: random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
+        )
         modes.append(net.mode)
         targets_idx = np.arange(trials) % P
         cued[i, j] = targets_idx

@@ -47,6 +47,7 @@ from hopsim.experiments._discrete_config import (
     NetworkSpec,
     batch_bytes,
     check_network_memory,
+    check_saved_cell,
     dynamics_spec,
     network_spec,
     pattern_bias,
@@ -98,11 +99,12 @@ def parameters(cfg: DictConfig) -> MixturesParams:
         alphas=alphas,
         starts=tuple(get_choices(cfg, "mixtures.starts", tuple(STARTS))),
         bias=pattern_bias(cfg),
-        network=network_spec(cfg, None, scalar_theta=True),
+        network=network_spec(cfg, None, scalar_theta=True, saved=True),
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
     )
     check_loads(list(Ns), list(alphas))
+    check_saved_cell(params.network, Ns, alphas, params.P)
     for N in Ns:
         check_network_memory(params.network, N, max(params.P(N, a) for a in alphas), "network.N", N)
     cells = float(len(Ns)) * len(alphas) * len(params.starts) * params.trials
@@ -159,8 +161,11 @@ def run(params: MixturesParams, seeds: SeedTree, progress: bool = False) -> xr.D
     for i, j in points:
         N, alpha = Ns[i], alphas[j]
         P = P_grid[i, j] = params.P(N, alpha)
-        xi = random_patterns(seeds.generator("patterns", N, P, params.bias), P, N, params.bias)
-        net = params.network.build(xi)
+        net, xi = params.network.make(
+            lambda N=N, P=P: random_patterns(
+                seeds.generator("patterns", N, P, params.bias), P, N, params.bias
+            )
+        )
         cells = [
             (k, t) for k, kind in enumerate(starts) for t in range(trials) if P >= STARTS[kind]
         ]

@@ -27,6 +27,7 @@ from hopsim.experiments._discrete_config import (
     PatternSpec,
     batch_bytes,
     check_network_memory,
+    check_saved_size,
     dynamics_spec,
     network_spec,
     pattern_spec,
@@ -58,7 +59,7 @@ def parameters(cfg: DictConfig) -> RecallParams:
     pats = pattern_spec(cfg)
     params = RecallParams(
         patterns=pats,
-        network=network_spec(cfg, pats.N, dense_energies=True),
+        network=network_spec(cfg, pats.N, dense_energies=True, saved=True),
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         level=get_float(cfg, "corruption.level", lo=0.0, hi=1.0),
         dynamics=dynamics_spec(cfg),
@@ -69,6 +70,8 @@ def parameters(cfg: DictConfig) -> RecallParams:
             "patterns.P", pats.P, "at least 1 pattern to recall (P >= 1, or alpha >= 0.5/N)"
         )
     N, P, T = pats.N, pats.P, params.trials
+    alpha_set = get(cfg, "patterns.alpha", None) is not None
+    check_saved_size(params.network, N, P, "patterns.alpha" if alpha_set else "patterns.P")
     if N >= P or pats.explicit is not None:
         size_key, size_value = "network.N", N
     elif get(cfg, "patterns.alpha", None) is not None:
@@ -98,8 +101,7 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
     pats, dyn = params.patterns, params.dynamics
     N, P, trials = pats.N, pats.P, params.trials
     kind, level, update = params.corruption, params.level, dyn.update
-    xi = pats.draw(seeds)
-    net = params.network.build(xi)
+    net, xi = params.network.make(lambda: pats.draw(seeds))
 
     # Trial (mu, k) has its own streams for the cue and for the update order.
     keys = [(mu, k) for mu in range(P) for k in range(trials)]
