@@ -80,6 +80,10 @@ class MixturesParams:
         """Patterns stored at (N, alpha): round(alpha N)."""
         return int(round(alpha * N))
 
+    def problem_size(self) -> tuple[int, int]:
+        """(largest N, cues per batch): what the thread count is chosen from."""
+        return max(self.Ns), min(self.dynamics.batch_size, self.trials * len(self.starts))
+
 
 def parameters(cfg: DictConfig) -> MixturesParams:
     """Read and check every key the mixtures experiment uses (and its memory)."""
