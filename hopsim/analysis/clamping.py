@@ -96,10 +96,10 @@ def clamping_gain(ds: xr.Dataset, threshold: float = COMPLETED) -> pd.DataFrame:
             "free": table["basin"][FREE],
             "clamped": table["basin"][CLAMPED],
             "resolution": table["step"].max(axis=1),
-            "censored": ~table["crossed"][CLAMPED],
+            "censored": ~table["crossed"][CLAMPED].astype(bool),
         }
     )
     out["gain"] = out["clamped"] - out["free"]
     # both basins past the grid: the gain is not measured
-    out.loc[~table["crossed"][FREE] & out["censored"], "gain"] = np.nan
+    out.loc[~table["crossed"][FREE].astype(bool) & out["censored"], "gain"] = np.nan
     return out.reset_index()

@@ -117,12 +117,13 @@ def _basins(ax, ds: xr.Dataset, table) -> None:
 
 
 def _gain(ax, ds: xr.Dataset, table) -> None:
-    table = table[np.isfinite(table.gain.values)]  # both basins past the grid: no gain
-    done = ~table.censored.values
+    table = table[np.isfinite(table.gain.to_numpy())]  # both basins past the grid: no gain
+    alpha, gain = table.alpha.to_numpy(), table.gain.to_numpy()
+    done = ~table.censored.to_numpy(dtype=bool)
     ax.errorbar(
-        table.alpha[done],
-        table.gain[done],
-        yerr=table.resolution[done] / 2,
+        alpha[done],
+        gain[done],
+        yerr=table.resolution.to_numpy()[done] / 2,
         color="k",
         marker="o",
         capsize=3,
@@ -131,8 +132,8 @@ def _gain(ax, ds: xr.Dataset, table) -> None:
     )
     if (~done).any():
         ax.plot(
-            table.alpha[~done],
-            table.gain[~done],
+            alpha[~done],
+            gain[~done],
             "k^",
             ms=8,
             ls="none",
