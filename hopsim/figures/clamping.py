@@ -95,11 +95,13 @@ def _completion(ax, ds: xr.Dataset) -> None:
 
 
 def _basins(ax, ds: xr.Dataset, table) -> None:
+    alpha = table.alpha.to_numpy()
     for kind, style in KIND_STYLE.items():
         column = "free" if kind == FREE else "clamped"
+        basin = table[column].to_numpy()
         ax.plot(
-            table.alpha,
-            table[column],
+            alpha,
+            basin,
             color="0.2",
             ls=style["ls"],
             marker="o",
@@ -107,6 +109,18 @@ def _basins(ax, ds: xr.Dataset, table) -> None:
             label=style["label"],
             gid=f"basin {kind}",
         )
+        past = basin >= float(ds.noise.max())  # completed at every level: at least this
+        ax.plot(alpha[past], basin[past], "^", color="0.2", ms=10, mfc="none", ls="none")
+    ax.plot(
+        [],
+        [],
+        "^",
+        color="0.2",
+        ms=8,
+        mfc="none",
+        ls="none",
+        label="at least (completed at every level of the grid)",
+    )
     ax.set(
         xlabel=axis_label(ds["alpha"]) if "alpha" in ds.coords else "load P/N",
         ylabel="basin: occluded fraction completed by half the cues",
