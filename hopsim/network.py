@@ -36,6 +36,8 @@ from hopsim.resources import available_memory
 from hopsim.retrieval import Recalls
 
 MODES = ("auto", "dense", "compact", "lowrank")
+#: a change of at most this rank is applied by the numba kernel, a larger one by BLAS
+SMALL_CHANGE = 16
 _BLOCK_ROWS = 2048
 TIE_RULES = ("plus", "keep")
 
@@ -463,8 +465,9 @@ def _registered(name: str) -> Rule:
 def updated_dense(J: np.ndarray, c: Couplings) -> np.ndarray:
     """The stored dense ``J`` after the update that made ``c`` (a new array, same mode).
 
-    With ``c.change`` (``J_new = decay J + L^T R - diag(d)``) the change is applied a block
-    of rows at a time in float64 (exact for integer couplings), O(k N^2); without one,
+    With ``c.change`` (``J_new = decay J + L^T R - diag(d)``) the change is applied in
+    float64 (exact for integer couplings), O(k N^2): in one pass over J by a numba kernel up
+    to rank :data:`SMALL_CHANGE`, a block of rows at a time through BLAS beyond; without one,
     ``J`` is formed from ``c`` again. Integer couplings keep the smallest exact dtype
     (``compact`` int8 widens to int16 when ``max_abs`` passes 127).
     """
@@ -477,6 +480,14 @@ def updated_dense(J: np.ndarray, c: Couplings) -> np.ndarray:
         return c.dense(dtype)
     delta, decay = c.change.delta, float(c.change.decay)
     out = np.empty(J.shape, dtype=dtype)
+    if delta.rank <= SMALL_CHANGE:  # one pass over J in numba
+        from hopsim.kernels.learning import low_rank_change
+
+        left = np.ascontiguousarray(delta.left, dtype=np.float64)
+        right = np.ascontiguousarray(delta.right, dtype=np.float64)
+        diagonal = np.ascontiguousarray(delta.diagonal, dtype=np.float64)
+        low_rank_change(J, out, decay, left, right, diagonal)
+        return out
     right = delta.right.astype(np.float64)
     for start in range(0, J.shape[0], _BLOCK_ROWS):
         rows = slice(start, start + _BLOCK_ROWS)
