@@ -181,3 +181,17 @@ def test_the_recall_experiment_clamps_the_visible_part_on_the_same_cues():
     cued = ds.overlap.values[np.arange(P * trials), np.repeat(np.arange(P), trials)]
     np.testing.assert_array_equal(cued.reshape(P, trials), held.overlap.values)
     assert float(held.overlap.mean()) > float(free.overlap.mean())
+
+
+def test_capacity_clamps_occlude_clamped_cues_but_not_the_stored_pattern_itself():
+    keys = {
+        "network.N": [300],
+        "patterns.alpha": [0.14],
+        "corruption.level": [0.0, 0.6],
+        "trials": 30,
+    }
+    free = hopsim.run("capacity", {**keys, "corruption.kind": "occlude"}, seed=1)
+    held = hopsim.run("capacity", {**keys, "corruption.kind": "occlude_clamped"}, seed=1)
+    # level 0 cues the pattern itself with nothing held: the same trials
+    np.testing.assert_array_equal(free.overlap.sel(noise=0.0), held.overlap.sel(noise=0.0))
+    assert float(held.overlap.sel(noise=0.6).mean()) > float(free.overlap.sel(noise=0.6).mean())
