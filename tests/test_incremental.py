@@ -196,3 +196,14 @@ def test_covariance_adds_at_the_activity_it_was_learned_with():
     batch = hopsim.store(xi, "covariance", activity=a)
     np.testing.assert_allclose(grown.couplings.weights(), batch.couplings.weights(), atol=1e-10)
     np.testing.assert_allclose(grown.thresholds, np.full(100, -a * (1 - a * a)))
+
+
+def test_a_dense_associative_memory_adds_and_removes_patterns():
+    xi = hopsim.random_patterns(12, 80, seed=12)
+    dam = hopsim.store(xi[:8], energy="polynomial", n=3).add(xi[8:]).remove(xi[2])
+    batch = hopsim.store(np.delete(xi, 2, axis=0), energy="polynomial", n=3)
+    np.testing.assert_array_equal(dam.patterns, batch.patterns)
+    cues = hopsim.corrupt(batch.patterns, "flip", 0.1, seed=13)
+    np.testing.assert_array_equal(
+        dam.recall(cues, seed=14).state.values, batch.recall(cues, seed=14).state.values
+    )
