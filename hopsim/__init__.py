@@ -54,6 +54,7 @@ _EXPORTS = {
     "corrupt": "hopsim.api",
     "overlap": "hopsim.patterns",
     "open_result": ("hopsim.io", "load_dataset"),
+    "load_network": "hopsim.io",
     "Network": "hopsim.network",
     "DenseNetwork": "hopsim.dense",
     "ParameterError": "hopsim.errors",

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from hopsim.errors import ParameterError, check_choice
-from hopsim.patterns import CORRUPTIONS, as_states, corrupt_one
+from hopsim.patterns import CORRUPTIONS, as_states, corrupt_known, cue_kind
 from hopsim.rng import SeedTree
 
 __all__ = ["corrupt", "random_patterns", "run", "store"]
@@ -141,7 +141,15 @@ def random_patterns(P: int, N: int, *, bias: float = 0.0, seed: int = 0) -> np.n
     return draw(_seed_tree(seed).generator("patterns", N, P, bias), P, N, bias)
 
 
-def corrupt(patterns, kind: str = "flip", level: float = 0.1, *, seed: int = 0, trials: int = 1):
+def corrupt(
+    patterns,
+    kind: str = "flip",
+    level: float = 0.1,
+    *,
+    seed: int = 0,
+    trials: int = 1,
+    known: bool = False,
+):
     """Corrupted copies of ``patterns``: ``trials`` cues per pattern, pattern by pattern.
 
     Cue ``(mu, k)`` (pattern mu, trial k; row ``mu * trials + k``) is drawn from its own
@@ -153,20 +161,33 @@ def corrupt(patterns, kind: str = "flip", level: float = 0.1, *, seed: int = 0, 
     ----------
     patterns : array_like
         (P, N) +/-1.
-    kind : {"flip", "occlude", "invert", "invert_part"}
+    kind : {"flip", "occlude", "invert", "invert_part", "occlude_clamped"}
         ``flip``: exactly round(level N) distinct bits flipped; ``occlude``: a contiguous
         block of round(level N) units set to -1; ``invert``: every bit flipped;
-        ``invert_part``: a contiguous block flipped.
+        ``invert_part``: a contiguous block flipped; ``occlude_clamped``: ``occlude``'s
+        very cues (the same stream), meant to be recalled with the visible units clamped.
     level : float
         Fraction of units, in [0, 1].
     seed : int
     trials : int
         Cues per pattern.
+    known : bool
+        Also return the units each corruption left alone, (P * trials, N) bool: the
+        ``clamp`` of a partial cue (``net.recall(cues, clamp=known)``).
 
     Returns
     -------
     numpy.ndarray
-        (P * trials, N) int8.
+        (P * trials, N) int8, or ``(cues, known)`` with ``known=True``.
+
+    Examples
+    --------
+    >>> import hopsim
+    >>> xi = hopsim.random_patterns(4, 100, seed=0)
+    >>> cues, visible = hopsim.corrupt(xi, "occlude", 0.6, seed=1, known=True)
+    >>> ds = hopsim.store(xi).recall(cues, clamp=visible, seed=2)
+    >>> int(ds.clamped[0])
+    40
     """
     xi = as_states(patterns, "patterns")
     check_choice("kind", kind, CORRUPTIONS)
@@ -180,13 +201,18 @@ def corrupt(patterns, kind: str = "flip", level: float = 0.1, *, seed: int = 0, 
     P, N = xi.shape
     if float(P) * trials * N > MAX_ENTRIES:
         raise ParameterError("trials", trials, f"P x trials x N <= {MAX_ENTRIES:.0e} entries")
+    if not isinstance(known, (bool, np.bool_)):
+        raise ParameterError("known", known, "true or false")
     seeds, level = _seed_tree(seed), float(level)
     out = np.empty((P * trials, N), dtype=np.int8)
+    untouched = np.empty((P * trials, N), dtype=bool)
     for mu in range(P):
         for k in range(trials):
-            rng = seeds.generator("cue", N, P, kind, level, mu, k)
-            out[mu * trials + k] = corrupt_one(xi[mu], kind, level, rng)
-    return out
+            rng = seeds.generator("cue", N, P, cue_kind(kind), level, mu, k)
+            out[mu * trials + k], untouched[mu * trials + k] = corrupt_known(
+                xi[mu], kind, level, rng
+            )
+    return (out, untouched) if known else out
 
 
 # ----------------------------------------------------------------------------- experiments

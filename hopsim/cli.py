@@ -54,7 +54,7 @@ def validate_common(cfg: DictConfig) -> None:
     are validated too (:func:`hopsim.experiments._discrete_checks.check_shadowed_keys`).
     The seed must fit numpy's SeedSequence and a netCDF int64 attribute.
     """
-    from hopsim.experiments._discrete_checks import check_shadowed_keys
+    from hopsim.experiments._discrete_checks import check_saved_network_key, check_shadowed_keys
 
     get_int(cfg, "seed", lo=0, hi=MAX_INT)
     get_choice(cfg, "progress", ["auto", "on", "off"])
@@ -64,6 +64,7 @@ def validate_common(cfg: DictConfig) -> None:
         get_int(cfg, "threads", lo=1, hi=4096)
     check_numbers(cfg)
     check_shadowed_keys(cfg)
+    check_saved_network_key(cfg)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -150,6 +150,20 @@ def get_float(
     return value
 
 
+def get_choices(cfg: DictConfig, key: str, choices: Sequence[str]) -> list[str]:
+    """One or a non-empty list of distinct strings from a fixed set, as a list."""
+    raw = get(cfg, key)
+    values = raw if isinstance(raw, list) else [raw]
+    allowed = "a non-empty list of distinct values from " + ", ".join(repr(c) for c in choices)
+    if (
+        not values
+        or any(not isinstance(v, str) or v not in choices for v in values)
+        or len(set(values)) != len(values)
+    ):
+        raise ConfigError(key, raw, allowed)
+    return list(values)
+
+
 def get_choice(cfg: DictConfig, key: str, choices: Sequence[str]) -> str:
     """One of a fixed set of strings."""
     value = get(cfg, key)

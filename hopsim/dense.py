@@ -55,7 +55,7 @@ of the true energy ``-sum_mu exp(beta M_mu)``, which cannot be held in float64 a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -280,6 +280,23 @@ class DenseNetwork(Recalls):
         energy.check_size(N)
         theta = _threshold_vector(theta, N)
         return cls(patterns, energy, theta, energy.raw_thresholds(theta, N), tie)
+
+    def add(self, patterns) -> DenseNetwork:
+        """A new memory that also stores ``patterns`` (its energy is a sum over patterns:
+        adding one is exact, O(N) beyond copying the patterns)."""
+        from hopsim.patterns import as_states
+
+        x = as_states(patterns, "patterns", self.N)
+        return replace(self, patterns=np.concatenate([self.patterns, x]))
+
+    def remove(self, patterns) -> DenseNetwork:
+        """A new memory without the stored ``patterns`` (the last occurrence of each)."""
+        from hopsim.learning.base import stored_rows
+        from hopsim.patterns import as_states
+
+        x = as_states(patterns, "patterns", self.N)
+        rows = stored_rows(self.patterns, x)
+        return replace(self, patterns=np.delete(self.patterns, rows, axis=0))
 
     @property
     def N(self) -> int:

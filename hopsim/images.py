@@ -22,7 +22,7 @@ from hopsim.config import ConfigError
 from hopsim.patterns import corrupt_one
 
 BINARIZE_METHODS = ("mean", "otsu", "dither")
-IMAGE_CORRUPTIONS = ("noise", "occlude", "invert", "invert_half")
+IMAGE_CORRUPTIONS = ("noise", "occlude", "invert", "invert_half", "occlude_clamped")
 DATA_PACKAGE = "hopsim.data"
 
 
@@ -246,6 +246,19 @@ def from_picture(picture: Image.Image) -> np.ndarray:
 # --------------------------------------------------------------------------- corruption
 
 
+def known_pixels(shape: tuple[int, int], kind: str, level: float) -> np.ndarray | None:
+    """The pixels a corrupted picture still knows and holds (clamps) while it is restored:
+    the visible rows of ``occlude_clamped``; None for the kinds that clamp nothing."""
+    if kind != "occlude_clamped":
+        return None
+    rows = shape[0]
+    known = np.ones(shape, dtype=bool)
+    k = int(round(level * rows))
+    if k:
+        known[rows - k :] = False
+    return known
+
+
 def corrupt_image(
     picture: np.ndarray, kind: str, level: float, rng: np.random.Generator | None = None
 ) -> np.ndarray:
@@ -253,11 +266,12 @@ def corrupt_image(
 
     Parameters
     ----------
-    kind : {"noise", "occlude", "invert", "invert_half"}
+    kind : {"noise", "occlude", "invert", "invert_half", "occlude_clamped"}
         ``noise``: exactly round(level N) pixels chosen at random are flipped (needs
         ``rng``). ``occlude``: the bottom round(level * rows) rows are painted black
         (-1). ``invert``: every pixel is flipped. ``invert_half``: the top half of the
-        rows (rows // 2 of them) is flipped; ``level`` is not used.
+        rows (rows // 2 of them) is flipped; ``level`` is not used. ``occlude_clamped``:
+        ``occlude``'s picture, restored with the visible rows clamped (:func:`known_pixels`).
     level : float
         Fraction in [0, 1] (noise, occlude).
     rng : numpy.random.Generator, optional
@@ -269,7 +283,7 @@ def corrupt_image(
         if rng is None:
             raise ValueError("noise corruption needs a random generator")
         return corrupt_one(img.ravel(), "flip", level, rng).reshape(img.shape)
-    if kind == "occlude":
+    if kind in ("occlude", "occlude_clamped"):
         k = int(round(level * rows))
         if k:
             img[rows - k :] = -1

@@ -280,6 +280,65 @@ def load_dataset(path: str | os.PathLike) -> xr.Dataset:
     return ds
 
 
+def save_network(net, path: str | os.PathLike) -> Path:
+    """Write a learned network to ``path`` (NetCDF-4, atomically): :mod:`hopsim.persist`."""
+    from hopsim.persist import network_dataset
+
+    return save_dataset(network_dataset(net), path)
+
+
+def _open_network(path: str | os.PathLike, key: str = "path"):
+    """``path`` opened lazily (metadata only), or DatasetError naming ``key``."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{key}={str(path)!r}: no such network file")
+    try:
+        return path, xr.open_dataset(path, engine=ENGINE)
+    except Exception as exc:  # h5py raises many types for truncated or foreign files
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatasetError(f"{key}={str(path)!r}: not a readable network file ({first})") from None
+
+
+def network_header(path: str | os.PathLike, key: str = "path") -> dict:
+    """The attrs of a saved network (N, P, rule, ...), checked, without reading its arrays.
+
+    Raises :class:`DatasetError` (one line naming ``key``) for a missing, truncated or
+    foreign file.
+    """
+    from hopsim.persist import NetworkFileError, check_header
+
+    path, ds = _open_network(path, key)
+    with ds:
+        try:
+            check_header(ds.attrs, f"{key}={str(path)!r}")
+        except NetworkFileError as exc:
+            raise DatasetError(str(exc)) from None
+        attrs = {k: v.item() if isinstance(v, np.generic) else v for k, v in ds.attrs.items()}
+        attrs["nbytes"] = int(sum(v.nbytes for v in ds.variables.values()))
+        return attrs
+
+
+def load_network(path: str | os.PathLike, key: str = "path"):
+    """The network saved at ``path`` (:meth:`hopsim.network.Network.save`), bit for bit.
+
+    Raises
+    ------
+    DatasetError
+        One line naming the file: missing, truncated, not a saved network, or inconsistent.
+    """
+    from hopsim.persist import NetworkFileError, network_from_dataset
+
+    path, ds = _open_network(path, key)
+    with ds:
+        try:
+            return network_from_dataset(ds.load(), f"{key}={str(path)!r}")
+        except NetworkFileError as exc:
+            raise DatasetError(str(exc)) from None
+        except Exception as exc:  # reading the arrays of a damaged file
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DatasetError(f"{key}={str(path)!r}: unreadable network ({first})") from None
+
+
 def newest_result(root: str | os.PathLike = "runs", experiment: str | None = None) -> Path:
     """The most recently modified ``result.nc`` under ``root`` (optionally one experiment's)."""
     root = Path(root)

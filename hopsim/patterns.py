@@ -11,7 +11,17 @@ import numpy as np
 
 from hopsim.errors import ParameterError
 
-CORRUPTIONS = ("flip", "occlude", "invert", "invert_part")
+CORRUPTIONS = ("flip", "occlude", "invert", "invert_part", "occlude_clamped")
+
+#: Corruptions whose untouched units are known and clamped during recall, and the
+#: corruption whose cue (and random stream) they share: ``occlude_clamped`` is ``occlude``'s
+#: cue with the visible units held, so the two compare on the very same cues.
+CLAMPED = {"occlude_clamped": "occlude"}
+
+
+def cue_kind(kind: str) -> str:
+    """The corruption that makes ``kind``'s cue (and keys its random stream)."""
+    return CLAMPED.get(kind, kind)
 
 
 def as_states(values, name: str = "states", N: int | None = None) -> np.ndarray:
@@ -72,44 +82,63 @@ def corrupt_one(cue: np.ndarray, kind: str, level: float, rng: np.random.Generat
     ----------
     cue : numpy.ndarray
         Shape (N,), int8.
-    kind : {"flip", "occlude", "invert", "invert_part"}
+    kind : {"flip", "occlude", "invert", "invert_part", "occlude_clamped"}
         ``flip``: exactly round(level N) distinct bits chosen at random are flipped.
         ``occlude``: a contiguous block of round(level N) units starting at a random
         position (cyclically) is set to -1. ``invert``: every bit is flipped (level is
         not used). ``invert_part``: a contiguous block of round(level N) units starting at
-        a random position (cyclically) is flipped.
+        a random position (cyclically) is flipped. ``occlude_clamped``: ``occlude``'s cue
+        (recall then clamps the visible units, :func:`corrupt_known`).
     level : float
         Fraction of units in [0, 1].
     rng : numpy.random.Generator
         The cue's own stream.
     """
+    return corrupt_known(cue, kind, level, rng)[0]
+
+
+def corrupt_known(
+    cue: np.ndarray, kind: str, level: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """A corrupted copy of one state and the units the corruption left alone (N,) bool.
+
+    The untouched units are the ones a partial cue knows: ``occlude_clamped`` recall holds
+    them. The draws are :func:`corrupt_one`'s (the same cue from the same stream).
+    """
     N = cue.shape[-1]
     out = cue.copy()
+    known = np.ones(N, dtype=bool)
+    kind = cue_kind(kind)
     if kind == "invert":
-        return -out
+        return -out, ~known
     k = n_affected(level, N)
     if kind == "flip":
         idx = rng.choice(N, size=k, replace=False)
-        out[idx] = -out[idx]
-        return out
-    if kind in ("occlude", "invert_part"):
+    elif kind in ("occlude", "invert_part"):
         start = int(rng.integers(N)) if N else 0
         idx = (start + np.arange(k)) % max(N, 1)
-        if kind == "occlude":
-            out[idx] = -1
-        else:
-            out[idx] = -out[idx]
-        return out
-    raise ParameterError("kind", kind, "one of " + ", ".join(map(repr, CORRUPTIONS)))
+    else:
+        raise ParameterError("kind", kind, "one of " + ", ".join(map(repr, CORRUPTIONS)))
+    out[idx] = -1 if kind == "occlude" else -out[idx]
+    known[idx] = False
+    return out, known
 
 
 def corrupt(
     cues: np.ndarray, kind: str, level: float, rngs: Sequence[np.random.Generator]
 ) -> np.ndarray:
     """Corrupt a batch of cues (B, N), each with its own generator."""
+    return corrupt_batch(cues, kind, level, rngs)[0]
+
+
+def corrupt_batch(
+    cues: np.ndarray, kind: str, level: float, rngs: Sequence[np.random.Generator]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Corrupted cues (B, N) and their untouched units (B, N) bool (:func:`corrupt_known`)."""
     if len(rngs) != cues.shape[0]:
         raise ValueError("corrupt needs one generator per cue")
-    return np.stack([corrupt_one(c, kind, level, r) for c, r in zip(cues, rngs, strict=True)])
+    pairs = [corrupt_known(c, kind, level, r) for c, r in zip(cues, rngs, strict=True)]
+    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
 
 
 def overlap(states: np.ndarray, patterns: np.ndarray) -> np.ndarray:

@@ -11,10 +11,14 @@ trial in an :class:`xarray.Dataset` with the conventions of the experiments' dat
 ``outcome`` (cue)
     ``fixed_point``, ``cycle`` or ``max_sweeps`` (strings);
 ``relation`` (cue), ``recalled`` (cue)
-    ``pattern``, ``inverse`` or ``spurious``, and the index of the pattern (or inverse)
+    ``pattern``, ``inverse``, ``mixture3``, ``mixture5`` (a symmetric mixture of 3 or 5
+    stored patterns, any signs) or ``spurious`` (none of these), exactly
+    (:func:`hopsim.analysis.states.classify`); and the index of the pattern (or inverse)
     the final state equals (-1: none);
 ``sweeps``, ``cycle_length`` (cue); ``energy`` (cue, sweep)
-    sweeps that changed the state, the cycle's length, and the energy after each sweep.
+    sweeps that changed the state, the cycle's length, and the energy after each sweep;
+``clamped`` (cue)
+    neurons held at the cue's value (``clamp=``; 0 without clamping).
 
 Random numbers: cue ``i`` (its index in the batch, or ``keys[i]``) draws its update orders
 from the stream ``SeedTree(seed).generator("dynamics", N, P, update, i)``, the stream the
@@ -54,6 +58,7 @@ RECALL_VARIABLES = {
     "sweeps": ("sweeps that changed the state", "sweep"),
     "cycle_length": ("length of the limit cycle (0: none)", "sweep"),
     "energy": ("energy after each sweep (index 0: the cue)", "1"),
+    "clamped": ("neurons held at the cue's value", "neuron"),
 }
 
 
@@ -68,6 +73,7 @@ def recall(
     keys: Sequence | None = None,
     batch_size: int | None = None,
     progress: bool = False,
+    clamp=None,
 ) -> xr.Dataset:
     """Run ``net`` from each cue until it settles; one labelled dataset for the batch.
 
@@ -96,14 +102,21 @@ def recall(
         change any result.
     progress : bool
         Show a progress bar over the cues.
+    clamp : array_like of bool, optional
+        (N,) for every cue or (B, N) one row per cue: True marks a neuron whose value in
+        the cue is known, held there while the others move (pattern completion from a
+        partial cue). Works with every update rule and temperature.
 
     Returns
     -------
     xarray.Dataset
         See the module docstring.
     """
+    from hopsim.dynamics.discrete import clamp_mask
+
     states = as_states(cues, "cues", net.N)
     _check_recall(net, update, seed, max_sweeps, temperature)
+    mask = clamp_mask(clamp, states.shape[0], net.N)
     keys = _stream_keys(keys, states.shape[0])
     if batch_size is None:
         per_cue = net.N * (1 + 8 + 8 + 8) + 8 * 64
@@ -121,10 +134,12 @@ def recall(
     for start in range(0, len(keys), int(batch_size)):
         part = slice(start, start + int(batch_size))
         rngs = [seeds.generator("dynamics", net.N, P, update, *k) for k in keys[part]]
-        chunks.append(_run_batch(net, states[part], update, max_sweeps, temperature, rngs))
+        held = None if mask is None else mask[part]
+        chunks.append(_run_batch(net, states[part], update, max_sweeps, temperature, rngs, held))
         bar.update(len(rngs))
     bar.close()
-    return _dataset(net, states, chunks, update, seed, max_sweeps, temperature)
+    held = np.zeros(states.shape[0], np.int64) if mask is None else mask.sum(axis=1)
+    return _dataset(net, states, chunks, update, seed, max_sweeps, temperature, held)
 
 
 class Recalls:
@@ -141,8 +156,11 @@ class Recalls:
         keys: Sequence | None = None,
         batch_size: int | None = None,
         progress: bool = False,
+        clamp=None,
     ) -> xr.Dataset:
         """Run the network from each cue until it settles (:func:`hopsim.retrieval.recall`).
+
+        ``clamp`` (N,) or (B, N) bool holds the known neurons at the cue's values.
 
         Examples
         --------
@@ -163,6 +181,7 @@ class Recalls:
             keys=keys,
             batch_size=batch_size,
             progress=progress,
+            clamp=clamp,
         )
 
 
@@ -215,18 +234,19 @@ def _stream_keys(keys, B: int) -> list[tuple[int, ...]]:
     return out
 
 
-def _run_batch(net, cues: np.ndarray, update: str, max_sweeps: int, temperature, rngs):
+def _run_batch(net, cues: np.ndarray, update: str, max_sweeps: int, temperature, rngs, clamp):
     """One batch: zero-temperature Trajectories, or Glauber sweeps at temperature T."""
     if temperature == 0:
         from hopsim.dynamics.dense import run as run_dense
         from hopsim.dynamics.discrete import run as run_discrete
 
         is_dense = type(net).__name__ == "DenseNetwork"
-        return (run_dense if is_dense else run_discrete)(net, cues, update, max_sweeps, rngs)
-    return _glauber(net, cues, update, max_sweeps, float(temperature), rngs)
+        run = run_dense if is_dense else run_discrete
+        return run(net, cues, update, max_sweeps, rngs, clamp=clamp)
+    return _glauber(net, cues, update, max_sweeps, float(temperature), rngs, clamp)
 
 
-def _glauber(net, cues, update, max_sweeps, temperature, rngs):
+def _glauber(net, cues, update, max_sweeps, temperature, rngs, clamp=None):
     """``max_sweeps`` heat-bath sweeps at ``temperature``, as zero-temperature Trajectories."""
     from hopsim.dynamics import discrete, stochastic
 
@@ -236,7 +256,7 @@ def _glauber(net, cues, update, max_sweeps, temperature, rngs):
     energy = np.empty((B, max_sweeps + 1))
     energy[:, 0] = net.energy_from_raw(chains.states, chains.raw)
     for t in range(1, max_sweeps + 1):
-        sampler.sweep(chains, temperature, rngs)
+        sampler.sweep(chains, temperature, rngs, clamp)
         energy[:, t] = net.energy_from_raw(chains.states, chains.raw)
     return discrete.Trajectories(
         final=chains.states,
@@ -247,7 +267,7 @@ def _glauber(net, cues, update, max_sweeps, temperature, rngs):
     )
 
 
-def _dataset(net, cues, chunks, update, seed, max_sweeps, temperature) -> xr.Dataset:
+def _dataset(net, cues, chunks, update, seed, max_sweeps, temperature, held) -> xr.Dataset:
     from hopsim.dynamics.discrete import OUTCOMES, RELATIONS, recall_relation
 
     final = np.concatenate([c.final for c in chunks])
@@ -273,6 +293,7 @@ def _dataset(net, cues, chunks, update, seed, max_sweeps, temperature) -> xr.Dat
         "sweeps": ("cue", sweeps),
         "cycle_length": ("cue", np.concatenate([c.cycle_length for c in chunks])),
         "energy": (("cue", "sweep"), energy),
+        "clamped": ("cue", held),
     }
     ds = xr.Dataset(
         data,

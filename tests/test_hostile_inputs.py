@@ -67,6 +67,8 @@ NON_FINITE = [
     (exp("recall", "network.theta=[nan,0]"), "network.theta"),
     (exp("recall", "corruption.level=inf"), "corruption.level"),
     (exp("capacity", "patterns.alpha=[0.1,nan]"), "patterns.alpha"),
+    (exp("mixtures", "patterns.alpha=[0.1,nan]"), "patterns.alpha"),
+    (exp("recall", "network.from=nan"), "network.from"),
     (exp("capacity", "corruption.level=[0,inf]"), "corruption.level"),
     (exp("hopfield_temperature", "mc.temperatures=[0.1,inf]"), "mc.temperatures"),
     (exp("hopfield_temperature", "network.theta=-inf"), "network.theta"),
@@ -154,6 +156,11 @@ WRONG_TYPE = [
     (("progress=maybe",), "progress"),
     (exp("recall", "trials=1.5"), "trials"),
     (exp("capacity", "network.N=[a,b]"), "network.N"),
+    (exp("mixtures", "mixtures.starts=[1]"), "mixtures.starts"),
+    (exp("mixtures", "mixtures.starts=blend"), "mixtures.starts"),
+    (exp("recall", "network.from=[a.nc]"), "network.from"),
+    (exp("capacity", "network.from=3"), "network.from"),
+    (exp("recall", "corruption.kind=occlude_clamp"), "corruption.kind"),
     (exp("hopfield_temperature", "mc.rule=fast"), "mc.rule"),
     (exp("state_graph", "patterns.explicit=[[1,2]]"), "patterns.explicit"),
     (exp("images", "images.paths=[1]"), "images.paths"),
@@ -175,6 +182,8 @@ def test_values_of_the_wrong_type_are_refused(monkeypatch, capsys, tmp_path, arg
 
 DUPLICATES = [
     (exp("capacity", "network.N=[100,100]"), "network.N"),
+    (exp("mixtures", "mixtures.starts=[pattern,pattern]"), "mixtures.starts"),
+    (exp("mixtures", "patterns.alpha=[0.1,0.1]"), "patterns.alpha"),
     (exp("capacity", "patterns.alpha=[0.1,0.1]"), "patterns.alpha"),
     (exp("capacity", "corruption.level=[0,0.1,0]"), "corruption.level"),
     (exp("hopfield_temperature", "network.N=[100,100]"), "network.N"),
@@ -264,6 +273,8 @@ SWEEPS = [
     (exp("ising", "-m", "lattice.J=1,1e308"), "lattice.J"),
     (exp("stimulus", "-m", "stimulus.t_max=100,1e11"), "stimulus.t_max"),
     (exp("phase_portrait", "-m", "seed=0,-3"), "seed"),
+    (exp("recall", "-m", "network.from=a.nc,b.nc"), "network.from"),
+    (exp("mixtures", "-m", "trials=2,0"), "trials"),
     (exp("network_ode", "network_ode.N=${nosuch}"), "network_ode.N"),
 ]
 

@@ -88,6 +88,12 @@ TINY = {
         "network_ode.points=5",
     ],
     "state_graph": ["patterns.explicit=[[-1,1],[1,1]]"],
+    "mixtures": [
+        "network.N=[20,30]",
+        "patterns.alpha=[0.1,0.2]",
+        "mixtures.starts=[pattern,random]",
+        "trials=2",
+    ],
     "images": [
         "images.paths=[smiley,house]",
         "images.side=8",

@@ -224,6 +224,10 @@ class ContinuousNetwork:
     activation : Activation
     drive : Input
         The external input ``h(t)``.
+    clamp : numpy.ndarray, optional
+        (N,) bool: units held at their initial values (``dv_i/dt = 0``), the known part of
+        a pattern to complete; the energy still never rises along the free units' motion
+        (the sum in ``dE/dt`` runs over the free units only).
     """
 
     def __init__(
@@ -232,6 +236,7 @@ class ContinuousNetwork:
         tau: float | np.ndarray = 1.0,
         activation: Activation | None = None,
         drive: Input | None = None,
+        clamp: np.ndarray | None = None,
     ) -> None:
         self.W = np.ascontiguousarray(np.atleast_2d(np.asarray(W, dtype=np.float64)))
         if self.W.shape[0] != self.W.shape[1]:
@@ -244,14 +249,21 @@ class ContinuousNetwork:
         self.inv_tau = 1.0 / self.tau
         self.activation = activation or Activation()
         self.drive = drive or Input()
+        self.free = None
+        if clamp is not None:
+            clamp = np.asarray(clamp)
+            if clamp.dtype != np.bool_ or clamp.shape != (self.N,):
+                raise ValueError(f"clamp must be a bool array of shape ({self.N},)")
+            self.free = (~clamp).astype(np.float64)
 
     def field(self, t: float, v: np.ndarray) -> np.ndarray:
         """The argument of F: ``h(t) + W v``."""
         return self.drive(t) + self.W @ v
 
     def rhs(self, t: float, v: np.ndarray) -> np.ndarray:
-        """``dv/dt``."""
-        return (self.activation(self.drive(t) + self.W @ v) - v) * self.inv_tau
+        """``dv/dt`` (0 for clamped units)."""
+        out = (self.activation(self.drive(t) + self.W @ v) - v) * self.inv_tau
+        return out if self.free is None else out * self.free
 
     def jacobian(self, t: float, v: np.ndarray) -> np.ndarray:
         """``d(dv/dt)/dv = (diag(F'(a)) W - I) / tau`` with ``a = h(t) + W v``."""
@@ -262,6 +274,8 @@ class ContinuousNetwork:
             J *= self.inv_tau
         else:
             J *= self.inv_tau[:, None]
+        if self.free is not None:
+            J *= self.free[:, None]
         return J
 
     def energy(self, v: np.ndarray, t: float = 0.0) -> np.ndarray:

@@ -21,7 +21,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from hopsim.dense import EXP, DenseNetwork
-from hopsim.dynamics.discrete import UPDATE_RULES, Trajectories, _use_numba, drive
+from hopsim.dynamics.discrete import (
+    UPDATE_RULES,
+    Trajectories,
+    _use_numba,
+    clamp_mask,
+    drive,
+    visits,
+)
 from hopsim.errors import ParameterError, check_choice
 from hopsim.network import threshold_rule
 
@@ -63,10 +70,10 @@ class OverlapCache:
         # numpy reference: the same per-visit formula, vectorised over the cues
         XTf = net.patterns_t.astype(np.float64)
         for k in range(net.N):
-            i = orders[:, k]
-            old = S[rows, i]
+            pos, cue, i = visits(rows, orders[:, k])
+            old = S[cue, i]
             Xi = XTf[i]
-            A = M[rows] - Xi * old[:, None]
+            A = M[cue] - Xi * old[:, None]
             if code == EXP:
                 terms = np.exp(beta * (A - A.max(axis=1, keepdims=True))) if A.size else A
             else:
@@ -75,10 +82,10 @@ class OverlapCache:
             new = threshold_rule(D, net.raw_thresholds[i], old, keep)
             flip = new != old
             if flip.any():
-                fr, fi, fn = rows[flip], i[flip], new[flip]
+                fr, fi, fn = cue[flip], i[flip], new[flip]
                 S[fr, fi] = fn
                 M[fr] += 2.0 * fn[:, None].astype(np.float64) * XTf[fi]
-                changed |= flip
+                changed[pos[flip]] = True
         return changed
 
 
@@ -90,6 +97,7 @@ def run(
     rngs: Sequence[np.random.Generator] | None = None,
     record_states: bool = False,
     engine: str = "auto",
+    clamp: np.ndarray | None = None,
 ) -> Trajectories:
     """Run the dense associative memory from a batch of cues until every trial has ended.
 
@@ -105,4 +113,4 @@ def run(
     if update == "async" and (rngs is None or len(rngs) != B):
         raise ParameterError("rngs", rngs, f"one random generator per cue ({B}) for async updates")
     cache = OverlapCache(net, S, _use_numba(engine) and update != "sync")
-    return drive(cache, S, update, max_sweeps, rngs, record_states)
+    return drive(cache, S, update, max_sweeps, rngs, record_states, clamp_mask(clamp, B, N))

@@ -102,15 +102,15 @@ class _DenseFields:
             return changed
         thr, C = net.raw_thresholds, net.columns
         for k in range(net.N):
-            i = orders[:, k]
-            old = S[rows, i]
-            new = threshold_rule(H[rows, i], thr[i], old, keep)
+            pos, cue, i = visits(rows, orders[:, k])
+            old = S[cue, i]
+            new = threshold_rule(H[cue, i], thr[i], old, keep)
             flip = new != old
             if flip.any():
-                fr, fi, fn = rows[flip], i[flip], new[flip]
+                fr, fi, fn = cue[flip], i[flip], new[flip]
                 S[fr, fi] = fn
                 H[fr] += 2.0 * fn[:, None].astype(np.float64) * C[fi].astype(np.float64)
-                changed |= flip
+                changed[pos[flip]] = True
         return changed
 
 
@@ -145,17 +145,40 @@ class _LowRankFields:
             return changed
         thr, LTf, RTf = net.raw_thresholds, LT.astype(np.float64), RT.astype(np.float64)
         for k in range(net.N):
-            i = orders[:, k]
-            old = S[rows, i]
-            h = np.einsum("bm,bm->b", LTf[i], M[rows]) - d[i] * old
+            pos, cue, i = visits(rows, orders[:, k])
+            old = S[cue, i]
+            h = np.einsum("bm,bm->b", LTf[i], M[cue]) - d[i] * old
             new = threshold_rule(h, thr[i], old, keep)
             flip = new != old
             if flip.any():
-                fr, fi, fn = rows[flip], i[flip], new[flip]
+                fr, fi, fn = cue[flip], i[flip], new[flip]
                 S[fr, fi] = fn
                 M[fr] += 2.0 * fn[:, None].astype(np.float64) * RTf[fi]
-                changed |= flip
+                changed[pos[flip]] = True
         return changed
+
+
+def visits(rows: np.ndarray, column: np.ndarray):
+    """The cues that visit a neuron at this step of a sweep (a negative entry: clamped).
+
+    Returns the positions in ``rows``, the cues and the neurons of the live visits.
+    """
+    pos = np.flatnonzero(column >= 0)
+    if pos.size == column.size:
+        return np.arange(column.size), rows, column
+    return pos, rows[pos], column[pos]
+
+
+def clamped_orders(orders: np.ndarray, clamp: np.ndarray | None) -> np.ndarray:
+    """``orders`` (R, N) with every clamped neuron replaced by -1 (skipped by the sweeps).
+
+    ``clamp`` (R, N) bool marks the clamped neurons of each swept cue; None: no clamping.
+    The free neurons keep their places, so they are visited in the order drawn.
+    """
+    if clamp is None:
+        return orders
+    held = np.take_along_axis(clamp, orders, axis=1)
+    return np.where(held, -1, orders)
 
 
 def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
@@ -186,6 +209,7 @@ def run(
     rngs: Sequence[np.random.Generator] | None = None,
     record_states: bool = False,
     engine: str = "auto",
+    clamp: np.ndarray | None = None,
 ) -> Trajectories:
     """Run the dynamics from a batch of cues until every trial has ended.
 
@@ -205,6 +229,10 @@ def run(
     engine : {"auto", "numpy", "numba"}
         Implementation of the asynchronous sweep; ``auto`` (the default) is the numba
         kernels, ``numpy`` a reference implementation. Both give identical results.
+    clamp : numpy.ndarray, optional
+        (N,) or (B, N) bool: True marks a neuron held at its cue's value (pattern
+        completion from the bits one knows). The free neurons follow the usual rule; an
+        asynchronous sweep visits them in the order drawn without clamping.
     """
     check_choice("update", update, UPDATE_RULES)
     S = np.array(cues, dtype=np.int8, copy=True)
@@ -213,16 +241,36 @@ def run(
         raise ParameterError("rngs", rngs, f"one random generator per cue ({B}) for async updates")
     cache_type = _LowRankFields if net.mode == "lowrank" else _DenseFields
     fields = cache_type(net, S, _use_numba(engine) and update != "sync")
-    return drive(fields, S, update, max_sweeps, rngs, record_states)
+    return drive(fields, S, update, max_sweeps, rngs, record_states, clamp_mask(clamp, B, N))
 
 
-def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
+def clamp_mask(clamp, B: int, N: int) -> np.ndarray | None:
+    """``clamp`` as a (B, N) bool array (None or all False: None), or ParameterError."""
+    if clamp is None:
+        return None
+    try:
+        mask = np.asarray(clamp)
+    except (TypeError, ValueError):
+        raise ParameterError("clamp", clamp, "a bool array of shape (N,) or (B, N)") from None
+    if mask.dtype != np.bool_ or mask.shape not in ((N,), (B, N)):
+        raise ParameterError(
+            "clamp",
+            f"an array of shape {mask.shape} and dtype {mask.dtype}",
+            f"a bool array of shape ({N},) or ({B}, {N}) (True: held at the cue's value)",
+        )
+    if not mask.any():
+        return None
+    return np.ascontiguousarray(np.broadcast_to(mask, (B, N)))
+
+
+def drive(cache, S, update, max_sweeps, rngs, record_states, clamp=None) -> Trajectories:
     """The sweep loop (outcomes, cycle detection, energies) over any field cache.
 
     ``cache`` has ``sync_update(rows)`` (new states of those cues from the old ones),
     ``refresh(rows)``, ``energy(rows)`` and ``sweep(rows, orders) -> changed``; ``S`` (B, N)
     is updated in place. Shared by every network kind (Hebbian and learned couplings here,
-    dense associative memories in :mod:`hopsim.dynamics.dense`).
+    dense associative memories in :mod:`hopsim.dynamics.dense`). ``clamp`` (B, N) bool or
+    None: the neurons held at their values (skipped in sweeps, kept in sync updates).
     """
     B, N = S.shape
     everyone = np.arange(B)
@@ -246,6 +294,8 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
             break
         if update == "sync":
             new = cache.sync_update(rows)
+            if clamp is not None:
+                new = np.where(clamp[rows], S[rows], new)
             changed = np.any(new != S[rows], axis=1)
             S[rows] = new
             cache.refresh(rows)
@@ -254,6 +304,8 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
                 orders = np.ascontiguousarray(np.broadcast_to(sequential, (rows.size, N)))
             else:
                 orders = async_orders([rngs[r] for r in rows], N)
+            if clamp is not None:
+                orders = clamped_orders(orders, clamp[rows])
             changed = cache.sweep(rows, orders)
 
         ended_fixed = rows[~changed]
@@ -308,36 +360,19 @@ class _Trace:
 
 
 def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Relation of each final state to memory.
+    """Relation of each final state to memory (:func:`hopsim.analysis.states.classify`).
 
     Returns
     -------
     index : numpy.ndarray
         (B,) index of the stored pattern the state equals or is the inverse of; -1 if none.
     relation : numpy.ndarray
-        (B,) int8: 0 the pattern itself, 1 its inverse, 2 spurious (neither).
+        (B,) int8 codes into :data:`RELATIONS`: 0 the pattern itself, 1 its inverse,
+        2 spurious (none of the others), 3 a symmetric mixture of 3 patterns, 4 of 5.
     """
-    B = final.shape[0]
-    index = np.full(B, -1, dtype=np.int32)
-    relation = np.full(B, 2, dtype=np.int8)
-    if patterns.shape[0] == 0:
-        return index, relation
-    N = final.shape[1]
-    # overlaps in float32 BLAS blocks: exact (|dot| <= N < 2**24), no (P, N) int64 copy
-    F = final.astype(np.float32)
-    rows = max(1, (1 << 26) // (4 * max(N, 1)))
-    dots = np.empty((B, patterns.shape[0]), dtype=np.float32)
-    for start in range(0, patterns.shape[0], rows):
-        dots[:, start : start + rows] = F @ patterns[start : start + rows].astype(np.float32).T
-    for code, target in ((1, -N), (0, N)):  # exact match wins over inverse on ties
-        hit = dots == target
-        found = hit.any(axis=1)
-        index[found] = hit[found].argmax(axis=1)
-        relation[found] = code
-    return index, relation
+    from hopsim.analysis.states import classify
 
-
-RELATIONS = ("pattern", "inverse", "spurious")
+    return classify(final, patterns)
 
 
 def update_trace(

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hopsim.dynamics.discrete import async_orders
+from hopsim.dynamics.discrete import async_orders, clamp_mask, clamped_orders
 from hopsim.errors import ParameterError, check_choice
 from hopsim.kernels import stochastic as kernels
 from hopsim.network import Network
@@ -111,9 +111,17 @@ class Sampler:
         return orders, uniforms
 
     def sweep(
-        self, chains: Chains, temperatures: np.ndarray, rngs: Sequence[np.random.Generator]
+        self,
+        chains: Chains,
+        temperatures: np.ndarray,
+        rngs: Sequence[np.random.Generator],
+        clamp: np.ndarray | None = None,
     ) -> np.ndarray:
-        """One sweep of every chain in place; return the number of flips per chain (B,)."""
+        """One sweep of every chain in place; return the number of flips per chain (B,).
+
+        ``clamp`` (B, N) bool marks sites held at their values (skipped; the random numbers
+        drawn are the same as without clamping).
+        """
         temps = np.broadcast_to(np.asarray(temperatures, dtype=np.float64), (len(rngs),))
         if np.any(temps < 0):
             raise ValueError("temperatures must be >= 0")
@@ -122,6 +130,8 @@ class Sampler:
         with np.errstate(divide="ignore"):
             betas = np.where(temps > 0, 1.0 / np.where(temps > 0, temps, 1.0), np.inf)
         orders, uniforms = self._draws(len(rngs), temps, rngs)
+        if clamp is not None:
+            orders = clamped_orders(orders, clamp)
         return kernels.dense_sweep(
             self._rows,
             chains.raw,
@@ -147,6 +157,7 @@ def run(
     update: str = "async",
     observe: Callable[[np.ndarray], np.ndarray] | None = None,
     every: int = 1,
+    clamp: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run ``n_sweeps`` sweeps of a batch of chains.
 
@@ -166,6 +177,8 @@ def run(
     observe : callable, optional
         ``observe(states) -> array`` called after every ``every``-th sweep.
     every : int
+    clamp : numpy.ndarray, optional
+        (N,) or (B, N) bool: sites held at their starting values.
 
     Returns
     -------
@@ -175,9 +188,10 @@ def run(
     """
     sampler = Sampler(net, rule, update)
     chains = sampler.start(states)
+    clamp = clamp_mask(clamp, *chains.states.shape)
     trace = []
     for t in range(1, n_sweeps + 1):
-        sampler.sweep(chains, temperatures, rngs)
+        sampler.sweep(chains, temperatures, rngs, clamp)
         if observe is not None and t % every == 0:
             trace.append(np.asarray(observe(chains.states)))
     return chains.states, (np.stack(trace) if observe is not None and trace else None)

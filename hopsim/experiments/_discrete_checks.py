@@ -32,6 +32,24 @@ def check_shadowed_keys(cfg: DictConfig) -> None:
             (get_int if kind == "int" else get_float)(cfg, key, lo=lo)
 
 
+#: the experiments that probe a saved network (``network.from``)
+SAVED_NETWORK_EXPERIMENTS = ("recall", "capacity", "mixtures")
+
+
+def check_saved_network_key(cfg: DictConfig) -> None:
+    """``network.from`` is read by recall, capacity and mixtures only: elsewhere it is refused
+    (it would be silently ignored). Their own checks read the file (``network_spec``)."""
+    source = get(cfg, "network.from", None)
+    experiment = str(get(cfg, "experiment", ""))
+    if source is not None and experiment not in SAVED_NETWORK_EXPERIMENTS:
+        raise ConfigError(
+            "network.from",
+            source,
+            f"null for experiment={experiment} (a saved network is probed by "
+            f"{', '.join(SAVED_NETWORK_EXPERIMENTS)})",
+        )
+
+
 def check_loads(sizes: list[int], alphas: list[float], key: str = "patterns.alpha") -> None:
     """Refuse a load that stores no pattern: ``P = round(alpha N) = 0`` for some N.
 

@@ -4,8 +4,9 @@ Every discrete experiment turns its ``cfg`` into a frozen parameter object with 
 readers (``parameters(cfg)``); nothing below the experiment sees ``cfg``. Keys read here:
 
 ``network.theta``, ``network.tie``, ``network.learning``, ``network.learning_options.*``,
-``network.mode``
-    :class:`NetworkSpec`: builds the :class:`~hopsim.network.Network` for a pattern set.
+``network.mode``, ``network.from``
+    :class:`NetworkSpec`: builds the :class:`~hopsim.network.Network` for a pattern set, or
+    loads the saved one ``network.from`` names (checked against the other keys first).
 ``patterns.P``, ``patterns.alpha``, ``patterns.bias``, ``patterns.explicit``
     :func:`size_and_load`, :func:`pattern_bias`, :func:`explicit_patterns`.
 ``dynamics.update``, ``dynamics.max_sweeps``, ``dynamics.batch_size``
@@ -60,6 +61,12 @@ class NetworkSpec:
     energy : hopsim.dense.Energy or None
         ``network.energy``: a dense associative memory's energy (then the network is a
         :class:`hopsim.dense.DenseNetwork` of the patterns), or None for a learning rule.
+    source : str or None
+        ``network.from``: a saved network (:meth:`hopsim.network.Network.save`) to probe
+        instead of learning one; its N, P, rule, options, threshold and tie rule agree with
+        the other keys (checked by :func:`network_spec` and :func:`check_saved_size`).
+    saved_size : tuple of int or None
+        (N, P) of the saved network.
     """
 
     theta: float | tuple[float, ...]
@@ -68,6 +75,8 @@ class NetworkSpec:
     learning_options: tuple[tuple[str, Any], ...]
     mode: str
     energy: Any = None
+    source: str | None = None
+    saved_size: tuple[int, int] | None = None
 
     @property
     def options(self) -> dict[str, Any]:
@@ -95,6 +104,21 @@ class NetworkSpec:
         """``quadratic`` for a learning rule's network, else the dense energy's name."""
         return "quadratic" if self.energy is None else self.energy.name
 
+    def make(self, draw):
+        """``(network, patterns)``: the saved network and its patterns (``network.from``),
+        or ``draw()``'s patterns and the network learned from them."""
+        if self.source is not None:
+            from hopsim.io import load_network
+
+            net = load_network(self.source, "network.from")
+            if self.mode not in ("auto", net.mode):  # the storage asked for
+                net = Network.from_learned(
+                    net.couplings, net.patterns, net.thresholds - _shift(net), net.tie, self.mode
+                )
+            return net, net.patterns
+        xi = draw()
+        return self.build(xi), xi
+
     def build(self, patterns: np.ndarray):
         """The network storing ``patterns`` (P, N) with this rule, thresholds and storage."""
         P, N = patterns.shape
@@ -110,6 +134,11 @@ class NetworkSpec:
             self.tie,
             self.resolved_mode(N, P),
         )
+
+
+def _shift(net) -> np.ndarray | float:
+    shift = net.couplings.threshold_shift
+    return 0.0 if shift is None else shift
 
 
 def thresholds(cfg: DictConfig, N: int | None) -> float | tuple[float, ...]:
@@ -154,11 +183,13 @@ def network_spec(
     scalar_theta: bool = False,
     modes: Sequence[str] = MODES,
     dense_energies: bool = False,
+    saved: bool = False,
 ) -> NetworkSpec:
     """Read and check the ``network`` block (theta for N neurons, when N is one number).
 
     ``dense_energies``: the experiment accepts ``network.energy`` (recall, capacity); for the
-    others a non-null ``network.energy`` is an error.
+    others a non-null ``network.energy`` is an error. ``saved``: the experiment can probe a
+    saved network (``network.from``); for the others a non-null ``network.from`` is an error.
     """
     theta = get_float(cfg, "network.theta") if scalar_theta else thresholds(cfg, N)
     tie = get_choice(cfg, "network.tie", TIE_RULES) if get(cfg, "network.tie", None) else "plus"
@@ -178,7 +209,87 @@ def network_spec(
 
         with keys_for(energy_key):  # thresholds the energy cannot take (exponential: 0 only)
             energy.raw_thresholds(_threshold_vector(theta, N), N)
-    return NetworkSpec(theta, tie, learning, tuple(options.items()), mode, energy)
+    spec = NetworkSpec(theta, tie, learning, tuple(options.items()), mode, energy)
+    return _saved_spec(cfg, spec, saved, N)
+
+
+#: the experiments that probe a saved network (network.from)
+SAVED_READERS = "recall, capacity and mixtures"  # _discrete_checks.SAVED_NETWORK_EXPERIMENTS
+
+
+def _saved_spec(cfg: DictConfig, spec: NetworkSpec, allowed: bool, N: int | None):
+    """``spec`` with ``network.from`` read and checked against the other network keys."""
+    import json
+    from dataclasses import replace
+
+    from hopsim.io import DatasetError, network_header
+
+    source = get(cfg, "network.from", None)
+    if source is None:
+        return spec
+    if not allowed:
+        raise ConfigError(
+            "network.from",
+            source,
+            f"null (this experiment learns its own network; {SAVED_READERS} probe a saved one)",
+        )
+    if not isinstance(source, str) or not source.strip():
+        raise ConfigError("network.from", source, "the path of a saved network (Network.save)")
+    try:
+        head = network_header(source, "network.from")
+    except DatasetError as exc:
+        reason = _reason(exc)
+        raise ConfigError("network.from", source, f"a saved hopsim network ({reason})") from None
+    if spec.energy is not None:
+        raise ConfigError("network.energy", spec.energy.name, "null with network.from")
+    saved = {
+        "network.learning": (spec.learning, head["rule"]),
+        "network.tie": (spec.tie, head["tie"]),
+        "network.theta": (spec.theta, head["theta"]),
+    }
+    given = dict(spec.learning_options)
+    for name, value in json.loads(head["options"]).items():
+        saved[f"network.learning_options.{name}"] = (given.get(name), value)
+    for key, (value, wanted) in saved.items():
+        if value != wanted:
+            raise ConfigError(key, value, f"{wanted!r}, as in network.from={source}")
+    if spec.mode not in ("auto", head["mode"]) and spec.mode not in get_rule(head["rule"]).modes():
+        raise ConfigError("network.mode", spec.mode, f"auto or {head['mode']} with network.from")
+    size = (int(head["N"]), int(head["P"]))
+    check_memory("network.from", source, 2.0 * head["nbytes"], "the saved network")
+    if N is not None:
+        check_saved_size(replace(spec, source=source, saved_size=size), N, None)
+    return replace(spec, source=source, saved_size=size)
+
+
+def check_saved_cell(spec: NetworkSpec, Ns, alphas, P_of) -> None:
+    """A grid experiment (capacity, mixtures) probes a saved network at one (N, alpha) only:
+    its N and a load whose round(alpha N) is its P."""
+    if spec.source is None:
+        return
+    if len(Ns) != 1:
+        raise ConfigError("network.N", list(Ns), f"one size with network.from={spec.source}")
+    if len(alphas) != 1:
+        raise ConfigError(
+            "patterns.alpha", list(alphas), f"one load with network.from={spec.source}"
+        )
+    check_saved_size(spec, Ns[0], P_of(Ns[0], alphas[0]), "patterns.alpha")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def check_saved_size(spec: NetworkSpec, N: int | None, P: int | None, p_key="patterns.P"):
+    """Refuse a config whose N (or P) is not the saved network's (``network.from``)."""
+    if spec.source is None:
+        return
+    saved_N, saved_P = spec.saved_size
+    if N is not None and N != saved_N:
+        raise ConfigError("network.N", N, f"{saved_N}, the N of network.from={spec.source}")
+    if P is not None and P != saved_P:
+        raise ConfigError(p_key, P, f"a load giving P={saved_P}, as in network.from={spec.source}")
 
 
 def _energy(cfg: DictConfig, allowed: bool, learning: str, mode: str, N: int | None):
@@ -242,15 +353,20 @@ def read_energy(cfg: DictConfig, N: int | None = None):
     return energy
 
 
-def run_dynamics(net, cues, update: str, max_sweeps: int, rngs, record_states: bool = False):
-    """Zero-temperature dynamics of either kind of network (same Trajectories)."""
+def run_dynamics(
+    net, cues, update: str, max_sweeps: int, rngs, record_states: bool = False, clamp=None
+):
+    """Zero-temperature dynamics of either kind of network (same Trajectories).
+
+    ``clamp`` (B, N) bool: neurons held at the cue's values (None: none).
+    """
     from hopsim.dense import DenseNetwork
 
     if isinstance(net, DenseNetwork):
         from hopsim.dynamics import dense
 
-        return dense.run(net, cues, update, max_sweeps, rngs, record_states)
-    return discrete.run(net, cues, update, max_sweeps, rngs, record_states)
+        return dense.run(net, cues, update, max_sweeps, rngs, record_states, clamp=clamp)
+    return discrete.run(net, cues, update, max_sweeps, rngs, record_states, clamp=clamp)
 
 
 def one_update(net, states: np.ndarray) -> np.ndarray:

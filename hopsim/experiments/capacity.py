@@ -29,6 +29,7 @@ from hopsim.experiments._discrete_config import (
     NetworkSpec,
     batch_bytes,
     check_network_memory,
+    check_saved_cell,
     dynamics_spec,
     network_spec,
     one_update,
@@ -36,7 +37,7 @@ from hopsim.experiments._discrete_config import (
     run_dynamics,
 )
 from hopsim.io import flag_attrs
-from hopsim.patterns import CORRUPTIONS, corrupt_one, random_patterns
+from hopsim.patterns import CLAMPED, CORRUPTIONS, corrupt_known, cue_kind, random_patterns
 from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
@@ -83,11 +84,12 @@ def parameters(cfg: DictConfig) -> CapacityParams:
         levels=levels,
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         bias=pattern_bias(cfg),
-        network=network_spec(cfg, None, scalar_theta=True, dense_energies=True),
+        network=network_spec(cfg, None, scalar_theta=True, dense_energies=True, saved=True),
         dynamics=dynamics_spec(cfg),
         trials=get_int(cfg, "trials", lo=1, hi=10**9),
     )
     check_loads(list(Ns), list(alphas))  # no cell may store nothing (it would be all NaN)
+    check_saved_cell(params.network, Ns, alphas, params.P)
     for N in Ns:
         P_max = max(params.P(N, a) for a in alphas)
         check_network_memory(params.network, N, P_max, "network.N", N)
@@ -141,8 +143,9 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
         if P == 0:
             bar.update(cost)
             continue
-        xi = random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
-        net = params.network.build(xi)
+        net, xi = params.network.make(
+            lambda N=N, P=P: random_patterns(seeds.generator("patterns", N, P, bias), P, N, bias)
+        )
         modes.append(net.mode)
         targets_idx = np.arange(trials) % P
         cued[i, j] = targets_idx
@@ -154,18 +157,10 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
         for start in range(0, len(cells), batch):
             chunk = cells[start : start + batch]
             targets = xi[[targets_idx[t] for _, t in chunk]]
-            cues = np.stack(
-                [  # level 0: the stored pattern itself, whatever the kind
-                    corrupt_one(
-                        target, kind, levels[k], seeds.generator("cue", N, P, kind, levels[k], t)
-                    )
-                    if levels[k] > 0
-                    else target
-                    for target, (k, t) in zip(targets, chunk, strict=True)
-                ]
-            )
+            cues, known = _cues(targets, chunk, kind, levels, seeds, N, P)
+            clamp = known if kind in CLAMPED else None
             dyn_rngs = [seeds.generator("dynamics", N, P, update, levels[k], t) for k, t in chunk]
-            traj = run_dynamics(net, cues, update, max_sweeps, dyn_rngs)
+            traj = run_dynamics(net, cues, update, max_sweeps, dyn_rngs, clamp=clamp)
             m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
             _, relation = discrete.recall_relation(traj.final, xi)
             ks = np.array([k for k, _ in chunk])
@@ -178,6 +173,21 @@ def run(params: CapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
         bar.update(cost)
     bar.close()
     return _dataset(out, one_step, cued, P_grid, params, modes)
+
+
+def _cues(targets, chunk, kind, levels, seeds, N, P):
+    """Cues and the units a clamping kind holds; level 0 is the stored pattern itself,
+    whatever the kind, with nothing held (``occlude_clamped`` shares ``occlude``'s stream
+    and clamps what it left visible)."""
+    pairs = [
+        corrupt_known(
+            target, kind, levels[k], seeds.generator("cue", N, P, cue_kind(kind), levels[k], t)
+        )
+        if levels[k] > 0
+        else (target, np.zeros(N, dtype=bool))  # the pattern itself: nothing held
+        for target, (k, t) in zip(targets, chunk, strict=True)
+    ]
+    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
 
 
 ATTRS = {

@@ -10,6 +10,9 @@ coupling matrix). Each picture is corrupted in each way of ``images.corruptions`
 ``occlude``      paint the bottom round(occlude_fraction * side) rows black,
 ``invert``       flip every pixel,
 ``invert_half``  flip the top half of the rows,
+``occlude_clamped``  ``occlude``'s picture, restored with the visible rows clamped (held at
+                 their values): completion from the part one sees, against ``occlude``'s
+                 "occluded and unknown", where every pixel may change,
 
 and each corrupted picture is restored with each update rule of ``images.updates``
 (:func:`hopsim.dynamics.discrete.run`, the state recorded after every sweep).
@@ -166,7 +169,8 @@ def validate(cfg: DictConfig) -> None:
 
 
 def _level(kind: str, noise: float, occlude: float) -> float:
-    return {"noise": noise, "occlude": occlude, "invert": 1.0, "invert_half": 0.5}[kind]
+    levels = {"noise": noise, "occlude": occlude, "invert": 1.0, "invert_half": 0.5}
+    return levels["occlude" if kind == "occlude_clamped" else kind]
 
 
 def run(params: ImagesParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
@@ -188,6 +192,7 @@ def run(params: ImagesParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
             rng = seeds.generator("image_cue", label, side, kind, level)
             cues[k, c] = im.corrupt_image(pictures[k], kind, level, rng)
     flat_cues = cues.reshape(K * C, N)
+    clamp = _clamp_mask(kinds, params, side, K)
 
     results = []
     bar = tqdm(total=U, desc="images", unit="rule", disable=not progress)
@@ -197,11 +202,22 @@ def run(params: ImagesParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
             for label in labels
             for kind in kinds
         ]
-        traj = discrete.run(net, flat_cues, update, params.max_sweeps, rngs, record_states=True)
+        traj = discrete.run(
+            net, flat_cues, update, params.max_sweeps, rngs, record_states=True, clamp=clamp
+        )
         results.append(traj)
         bar.update(1)
     bar.close()
     return _dataset(params, pictures, cues, results, net)
+
+
+def _clamp_mask(kinds, params, side: int, K: int) -> np.ndarray | None:
+    """(K * C, N) pixels held while restoring (the rows of kinds that clamp), or None."""
+    masks = [im.known_pixels((side, side), kind, params.level(kind)) for kind in kinds]
+    if all(m is None for m in masks):
+        return None
+    per_kind = np.stack([np.zeros((side, side), bool) if m is None else m for m in masks])
+    return np.tile(per_kind.reshape(len(kinds), side * side), (K, 1))
 
 
 def _valid_frames(traj: discrete.Trajectories, max_sweeps: int) -> np.ndarray:

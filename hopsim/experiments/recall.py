@@ -1,5 +1,9 @@
 """The ``recall`` experiment: store P patterns, cue each with corrupted versions, recall.
 
+``corruption.kind=occlude_clamped`` completes a partial cue: ``occlude``'s very cues (the
+same random stream), recalled with the visible units clamped (held at their values), so the
+two kinds compare clamping on identical cues.
+
 Dataset: dims ``pattern``, ``trial``, ``sweep``; variables ``overlap``, ``bit_error``,
 ``sweeps``, ``outcome``, ``recalled``, ``relation``, ``cue_overlap``, ``energy``;
 run parameters (N, P, alpha, noise, theta, update, corruption, ...) as scalar
@@ -29,13 +33,14 @@ from hopsim.experiments._discrete_config import (
     PatternSpec,
     batch_bytes,
     check_network_memory,
+    check_saved_size,
     dynamics_spec,
     network_spec,
     pattern_spec,
     run_dynamics,
 )
 from hopsim.io import flag_attrs
-from hopsim.patterns import CORRUPTIONS, corrupt
+from hopsim.patterns import CLAMPED, CORRUPTIONS, corrupt_batch, cue_kind
 from hopsim.resources import check_memory, check_work
 from hopsim.retrieval import learning_attrs
 from hopsim.rng import SeedTree
@@ -66,7 +71,7 @@ def parameters(cfg: DictConfig) -> RecallParams:
     pats = pattern_spec(cfg)
     params = RecallParams(
         patterns=pats,
-        network=network_spec(cfg, pats.N, dense_energies=True),
+        network=network_spec(cfg, pats.N, dense_energies=True, saved=True),
         corruption=get_choice(cfg, "corruption.kind", CORRUPTIONS),
         level=get_float(cfg, "corruption.level", lo=0.0, hi=1.0),
         dynamics=dynamics_spec(cfg),
@@ -78,6 +83,8 @@ def parameters(cfg: DictConfig) -> RecallParams:
             "patterns.P", pats.P, "at least 1 pattern to recall (P >= 1, or alpha >= 0.5/N)"
         )
     N, P, T = pats.N, pats.P, params.trials
+    alpha_set = get(cfg, "patterns.alpha", None) is not None
+    check_saved_size(params.network, N, P, "patterns.alpha" if alpha_set else "patterns.P")
     if N >= P or pats.explicit is not None:
         size_key, size_value = "network.N", N
     elif get(cfg, "patterns.alpha", None) is not None:
@@ -118,6 +125,12 @@ def _check_update_energy(params: RecallParams) -> None:
         raise ConfigError(
             "record.update_energy", K, "0 with network.energy set (quadratic energies only)"
         )
+    if params.corruption in CLAMPED:
+        raise ConfigError(
+            "record.update_energy",
+            K,
+            f"0 with corruption.kind={params.corruption} (the replay has no clamped neurons)",
+        )
     sweeps = min(params.dynamics.max_sweeps, 100)  # a typical bound: trials settle in tens
     check_work(
         "record.update_energy",
@@ -147,8 +160,7 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
     pats, dyn = params.patterns, params.dynamics
     N, P, trials = pats.N, pats.P, params.trials
     kind, level, update = params.corruption, params.level, dyn.update
-    xi = pats.draw(seeds)
-    net = params.network.build(xi)
+    net, xi = params.network.make(lambda: pats.draw(seeds))
 
     # Trial (mu, k) has its own streams for the cue and for the update order.
     keys = [(mu, k) for mu in range(P) for k in range(trials)]
@@ -158,11 +170,12 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
     for start in range(0, len(keys), dyn.batch_size):
         chunk = keys[start : start + dyn.batch_size]
         idx = slice(start, start + len(chunk))
-        cue_rngs = [seeds.generator("cue", N, P, kind, level, mu, k) for mu, k in chunk]
+        cue_rngs = [seeds.generator("cue", N, P, cue_kind(kind), level, mu, k) for mu, k in chunk]
         dyn_rngs = [seeds.generator("dynamics", N, P, update, mu, k) for mu, k in chunk]
         targets = xi[[mu for mu, _ in chunk]]
-        cues = corrupt(targets, kind, level, cue_rngs)
-        traj = run_dynamics(net, cues, update, dyn.max_sweeps, dyn_rngs)
+        cues, known = corrupt_batch(targets, kind, level, cue_rngs)
+        clamp = known if kind in CLAMPED else None
+        traj = run_dynamics(net, cues, update, dyn.max_sweeps, dyn_rngs, clamp=clamp)
         m = np.einsum("bi,bi->b", traj.final.astype(np.float64), targets) / N
         out["overlap"][idx] = m
         out["bit_error"][idx] = np.mean(traj.final != targets, axis=1)
@@ -189,9 +202,10 @@ def _update_traces(params: RecallParams, seeds: SeedTree, xi: np.ndarray, net) -
     keys = [(mu, k) for k in range(params.trials) for mu in range(P)][: params.update_energy]
     traces = []
     for mu, k in keys:
-        cue_rng = seeds.generator("cue", N, P, params.corruption, params.level, mu, k)
+        kind = cue_kind(params.corruption)
+        cue_rng = seeds.generator("cue", N, P, kind, params.level, mu, k)
         dyn_rng = seeds.generator("dynamics", N, P, dyn.update, mu, k)
-        cue = corrupt(xi[[mu]], params.corruption, params.level, [cue_rng])[0]
+        cue = corrupt_batch(xi[[mu]], params.corruption, params.level, [cue_rng])[0][0]
         traces.append(discrete.update_trace(net, cue, dyn.update, dyn.max_sweeps, dyn_rng))
     trace = _stack_traces([t[None] for t in traces], max(t.size for t in traces))
     ds = xr.Dataset(
@@ -321,6 +335,7 @@ def summary(ds: xr.Dataset) -> str:
     sem = m.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
     inverse = int(np.sum(ds.relation.values == 1))
     spurious = int(np.sum(ds.relation.values == 2))
+    mixtures = [int(np.sum(ds.relation.values == code)) for code in (3, 4)]
     theta = float(ds.theta)
     theta_text = "per-neuron" if np.isnan(theta) else f"{theta:g}"
     return (
@@ -330,6 +345,7 @@ def summary(ds: xr.Dataset) -> str:
         f"{_memory_text(ds)}. "
         f"{n} trials: mean final overlap {m.mean():.3f} +/- {sem:.3f} "
         f"(cue {float(ds.cue_overlap.mean()):.3f}), exact recall {exact}/{n}, "
-        f"ended on an inverse {inverse}, spurious {spurious}; outcomes: {counts}; "
+        f"ended on an inverse {inverse}, a mixture of 3 {mixtures[0]}, of 5 {mixtures[1]}, "
+        f"another spurious state {spurious}; outcomes: {counts}; "
         f"mean sweeps {float(ds.sweeps.mean()):.2f}."
     )

@@ -43,6 +43,7 @@ REGISTRY: dict[str, str] = {
     "sequence_memory": "sequence_memory",
     "completion": "completion",
     "gradients": "gradients",
+    "mixtures": "mixtures",
 }
 
 

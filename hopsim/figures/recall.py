@@ -36,7 +36,7 @@ TRIAL_DIMS = ("pattern", "trial", "sweep")
 #: keys that change the energy function itself: energies of different values are different
 #: functions on different scales, so the energy figure never puts two of them on one axis
 ENERGY_DIMS = ("learning", "energy_function")
-STEMS = ("recall_overlap", "recall_energy")
+STEMS = ("recall_overlap", "recall_energy", "recall_clamping")
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = None
 MAX_PANELS = 36
@@ -266,8 +266,17 @@ def _draw_energy(ax, cell, line_kw) -> None:
 
 
 def figures(ds: xr.Dataset, fix=None, **_) -> dict[str, plt.Figure]:
-    """Both recall figures, keyed by file stem."""
-    return {
+    """Both recall figures, keyed by file stem, and the clamping figure of a sweep over
+    occlusion with and without clamping (:mod:`hopsim.figures.clamping`)."""
+    from hopsim.analysis.clamping import has_clamping_sweep
+
+    out = {
         "recall_overlap": figure(ds, "overlap", fix=fix),
         "recall_energy": figure(ds, "energy", fix=fix),
     }
+    chosen, _ = select_fixed(ds, fix, swept_dims(ds), [])
+    if has_clamping_sweep(chosen):
+        from hopsim.figures import clamping
+
+        out["recall_clamping"] = clamping.figure(chosen)
+    return out

@@ -270,6 +270,64 @@ ENTRIES: tuple[Entry, ...] = (
         ),
     ),
     _e(
+        "images_clamped",
+        title="Occluded pictures: unknown against clamped",
+        why="Issue 19: five pictures, the bottom half painted black; restored with the black "
+        "rows free to change (occlude) and with the visible rows clamped (occlude_clamped).",
+        overrides=(
+            "experiment=images",
+            "images.paths=[smiley,house,moon,letter,sphere]",
+            "images.side=64",
+            "images.corruptions=[occlude,occlude_clamped]",
+            "images.occlude_fraction=0.5",
+        ),
+        quick=(
+            "experiment=images",
+            "images.paths=[smiley,house,moon,letter,sphere]",
+            "images.side=32",
+            "images.corruptions=[occlude,occlude_clamped]",
+            "images.occlude_fraction=0.5",
+            "images.updates=[async]",
+        ),
+    ),
+    _e(
+        "recall_clamping",
+        title="The basin gain of clamping against load",
+        why="Issue 19: the occluded fraction half the cues are completed from, with the occluded "
+        "block unknown and with the visible part clamped, on the same cues, at five loads.",
+        overrides=(
+            "experiment=recall",
+            "network.N=500",
+            "patterns.alpha=0.02,0.05,0.08,0.11,0.14",
+            "corruption.kind=occlude,occlude_clamped",
+            "corruption.level=0.3,0.4,0.5,0.6,0.7,0.8,0.9",
+            "trials=4",
+        ),
+        quick=(
+            "experiment=recall",
+            "network.N=200",
+            "patterns.alpha=0.05,0.14",
+            "corruption.kind=occlude,occlude_clamped",
+            "corruption.level=0.3,0.5,0.7,0.9",
+            "trials=2",
+        ),
+        multirun=True,
+    ),
+    _e(
+        "mixtures",
+        title="Patterns, mixtures and spurious states against load",
+        why="AGS (1985): symmetric 3- and 5-mixtures have overlaps 1/2 and 3/8 and energies -3/8 "
+        "and -45/128 per neuron above the patterns' -1/2, and 3-mixtures are stable up to "
+        "alpha ~ 0.03; measured at three sizes from every kind of start.",
+        overrides=("experiment=mixtures", "network.N=[500,1000,2000]", "trials=100"),
+        quick=(
+            "experiment=mixtures",
+            "network.N=[300]",
+            "patterns.alpha=[0.01,0.02,0.03,0.04,0.06,0.1,0.2]",
+            "trials=20",
+        ),
+    ),
+    _e(
         "sequence_memory",
         title="Sequences: Hopfield against RNNs",
         why="The first source document's claim that RNNs model sequences: the longest sequence "

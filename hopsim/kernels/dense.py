@@ -89,7 +89,7 @@ def async_sweep_energy(
     rows : (R,) int64
         Cues to sweep.
     orders : (R, N) int64
-        Visiting order of each swept cue.
+        Visiting order of each swept cue; a negative entry is skipped (a clamped neuron).
     changed : (R,) bool
         Set to True for cues in which some neuron flipped.
     """
@@ -100,6 +100,8 @@ def async_sweep_energy(
         Sb = S[b]
         for k in range(N):
             i = orders[r, k]
+            if i < 0:  # a clamped neuron: held at its value
+                continue
             Xi = XT[i]
             old = Sb[i]
             D = _difference(Xi, Mb, old, code, n, beta)

@@ -2,7 +2,8 @@
 
 Pure functions over arrays, compiled once and cached on disk (``cache=True``).
 Each cue (a row of ``S``) is independent, so the loop over cues runs in parallel
-(``prange``); within a cue neurons are visited in the given order.
+(``prange``); within a cue neurons are visited in the given order, and a negative entry of
+the order is skipped: that is how a clamped neuron is held at its value.
 
 Arithmetic is the same as the numpy reference in :mod:`hopsim.dynamics.discrete`
 (float64 fields, integer-valued for Hebbian couplings), so both give identical states.
@@ -38,7 +39,7 @@ def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two):  # pragma
     rows : (R,) int64
         Cues to sweep.
     orders : (R, N) int64
-        Visiting order of each swept cue.
+        Visiting order of each swept cue; a negative entry is skipped (a clamped neuron).
     changed : (R,) bool
         Set to True for cues in which some neuron flipped.
     two : scalar of H's dtype
@@ -51,6 +52,8 @@ def async_sweep_dense(C, thr, keep, S, H, rows, orders, changed, two):  # pragma
         Sb = S[b]
         for k in range(N):
             i = orders[r, k]
+            if i < 0:  # a clamped neuron: held at its value
+                continue
             h = Hb[i]
             old = Sb[i]
             new = 1 if h >= thr[i] else -1
@@ -93,6 +96,8 @@ def async_sweep_factored(LT, RT, d, thr, keep, S, M, rows, orders, changed):  # 
         Sb = S[b]
         for k in range(N):
             i = orders[r, k]
+            if i < 0:  # a clamped neuron: held at its value
+                continue
             Li = LT[i]
             h = 0.0
             for mu in range(R):

@@ -130,3 +130,39 @@ def _bracket(x, c, F, total):  # pragma: no cover - numba
         return -np.inf, np.inf
     norm = np.sqrt(q)
     return m / norm, norm / total
+
+
+@njit(cache=True, parallel=True)
+def low_rank_change(J, out, decay, L, R, d):  # pragma: no cover - numba
+    """``out = decay J + L^T R - diag(d)`` for a small rank k, one pass over J (rows in parallel).
+
+    The update of a stored dense ``J`` when a rule adds or removes a few patterns
+    (:class:`hopsim.learning.base.Change`): each entry is summed in float64 and written once
+    in ``out``'s dtype (exact for integer couplings: every partial sum is an integer below
+    2**53). Memory traffic is one read of J and one write of ``out``, against the several
+    float64 passes of a BLAS rank-k product.
+
+    Parameters
+    ----------
+    J : (N, N) array
+        Stored couplings (float32, float64, int8 or int16).
+    out : (N, N) array
+        The result (its own dtype, possibly wider than J's).
+    decay : float
+    L, R : (k, N) float64
+    d : (N,) float64
+    """
+    N = J.shape[0]
+    k = L.shape[0]
+    for i in prange(N):
+        row = np.empty(N)
+        for j in range(N):
+            row[j] = decay * J[i, j]
+        for r in range(k):
+            a = L[r, i]
+            if a != 0.0:
+                for j in range(N):
+                    row[j] += a * R[r, j]
+        row[i] -= d[i]
+        for j in range(N):
+            out[i, j] = row[j]

@@ -37,7 +37,7 @@ def dense_sweep(Jrows, H, S, raw_thr, diag, scale, betas, orders, uniforms, rule
         (B,) inverse temperatures; ``inf`` selects the deterministic T = 0 rule
         ``s_i = +1 if (J s)_i >= raw_thr_i else -1`` (tie kept when ``tie_keep``).
     orders : numpy.ndarray
-        (B, K) int64 sites to visit in turn.
+        (B, K) int64 sites to visit in turn; a negative entry is skipped (a clamped site).
     uniforms : numpy.ndarray
         (B, K) float64 in [0, 1) (not read for chains at T = 0).
     rule : int
@@ -59,6 +59,8 @@ def dense_sweep(Jrows, H, S, raw_thr, diag, scale, betas, orders, uniforms, rule
         zero_t = math.isinf(beta)
         for k in range(K):
             i = orders[b, k]
+            if i < 0:  # a clamped neuron: held at its value
+                continue
             h = H[b, i]
             s = S[b, i]
             if zero_t:

@@ -279,7 +279,8 @@ def _spurious(d):
     low = start.sel(alpha=start.alpha.values[start.alpha.values <= 0.05])
 
     def captured(cells):
-        away = (cells.overlap.values < 0.5) & (cells.relation.values == 2)
+        # neither the pattern nor an inverse: spurious (2) or a symmetric mixture (3, 5)
+        away = (cells.overlap.values < 0.5) & (cells.relation.values >= 2)
         return int(np.sum(away)), int(np.sum(np.isfinite(cells.overlap.values)))
 
     k, n = captured(high)
