@@ -29,6 +29,8 @@ import numpy as np
 
 from hopsim.errors import ParameterError, check_choice
 from hopsim.learning import Couplings, LowRank, Rule, get_rule, learn
+from hopsim.learning.base import stored_rows
+from hopsim.patterns import as_states
 from hopsim.resources import available_memory
 from hopsim.retrieval import Recalls
 
@@ -179,6 +181,90 @@ class Network(Recalls):
         check_choice("tie", tie, TIE_RULES)
         theta_vec = _threshold_vector(theta, W.shape[0])
         return cls(W.shape[0], 1.0, theta_vec, theta_vec.copy(), tie, J=W)
+
+    # ------------------------------------------------------------------ editing
+    def add(self, patterns) -> Network:
+        """A new network that has also learned ``patterns``, after the stored ones.
+
+        The rule's own update (``Rule.add``) continues from the stored couplings, never
+        learning the stored patterns again: Hebb and the covariance rule add rank-one terms
+        (Hebb's integers stay exact), Storkey's rule continues its recursion, the
+        pseudo-inverse extends its projector (Greville). A network holding the dense ``J``
+        applies the change in O(k N^2); the storage mode is kept (``compact`` widens from
+        int8 to int16 when the couplings outgrow it). This network is not changed.
+
+        Parameters
+        ----------
+        patterns : array_like
+            (k, N) or (N,) of +1/-1.
+
+        Raises
+        ------
+        ParameterError
+            Naming ``patterns``: not +/-1 states of N units, or the rule cannot be updated.
+
+        Examples
+        --------
+        >>> import hopsim, numpy as np
+        >>> xi = hopsim.random_patterns(6, 50, seed=0)
+        >>> net = hopsim.store(xi[:4]).add(xi[4:])
+        >>> bool(np.array_equal(net.J, hopsim.store(xi).J))
+        True
+        """
+        x = self._edit_patterns(patterns, "add")
+        rule = get_rule(self.couplings.rule)
+        new = rule.add(self.couplings, x, dict(self.couplings.options))
+        return self._updated(new, np.concatenate([self.patterns, x]))
+
+    def remove(self, patterns) -> Network:
+        """A new network that has forgotten the stored ``patterns`` (``Rule.remove``).
+
+        Each pattern given removes its last stored occurrence. Exact for Hebb (integers),
+        the covariance rule and the pseudo-inverse (the projector's downdate); Storkey's
+        rule depends on the order of learning, so it removes only the most recently added
+        patterns. This network is not changed.
+
+        Raises
+        ------
+        ParameterError
+            Naming ``patterns``: a pattern that is not stored, or a rule that cannot forget.
+        """
+        x = self._edit_patterns(patterns, "remove")
+        rows = stored_rows(self.patterns, x)
+        rule = get_rule(self.couplings.rule)
+        new = rule.remove(self.couplings, x, dict(self.couplings.options))
+        return self._updated(new, np.delete(self.patterns, rows, axis=0))
+
+    def _edit_patterns(self, patterns, verb: str) -> np.ndarray:
+        """Checked patterns for :meth:`add` / :meth:`remove`; refuse a rule without it."""
+        if self.couplings is None or self.patterns is None:
+            raise ParameterError(
+                "patterns",
+                f"{verb} on couplings given directly",
+                "a network learned by a rule (hopsim.store)",
+            )
+        x = as_states(patterns, "patterns", self.N)
+        rule = _registered(self.couplings.rule)
+        if getattr(rule, verb) is None:
+            raise ParameterError(
+                "patterns",
+                f"{verb} to a {rule.name} network",
+                f"a rule that can {verb} patterns (the {rule.name} rule cannot be "
+                "updated incrementally: store(...) again)",
+            )
+        return x
+
+    def _updated(self, c: Couplings, patterns: np.ndarray) -> Network:
+        """This network with couplings ``c`` (from an update), in the same storage mode."""
+        old = self.couplings
+        shift = 0.0 if old.threshold_shift is None else old.threshold_shift
+        theta = self.thresholds - shift  # the theta the user gave, without the rule's
+        if self.J is None or c.inverse_scale != old.inverse_scale:
+            return Network.from_learned(c, patterns, theta, self.tie, self.mode)
+        theta_vec = theta if c.threshold_shift is None else theta + c.threshold_shift
+        raw = theta_vec * c.inverse_scale
+        J = updated_dense(self.J, c)
+        return Network(self.N, c.scale, theta_vec, raw, self.tie, J, patterns, c)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -344,6 +430,45 @@ class Network(Recalls):
     def threshold_update(self, raw: np.ndarray, old: np.ndarray) -> np.ndarray:
         """New states from raw fields: +1 if ``raw >= raw_theta`` else -1 (tie rule applied)."""
         return threshold_rule(raw, self.raw_thresholds, old, self.tie == "keep")
+
+
+def _registered(name: str) -> Rule:
+    try:
+        return get_rule(name)
+    except ParameterError:
+        raise ParameterError(
+            "patterns", f"an update of a {name!r} network", "a network of a registered rule"
+        ) from None
+
+
+def updated_dense(J: np.ndarray, c: Couplings) -> np.ndarray:
+    """The stored dense ``J`` after the update that made ``c`` (a new array, same mode).
+
+    With ``c.change`` (``J_new = decay J + L^T R - diag(d)``) the change is applied a block
+    of rows at a time in float64 (exact for integer couplings), O(k N^2); without one,
+    ``J`` is formed from ``c`` again. Integer couplings keep the smallest exact dtype
+    (``compact`` int8 widens to int16 when ``max_abs`` passes 127).
+    """
+    if J.dtype.kind == "f":
+        exact = not c.integer or c.max_abs < 2**24
+        dtype = np.float32 if exact and J.dtype == np.float32 else np.float64
+    else:
+        dtype = compact_dtype(c.max_abs)
+    if c.change is None:
+        return c.dense(dtype)
+    delta, decay = c.change.delta, float(c.change.decay)
+    out = np.empty(J.shape, dtype=dtype)
+    right = delta.right.astype(np.float64)
+    for start in range(0, J.shape[0], _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        block = J[rows].astype(np.float64)
+        if decay != 1.0:
+            block *= decay
+        block += delta.left[:, rows].T.astype(np.float64) @ right
+        idx = np.arange(start, start + block.shape[0])
+        block[idx - start, idx] -= delta.diagonal[idx]
+        out[rows] = block
+    return out
 
 
 def threshold_rule(raw: np.ndarray, thr: np.ndarray, old: np.ndarray, keep: bool) -> np.ndarray:

@@ -15,6 +15,13 @@ the network needs to choose its storage and kernels:
     ``J = left^T right - diag(diagonal)`` with ``left`` and ``right`` of shape (R, N),
     so the network can run without ever forming the N x N matrix.
 
+A rule that can be updated (``Network.add`` / ``Network.remove``) also gives its
+:class:`Rule` an ``add`` and a ``remove``: ``(couplings, patterns, options) -> couplings``.
+The couplings they return say how they differ from the ones they were given
+(:class:`Change`: ``J = decay J_old + L^T R - diag(d)``), so a network holding the dense
+``J`` updates it in O(N^2) instead of forming it again; what an update needs beyond the
+factors (the pseudo-inverse's inverse overlap matrix) travels in ``Couplings.state``.
+
 Nothing in :mod:`hopsim.network` or :mod:`hopsim.dynamics` knows which rule it got: they
 ask the :class:`Couplings`.
 """
@@ -22,7 +29,7 @@ ask the :class:`Couplings`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -89,6 +96,38 @@ def gram(F: np.ndarray, dtype=np.float64) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Change:
+    """How updated couplings differ from the ones they came from.
+
+    ``J_new = decay * J_old + left^T right - diag(diagonal)`` (the :class:`LowRank`
+    ``delta``), so a network that holds the dense ``J`` applies an update in O(k N^2) for
+    k new rows instead of forming ``J`` from all the factors again.
+
+    Attributes
+    ----------
+    delta : LowRank
+        The low-rank part (for Hebb adding patterns x: ``left = right = x``, ``diagonal = k``).
+    decay : float
+        Factor on the old couplings (1 for Hebb; Storkey's ``1 + 2/N``; a palimpsest's
+        forgetting factor).
+    """
+
+    delta: LowRank
+    decay: float = 1.0
+
+    def then(self, later: Change | None) -> Change | None:
+        """The change of this one followed by ``later`` (None: no cheap form)."""
+        if later is None:
+            return None
+        a, b = self.delta, later.delta
+        dtype = np.result_type(a.right.dtype, b.right.dtype, np.float64)
+        left = np.concatenate([a.left.astype(dtype), b.left.astype(dtype)])
+        right = np.concatenate([later.decay * a.right.astype(dtype), b.right.astype(dtype)])
+        diagonal = later.decay * a.diagonal + b.diagonal
+        return Change(LowRank(left, right, diagonal), self.decay * later.decay)
+
+
+@dataclass(frozen=True)
 class Couplings:
     """Couplings produced by a learning rule: ``W = scale * J``.
 
@@ -116,6 +155,15 @@ class Couplings:
         ``network.theta``), e.g. the covariance rule's; None for none.
     info : dict
         Rule-specific diagnostics (numbers and strings), stored as dataset attrs.
+    options : dict
+        The rule's resolved options (what :func:`learn` passed; given to ``Rule.add``).
+    state : dict
+        What an update needs beyond the factors (arrays or numbers; e.g. the
+        pseudo-inverse's inverse overlap matrix); empty for most rules.
+    change : Change or None
+        Set by ``Rule.add`` / ``Rule.remove``: how these couplings differ from the ones
+        they were made from. None for learned couplings, or for an update that has no
+        cheap form (the network then forms ``J`` from these couplings again).
     """
 
     rule: str
@@ -129,6 +177,9 @@ class Couplings:
     lowrank: LowRank | None = None
     threshold_shift: np.ndarray | None = None
     info: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    state: dict = field(default_factory=dict)
+    change: Change | None = None
 
     def __post_init__(self) -> None:
         if self.J is None and self.lowrank is None:
@@ -205,6 +256,18 @@ class Rule:
     color, marker : str, optional
         The rule's colour and matplotlib marker in every figure (None: the next free
         Okabe-Ito colour and marker).
+    add : callable, optional
+        ``add(couplings, patterns, options) -> Couplings``: the couplings with the new
+        patterns (k, N) int8 learned after the stored ones, in order, without learning
+        the stored ones again; ``options`` are the rule's resolved options
+        (``couplings.options``). The result should carry its :class:`Change`. None: the
+        rule cannot be updated (``Network.add`` says so).
+    remove : callable, optional
+        ``remove(couplings, patterns, options) -> Couplings``: the couplings without the
+        given stored patterns (k, N) (the last stored occurrence of each, see
+        :func:`stored_rows`). A rule whose removal is exact only for some patterns
+        (Storkey's: the last ones) raises :class:`ParameterError` naming ``patterns``
+        for the others. None: the rule cannot forget a pattern.
     """
 
     name: str
@@ -220,6 +283,8 @@ class Rule:
     max_abs: Callable[[int, int], float] | None = None
     color: str | None = None
     marker: str | None = None
+    add: Callable[[Couplings, np.ndarray, dict], Couplings] | None = None
+    remove: Callable[[Couplings, np.ndarray, dict], Couplings] | None = None
 
     def modes(self) -> tuple[str, ...]:
         """Storage modes this rule allows (``auto`` chooses among them)."""
@@ -291,7 +356,28 @@ def learn(
     xi = np.ascontiguousarray(patterns, dtype=np.int8)
     if xi.ndim != 2:
         raise ValueError(f"patterns must have shape (P, N), got {xi.shape}")
-    return rule.learn(xi, **opts)
+    couplings = rule.learn(xi, **opts)
+    return couplings if couplings.options else replace(couplings, options=opts)
+
+
+def stored_rows(stored: np.ndarray, patterns: np.ndarray) -> np.ndarray:
+    """Row of ``stored`` (P, N) holding each of ``patterns`` (k, N): the last occurrence.
+
+    A pattern given twice takes its last two occurrences, and so on; the rows are distinct.
+    Raises :class:`ParameterError` naming ``patterns`` when one is not stored (as often).
+    """
+    rows: list[int] = []
+    for k, x in enumerate(patterns):
+        hits = np.flatnonzero((stored == x).all(axis=1))
+        free = [int(i) for i in hits[::-1] if int(i) not in rows]
+        if not free:
+            raise ParameterError(
+                "patterns",
+                f"row {k} of {len(patterns)}",
+                "stored patterns (this one is not stored, or not as often as it is given)",
+            )
+        rows.append(free[0])
+    return np.array(rows, dtype=np.int64)
 
 
 def weights(name: str, patterns: np.ndarray, options: Mapping[str, Any] | None = None):

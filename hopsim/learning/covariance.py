@@ -12,15 +12,31 @@ field is ``(xi_i - a)(1 - a^2)`` plus zero-mean crosstalk, and ``-a (1 - a^2)`` 
 midpoint between the two signal levels. At ``a = 0`` the rule is Hebb's (capacity 0.138).
 
 Cost: one product, O(P N^2) (or none: ``xi - a`` is its low-rank form).
+
+Updates (``Network.add`` / ``Network.remove``) are exact rank-one terms
+``+-(x - a)(x - a)^T`` at the activity ``a`` the network was learned with (its
+``learning_activity``): the rule assumes a known mean activity, and following the sample
+mean would change every coupling. Adding to a network stored with the patterns' mean gives
+the batch couplings of ``activity=a`` with that same ``a``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from hopsim.learning.base import Couplings, LowRank, Option, Rule, check_number, register
+from hopsim.learning.base import (
+    Change,
+    Couplings,
+    LowRank,
+    Option,
+    Rule,
+    check_number,
+    register,
+    stored_rows,
+)
 
 
 def learn_covariance(patterns: np.ndarray, activity: float | None = None) -> Couplings:
@@ -51,6 +67,33 @@ def learn_covariance(patterns: np.ndarray, activity: float | None = None) -> Cou
     )
 
 
+def add_covariance(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """Rank-one terms ``(x - a)(x - a)^T`` for the new patterns, at the network's ``a``."""
+    a, f = couplings.info["activity"], couplings.lowrank
+    D = patterns.astype(np.float64) - a
+    diag = np.einsum("pn,pn->n", D, D)
+    left = np.concatenate([f.left, D])
+    return replace(
+        couplings,
+        lowrank=LowRank(left, left, f.diagonal + diag),
+        change=Change(LowRank(D, D, diag)),
+    )
+
+
+def remove_covariance(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """The stored patterns' rank-one terms taken away again (the same ``D`` rows, exactly)."""
+    a, f = couplings.info["activity"], couplings.lowrank
+    rows = stored_rows(f.left, patterns.astype(np.float64) - a)
+    D = f.left[rows]
+    diag = np.einsum("pn,pn->n", D, D)
+    left = np.delete(f.left, rows, axis=0)
+    return replace(
+        couplings,
+        lowrank=LowRank(left, left, f.diagonal - diag),
+        change=Change(LowRank(D, -D, -diag)),
+    )
+
+
 COVARIANCE = register(
     Rule(
         name="covariance",
@@ -68,5 +111,7 @@ COVARIANCE = register(
         capacity=lambda N: 0.138 * N,
         capacity_text="Hebb's 0.138 N at a = 0; keeps recall for biased patterns (AGS 1987)",
         summary="covariance rule: W = (xi - a)^T (xi - a) / N with theta = -a (1 - a^2)",
+        add=add_covariance,
+        remove=remove_covariance,
     )
 )

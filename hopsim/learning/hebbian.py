@@ -14,10 +14,11 @@ nothing at all in low-rank mode (the patterns are the factors).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from hopsim.learning.base import Couplings, LowRank, Rule, register
+from hopsim.learning.base import Change, Couplings, LowRank, Rule, register, stored_rows
 
 
 def hebb_integer(patterns: np.ndarray, dtype=np.float32) -> np.ndarray:
@@ -59,6 +60,39 @@ def learn_hebb(patterns: np.ndarray) -> Couplings:
     )
 
 
+def add_hebb(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """Hebb's couplings with ``patterns`` (k, N) added: ``J += x^T x - k I``, exactly.
+
+    The factors gain the k rows; the change is the rank-k ``x^T x`` (integers, exact).
+    """
+    f = couplings.lowrank
+    x = np.ascontiguousarray(patterns, dtype=np.int8)
+    k = x.shape[0]
+    xi = np.concatenate([f.left, x])
+    P = xi.shape[0]
+    return replace(
+        couplings,
+        max_abs=float(P),
+        lowrank=LowRank(xi, xi, np.full(couplings.N, float(P))),
+        change=Change(LowRank(x, x, np.full(couplings.N, float(k)))),
+    )
+
+
+def remove_hebb(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """Hebb's couplings without the stored ``patterns``: ``J -= x^T x - k I``, exactly."""
+    f = couplings.lowrank
+    rows = stored_rows(f.left, patterns)
+    x = f.left[rows]
+    xi = np.delete(f.left, rows, axis=0)
+    P, k = xi.shape[0], x.shape[0]
+    return replace(
+        couplings,
+        max_abs=float(P),
+        lowrank=LowRank(xi, xi, np.full(couplings.N, float(P))),
+        change=Change(LowRank(x, -x, np.full(couplings.N, -float(k)))),
+    )
+
+
 def exact_storage_capacity(N: int) -> float:
     """``N / (2 ln N)``: patterns whose every bit is stable (McEliece et al. 1987)."""
     return N / (2.0 * math.log(N)) if N > 1 else 1.0
@@ -75,5 +109,7 @@ HEBB = register(
         capacity=lambda N: 0.138 * N,
         capacity_text="0.138 N with errors (AGS 1987); N / (2 ln N) without (McEliece 1987)",
         summary="Hebb (1949), Hopfield (1982): W = xi^T xi / N, zero diagonal",
+        add=add_hebb,
+        remove=remove_hebb,
     )
 )

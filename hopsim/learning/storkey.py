@@ -14,15 +14,25 @@ With zero diagonal and symmetric ``w`` the step reads
 ``W`` stays a weighted sum of rank-two terms: ``W = U^T V - diag(d)`` with ``U = [xi; h]``
 (2P rows). Every ``h`` then costs O(P N) from the factors, the whole rule O(P^2 N), and
 forming the dense matrix is one (2P, N) x (2P, N) product: about 2x Hebb's ``xi^T xi``.
+
+Updates. The rule is incremental by design: ``Network.add`` continues the recursion from
+the stored factors (``h = W xi`` in O(P N), the factors grow by two rows), so adding
+patterns one by one gives the batch couplings (to rounding: the batch computes the same
+recursion in blocks). The couplings depend on the order of learning, so a pattern can be
+removed exactly only by undoing the recursion from the end: ``Network.remove`` accepts the
+most recently added patterns only (``W_prev = (W - step) / (1 + 2/N)``, with the step's
+``h`` read from the factors) and refuses any other.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
-from hopsim.learning.base import Couplings, LowRank, Rule, register
+from hopsim.errors import ParameterError
+from hopsim.learning.base import Change, Couplings, LowRank, Rule, register, stored_rows
 
 
 def learn_storkey(patterns: np.ndarray) -> Couplings:
@@ -89,6 +99,57 @@ def _factors(X: np.ndarray, block: int = 64):
     return left, right, d
 
 
+def _split(f: LowRank) -> tuple[int, np.ndarray, np.ndarray]:
+    """P and the two halves of Storkey's factors: left = [X; H], right = [A; B]."""
+    P = f.left.shape[0] // 2
+    return P, f.left, f.right
+
+
+def add_storkey(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """Storkey's recursion continued for ``patterns`` (k, N), in order (O(P N) each)."""
+    f, change = couplings.lowrank, None
+    N = couplings.N
+    c = 1.0 + 2.0 / N
+    for x in patterns.astype(np.float64):
+        P, left, right = _split(f)
+        h = left.T @ (right @ x) - f.diagonal * x  # W x from the factors
+        step_d = (1.0 - 2.0 * x * h) / N
+        new_left = np.concatenate([left[:P], x[None], left[P:], h[None]])
+        new_right = np.concatenate(
+            [c * right[:P], ((x - h) / N)[None], c * right[P:], (-x / N)[None]]
+        )
+        f = LowRank(new_left, new_right, c * f.diagonal + step_d)
+        step = Change(LowRank(np.stack([x, h]), np.stack([(x - h) / N, -x / N]), step_d), c)
+        change = step if change is None else change.then(step)
+    return replace(couplings, lowrank=f, change=change)
+
+
+def remove_storkey(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """The last steps of the recursion undone; other patterns are refused (order matters)."""
+    f, change = couplings.lowrank, None
+    P, N, k = f.left.shape[0] // 2, couplings.N, patterns.shape[0]
+    rows = stored_rows(f.left[:P].astype(np.int8), patterns)
+    if set(rows.tolist()) != set(range(P - k, P)):
+        raise ParameterError(
+            "patterns",
+            f"{k} stored patterns (rows {sorted(rows.tolist())} of {P})",
+            f"the {k} most recently added patterns: Storkey's couplings depend on the order "
+            "of learning, and only the last steps can be undone exactly (store(...) again)",
+        )
+    c = 1.0 + 2.0 / N
+    for _ in range(k):
+        P, left, right = _split(f)
+        x, h = left[P - 1], left[2 * P - 1]
+        step_d = (1.0 - 2.0 * x * h) / N
+        new_left = np.concatenate([left[: P - 1], left[P : 2 * P - 1]])
+        new_right = np.concatenate([right[: P - 1], right[P : 2 * P - 1]]) / c
+        f = LowRank(new_left, new_right, (f.diagonal - step_d) / c)
+        undo = LowRank(np.stack([x, h]), np.stack([-(x - h) / (c * N), x / (c * N)]), -step_d / c)
+        step = Change(undo, 1.0 / c)
+        change = step if change is None else change.then(step)
+    return replace(couplings, lowrank=f, change=change)
+
+
 def storkey_capacity(N: int) -> float:
     """``N / sqrt(2 ln N)`` (Storkey 1997)."""
     return N / math.sqrt(2.0 * math.log(N)) if N > 1 else 1.0
@@ -105,5 +166,7 @@ STORKEY = register(
         capacity=storkey_capacity,
         capacity_text="N / sqrt(2 ln N) patterns with every bit stable (Storkey 1997)",
         summary="Storkey (1997): incremental, local, symmetric, real couplings",
+        add=add_storkey,
+        remove=remove_storkey,
     )
 )
