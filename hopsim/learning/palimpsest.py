@@ -29,12 +29,13 @@ as learning the whole stream at once. Their theory is :mod:`hopsim.theory.palimp
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from hopsim.errors import ParameterError
-from hopsim.learning.base import Couplings, LowRank, Option, Rule, register
+from hopsim.learning.base import Change, Couplings, LowRank, Option, Rule, register
 
 #: The default decay amplitude: the theory's best, epsilon_opt = 4.108 (MNT: 4.1).
 EPSILON_OPT = 4.108
@@ -112,17 +113,45 @@ def learn_hebb_decay(patterns: np.ndarray, epsilon: float = EPSILON_OPT) -> Coup
 
 
 def add_hebb_decay(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
-    """Stream ``patterns`` (oldest first) into ``hebb_decay`` couplings: each step is
-    ``W <- lambda W + xi xi^T / N``; equal to learning the whole stream at once."""
+    """Stream ``patterns`` (k, N), oldest first, into ``hebb_decay`` couplings.
+
+    Each step is ``W <- lambda W + xi xi^T / N``: the old factors shrink by
+    ``lambda^(k/2)`` and the new patterns join with their weights; equal to learning the
+    whole stream at once. The change is ``J_new = lambda^k J_old + F_k^T F_k - diag``.
+    """
     epsilon = float(options["epsilon"])
     xi = np.ascontiguousarray(patterns, dtype=np.int8)
-    b, N = xi.shape
-    shift = math.exp(-b * epsilon**2 / (4.0 * N))  # every old factor ages by b steps
-    F_old = couplings.lowrank.left * shift
+    k, N = xi.shape
+    decay = math.exp(-k * epsilon**2 / (2.0 * N))
+    F_old = couplings.lowrank.left * math.sqrt(decay)  # every old factor ages by k steps
     alive = F_old[:, 0] ** 2 >= 2.0**LOG2_SMALLEST_WEIGHT  # |xi| = 1: the squared factor is w
-    F_new = _decay_factors(xi, epsilon, np.arange(b - 1, -1, -1, dtype=np.float64))
-    F = np.concatenate([F_old[alive], F_new])
-    return _decay_couplings(F, N, epsilon)
+    F_new = _decay_factors(xi, epsilon, np.arange(k - 1, -1, -1, dtype=np.float64))
+    new = _decay_couplings(np.concatenate([F_old[alive], F_new]), N, epsilon)
+    added = float(np.sum(F_new[:, 0] ** 2)) if F_new.shape[0] else 0.0
+    change = Change(LowRank(F_new, F_new, np.full(N, added)), decay=decay)
+    return replace(new, options=dict(couplings.options), change=change)
+
+
+def remove_hebb_decay(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
+    """``hebb_decay`` couplings without the stored ``patterns``: each one's weighted term
+    ``w xi xi^T / N`` is subtracted (the last stored occurrence of each).
+
+    A pattern so old that its weight fell below ``2^-64`` was dropped from the factors
+    already: removing it changes nothing.
+    """
+    F = couplings.lowrank.left
+    signs = np.where(F >= 0, 1, -1).astype(np.int8)
+    rows: list[int] = []
+    for x in np.ascontiguousarray(patterns, dtype=np.int8):
+        hits = [int(i) for i in np.flatnonzero((signs == x).all(axis=1))[::-1] if i not in rows]
+        if hits:
+            rows.append(hits[0])
+    gone = F[rows]
+    N = couplings.N
+    new = _decay_couplings(np.delete(F, rows, axis=0), N, float(options["epsilon"]))
+    weight = float(np.sum(gone[:, 0] ** 2)) if gone.shape[0] else 0.0
+    change = Change(LowRank(gone, -gone, np.full(N, -weight)))
+    return replace(new, options=dict(couplings.options), change=change)
 
 
 # ----------------------------------------------------------------------------- bounds
@@ -170,10 +199,14 @@ def learn_hebb_bounded(patterns: np.ndarray, bound: float = BOUND_OPT) -> Coupli
 
 
 def add_hebb_bounded(couplings: Couplings, patterns: np.ndarray, options: dict) -> Couplings:
-    """Continue the clipped walk of ``hebb_bounded`` couplings with ``patterns`` (a copy)."""
+    """Continue the clipped walk of ``hebb_bounded`` couplings with ``patterns`` (on a copy).
+
+    The clip is not low-rank: no :class:`Change` (a network forms ``J`` again, O(N^2)); and
+    it cannot be undone, so the rule has no ``remove``.
+    """
     J = np.array(couplings.J, dtype=np.float64, copy=True)
     _walk(J, np.ascontiguousarray(patterns, dtype=np.int8), float(options["bound"]))
-    return _bounded_couplings(J, float(options["bound"]))
+    return replace(_bounded_couplings(J, float(options["bound"])), options=dict(couplings.options))
 
 
 # ----------------------------------------------------------------------------- registry
@@ -200,6 +233,8 @@ HEBB_DECAY = register(
         learning_bytes=lambda N, P, **_: 24.0 * N * min(P, 4 * N + 64),
         color="#E69F00",
         marker="P",
+        add=add_hebb_decay,
+        remove=remove_hebb_decay,
     )
 )
 
@@ -225,5 +260,6 @@ HEBB_BOUNDED = register(
         learning_bytes=lambda N, P, **_: 16.0 * N * N,
         color="#56B4E9",
         marker="X",
+        add=add_hebb_bounded,
     )
 )

@@ -151,7 +151,8 @@ def weakest_retrieved(noise: Callable[[np.ndarray], np.ndarray], u_max: float = 
 
 
 def decay_time(epsilon: float) -> float:
-    """``tau = 2 / epsilon^2``: the memory time in units of N patterns (``lambda^(tau N) = 1/e``)."""
+    """``tau = 2 / epsilon^2``: the memory time in units of N patterns (``lambda^(tau N)``
+    is ``1/e``)."""
     return 2.0 / (float(epsilon) ** 2)
 
 
@@ -172,14 +173,16 @@ def _decay_noise(epsilon: float):
     return lambda U: tau * _g(U)
 
 
-def _check_positive(name: str, value) -> float:
+def _check_positive(name: str, value, zero: bool = False) -> float:
+    """``value`` as a float if finite and > 0 (>= 0 with ``zero``), else ParameterError."""
     from hopsim.errors import ParameterError
 
+    allowed = f"a finite number {'>=' if zero else '>'} 0"
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise ParameterError(name, value, "a finite number > 0")
+        raise ParameterError(name, value, allowed)
     value = float(value)
-    if not (math.isfinite(value) and value > 0.0):
-        raise ParameterError(name, value, "a finite number > 0")
+    if not (math.isfinite(value) and (value > 0.0 or (zero and value == 0.0))):
+        raise ParameterError(name, value, allowed)
     return value
 
 
@@ -187,9 +190,12 @@ def _check_positive(name: str, value) -> float:
 def decay_capacity(epsilon: float) -> float:
     """Most recent patterns retrieved, per neuron, by exponential decay at ``epsilon`` (MNT).
 
-    ``alpha(epsilon) = tau ln(1 / x_c)``; 0 below :func:`decay_critical_epsilon`.
+    ``alpha(epsilon) = tau ln(1 / x_c)``; 0 below :func:`decay_critical_epsilon` (and at
+    ``epsilon = 0``, Hebb's rule, whose stream blacks out).
     """
-    epsilon = _check_positive("epsilon", epsilon)
+    epsilon = _check_positive("epsilon", epsilon, zero=True)
+    if epsilon <= decay_critical_epsilon():
+        return 0.0
     x_c = weakest_retrieved(_decay_noise(epsilon))
     if not math.isfinite(x_c):
         return 0.0
@@ -199,7 +205,11 @@ def decay_capacity(epsilon: float) -> float:
 
 def decay_overlap(epsilon: float, age: float | np.ndarray) -> np.ndarray:
     """Retrieval overlap of the pattern of ``age`` (in units of N patterns; NaN: none)."""
-    epsilon = _check_positive("epsilon", epsilon)
+    epsilon = _check_positive("epsilon", epsilon, zero=True)
+    age = np.asarray(age, dtype=np.float64)
+    if epsilon <= decay_critical_epsilon():
+        out = np.full(age.shape, math.nan)
+        return out if out.ndim else float(out)
     tau, noise = decay_time(epsilon), _decay_noise(epsilon)
     age = np.asarray(age, dtype=np.float64)
     out = np.array([retrieval_overlap(math.exp(-a / tau), noise) for a in age.ravel()])
