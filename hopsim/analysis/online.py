@@ -30,6 +30,7 @@ import xarray as xr
 
 __all__ = [
     "best_value",
+    "coverage",
     "finite_size_fit",
     "retrievable",
     "retrievable_mean",
@@ -41,8 +42,11 @@ __all__ = [
 
 
 def retrieved(ds: xr.Dataset) -> xr.DataArray:
-    """1.0 where ``overlap >= threshold``, 0.0 where below, NaN where the slot was untested."""
-    hit = (ds.overlap >= float(ds.attrs["threshold"])).astype(float)
+    """1.0 where ``overlap >= threshold``, 0.0 where below, NaN where the slot was untested.
+
+    ``threshold`` is the run's coordinate (a dimension, if a sweep made it one).
+    """
+    hit = (ds.overlap >= ds.threshold).astype(float)
     return hit.where(ds.overlap.notnull())
 
 
@@ -95,25 +99,36 @@ def theory_capacity(ds: xr.Dataset) -> xr.DataArray:
             values.append(ags_critical()[0])
         else:
             values.append(palimpsest_capacity(str(rule), float(value)))
-    out = xr.DataArray(np.array(values, dtype=float), coords={"learner": ds.learner}, dims="learner")
+    out = xr.DataArray(
+        np.array(values, dtype=float), coords={"learner": ds.learner}, dims="learner"
+    )
     out.attrs.update(long_name="theoretical capacity / N", units="1")
     return out
 
 
-def theory_retrievable(ds: xr.Dataset) -> xr.DataArray:
-    """What the theory says :func:`retrievable` measures: (learner, N, checkpoint).
+def coverage(ds: xr.Dataset) -> xr.DataArray:
+    """The oldest age counted, per neuron, per N: ages beyond it are never tested."""
+    return (ds.age.where(ds.age >= 0).max("slot") + ds.stride) / ds.N
+
+
+def theory_retrievable(ds: xr.Dataset, load=None) -> xr.DataArray:
+    """What the theory says :func:`retrievable` measures, at ``load`` patterns per neuron
+    streamed (default: each checkpoint's ``stored / N``): (learner, N, ...).
 
     A palimpsest in its steady state retrieves its capacity (at most what is stored);
     Hebb's rule everything stored up to ``alpha_c N`` and nothing beyond (the blackout).
-    Ages beyond ``max_age N`` are not counted, as in :func:`retrievable`. The palimpsest's
-    value assumes the stream is long enough to be stationary.
+    Ages beyond :func:`coverage` are not counted, as in :func:`retrievable`. The
+    palimpsest's value assumes the stream is long enough to be stationary; NaN for learners
+    without a theory.
     """
     cap = theory_capacity(ds)
-    load = ds.stored / ds.N
-    cover = (ds.age.where(ds.age >= 0).max("slot") + ds.stride) / ds.N
+    if load is None:
+        load = ds.stored / ds.N
+    elif not isinstance(load, xr.DataArray):
+        load = xr.DataArray(np.asarray(load, dtype=float), dims="load")
     hebb = ds.rule == "hebb"
     forget = xr.where(hebb, xr.where(load <= cap, load, 0.0), np.minimum(cap, load))
-    return np.minimum(forget, cover).where(cap.notnull())
+    return np.minimum(forget, coverage(ds)).where(cap.notnull())
 
 
 def finite_size_fit(alpha: xr.DataArray, stderr: xr.DataArray) -> pd.DataFrame:
@@ -130,9 +145,7 @@ def finite_size_fit(alpha: xr.DataArray, stderr: xr.DataArray) -> pd.DataFrame:
     ok = np.isfinite(a)
     if ok.sum() >= 2 and np.isfinite(se[ok]).sum() >= 2:
         w = 1.0 / np.where(np.isfinite(se), se, np.nanmax(se[np.isfinite(se)]) * 10)
-        (slope, intercept), cov = np.polyfit(
-            1 / np.sqrt(N[ok]), a[ok], 1, w=w[ok], cov="unscaled"
-        )
+        (slope, intercept), cov = np.polyfit(1 / np.sqrt(N[ok]), a[ok], 1, w=w[ok], cov="unscaled")
         err = float(np.sqrt(cov[1, 1])) if ok.sum() > 2 else float(np.sqrt(cov[1, 1]))
     else:
         slope, intercept, err = math.nan, float(a[ok][-1]) if ok.any() else math.nan, math.nan

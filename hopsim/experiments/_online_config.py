@@ -213,7 +213,9 @@ def parameters(cfg: DictConfig) -> OnlineParams:
     params = OnlineParams(
         Ns=tuple(get_list(cfg, "online.N", kind="int", lo=2, hi=MAX_N)),
         learners=learners,
-        checkpoints=tuple(sorted(get_list(cfg, "online.checkpoints", lo=0.0, hi=MAX_LENGTH, lo_open=True))),
+        checkpoints=tuple(
+            sorted(get_list(cfg, "online.checkpoints", lo=0.0, hi=MAX_LENGTH, lo_open=True))
+        ),
         max_age=get_float(cfg, "online.max_age", lo=0.0, hi=MAX_LENGTH, lo_open=True),
         ages=get_int(cfg, "online.ages", lo=1, hi=10**6),
         noise=tuple(get_list(cfg, "online.noise", lo=0.0, hi=1.0)),
@@ -231,7 +233,9 @@ def job_bytes(params: OnlineParams) -> float:
     N = float(max(params.Ns))
     T = float(max(params.length(n) for n in params.Ns))
     couplings = 24.0 * N * N + 80.0 * T * N + 8.0 * T * T
-    cues = batch_bytes(int(N), min(params.dynamics.batch_size, params.ages), params.dynamics.max_sweeps)
+    cues = batch_bytes(
+        int(N), min(params.dynamics.batch_size, params.ages), params.dynamics.max_sweeps
+    )
     cells = float(len(params.learners)) * len(params.Ns) * len(params.checkpoints)
     results = cells * len(params.noise) * params.streams * params.slots * 8.0 * 2
     return couplings + cues + results

@@ -40,9 +40,9 @@ def learn_and_recall(
     Returns ``(overlaps, parameters)``: per checkpoint a (levels, len(ages)) array (NaN for
     the ages not yet stored), and the model's parameter count.
     """
-    from hopsim import rnn
-
     import torch
+
+    from hopsim import rnn
 
     r = params.rnn
     rnn.set_threads(r.threads)

@@ -134,7 +134,9 @@ def run(params: OnlineParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
     L, C, V = len(params.learners), len(params.checkpoints), len(params.noise)
     overlap = np.full((L, len(params.Ns), C, V, params.streams, params.slots), np.nan)
     counts = np.full((L, len(params.Ns)), np.nan)
-    jobs = [(n, s, a) for n in range(len(params.Ns)) for s in range(params.streams) for a in range(L)]
+    jobs = [
+        (n, s, a) for n in range(len(params.Ns)) for s in range(params.streams) for a in range(L)
+    ]
     cost = np.array([params.Ns[n] ** 2 for n, _, _ in jobs], dtype=float)
     bar = tqdm(
         total=float(cost.sum()),
@@ -152,13 +154,17 @@ def run(params: OnlineParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
         if learner.family == "rnn":
             from hopsim.experiments import _online_rnn
 
-            got, counts[a, n] = _online_rnn.learn_and_recall(learner, X, stored, ages, cues, params, seeds, N, s)
+            got, counts[a, n] = _online_rnn.learn_and_recall(
+                learner, X, stored, ages, cues, params, seeds, N, s
+            )
             for c, t in enumerate(stored):
                 tested = ages < t
                 overlap[a, n, c, :, s, : tested.sum()] = got[c][:, tested]
         else:
             counts[a, n] = float(N) * N
-            for c, (t, couplings) in enumerate(zip(stored, stream_couplings(learner, X, stored), strict=True)):
+            for c, (t, couplings) in enumerate(
+                zip(stored, stream_couplings(learner, X, stored), strict=True)
+            ):
                 tested = ages[ages < t]
                 net = network(learner, couplings, X[:t])
                 cue, target = cues[t]
@@ -180,6 +186,7 @@ def _stream_inputs(params: OnlineParams, seeds: SeedTree, N: int, s: int):
 
 ATTRS = {
     "overlap": ("final overlap with the cued pattern", "1"),
+    "learner": ("learning rule (at a value of its swept option) or RNN", ""),
     "parameters": ("numbers the learner stores (Hopfield: N^2 couplings)", "1"),
     "N": ("number of neurons", "1"),
     "checkpoint": ("patterns streamed per neuron t/N", "1"),
@@ -225,8 +232,9 @@ def _dataset(overlap, counts, params: OnlineParams) -> xr.Dataset:
     )
     for name, (long_name, units) in ATTRS.items():
         ds[name].attrs.update(long_name=long_name, units=units)
+    ds = ds.assign_coords(threshold=params.threshold)  # a sweep over it makes it a dimension
+    ds["threshold"].attrs.update(long_name="overlap a retrieved pattern reaches", units="1")
     ds.attrs.update(
-        threshold=params.threshold,
         max_age=params.max_age,
         update=params.dynamics.update,
         max_sweeps=params.dynamics.max_sweeps,
@@ -247,11 +255,11 @@ def _dataset(overlap, counts, params: OnlineParams) -> xr.Dataset:
 
 def summary(ds: xr.Dataset) -> str:
     """Retrievable recent patterns per learner at the last checkpoint, against theory."""
-    from hopsim.analysis.online import retrievable, theory_capacity
+    from hopsim.analysis.online import retrievable, theory_retrievable
 
-    last = ds.checkpoint.values[-1]
-    alpha = retrievable(ds).sel(checkpoint=last, noise=ds.noise.values[0]).mean("stream")
-    theory = theory_capacity(ds)
+    last, level = ds.checkpoint.values[-1], ds.noise.values[0]
+    alpha = retrievable(ds).sel(checkpoint=last, noise=level).mean("stream")
+    theory = theory_retrievable(ds).sel(checkpoint=last, N=ds.N.values[-1])
     parts = []
     for label in ds.learner.values:
         got = ", ".join(f"{float(alpha.sel(learner=label, N=N)):.3f}" for N in ds.N.values)
@@ -260,7 +268,7 @@ def summary(ds: xr.Dataset) -> str:
     return (
         f"online: N={list(map(int, ds.N.values))}, {ds.sizes['stream']} streams of "
         f"{float(last):g} N patterns; retrievable recent patterns per neuron at the end "
-        f"(m >= {ds.attrs['threshold']:g} from noise {float(ds.noise.values[0]):g}), per N: "
+        f"(m >= {float(ds.threshold):g} from noise {float(level):g}), per N: "
         + "; ".join(parts)
         + ". Figure: python analysis/online.py RUN_DIR."
     )

@@ -41,6 +41,7 @@ REGISTRY: dict[str, str] = {
     "sequence_memory": "sequence_memory",
     "completion": "completion",
     "gradients": "gradients",
+    "online": "online",
 }
 
 
