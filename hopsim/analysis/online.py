@@ -51,7 +51,8 @@ def retrieved(ds: xr.Dataset) -> xr.DataArray:
 
 
 def retrieval_by_age(ds: xr.Dataset) -> xr.Dataset:
-    """Fraction of streams that retrieved each age: ``fraction``, ``stderr``, ``tested``.
+    """Fraction of streams that retrieved each age (``fraction``, its ``stderr``, ``tested``)
+    and the mean final overlap (``overlap``).
 
     Dims (learner, N, checkpoint, noise, slot), with coordinates ``age`` (patterns) and
     ``age_load`` (age / N).
@@ -60,9 +61,12 @@ def retrieval_by_age(ds: xr.Dataset) -> xr.Dataset:
     tested = hit.notnull().sum("stream")
     frac = hit.mean("stream")
     se = np.sqrt(frac * (1 - frac) / tested.where(tested > 0))
-    out = xr.Dataset({"fraction": frac, "stderr": se, "tested": tested})
+    out = xr.Dataset(
+        {"fraction": frac, "stderr": se, "tested": tested, "overlap": ds.overlap.mean("stream")}
+    )
     out = out.assign_coords(age_load=ds.age / ds.N)
     out["fraction"].attrs.update(long_name="fraction retrieved", units="1")
+    out["overlap"].attrs.update(long_name="mean final overlap", units="1")
     out["age_load"].attrs.update(long_name="age of the pattern / N", units="1")
     return out
 

@@ -41,7 +41,7 @@ from hopsim.analysis.online import (
     theory_capacity,
     theory_retrievable,
 )
-from hopsim.figures._common import OKABE_ITO, FigureError, fmt, panel
+from hopsim.figures._common import OKABE_ITO, FigureError, fmt, legend_below, panel
 
 STEMS = ("online", "online_rnn")
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -155,13 +155,7 @@ def _age_panel(ax, ds, by_age, rule: str, noise: float, letter: str) -> None:
         ylim=(-0.04, 1.04),
         xlim=(0, x_max),
     )
-    ax.legend(
-        title="epsilon" if rule == "hebb_decay" else "A",
-        fontsize=7,
-        title_fontsize=7,
-        loc="upper right",
-        frameon=False,
-    )
+    legend_below(ax, ncol=4, title="epsilon" if rule == "hebb_decay" else "A", title_fontsize=7)
     bins = f"ages in bins of {width}" if width > 1 else "every age"
     panel(ax, letter, f"{what}: N = {N}, {float(last):g} N streamed\n({bins}; dashed: theory)")
 
@@ -201,7 +195,7 @@ def _load_panel(ax, ds, noise: float) -> None:
     ax.set(
         xlabel="patterns streamed / N", ylabel="retrievable patterns / N", ylim=(-0.005, top * 1.25)
     )
-    ax.legend(fontsize=7, loc="upper right", frameon=False, ncol=2)
+    legend_below(ax, ncol=2, fontsize=7)
     panel(
         ax, "c", f"the blackout and the palimpsests: N = {int(N)}\n(dashed: theory, steady state)"
     )
@@ -258,7 +252,7 @@ def _value_panel(ax, ds, rule: str, noise: float, letter: str) -> None:
     )
     ax.axvline(edge, color="grey", ls=":", lw=1, label=f"no retrieval beyond {edge:.3g}")
     ax.set(xlabel=xlabel, ylabel="retrievable patterns / N")
-    ax.legend(fontsize=7, loc="best", frameon=False)
+    legend_below(ax, ncol=2, fontsize=7)
     what = "exponential decay" if rule == "hebb_decay" else "learning within bounds"
     panel(ax, letter, f"{what}: capacity against {name}")
 
@@ -312,7 +306,7 @@ def _finite_size_panel(ax, ds, noise: float) -> None:
     if not drawn:
         ax.text(0.5, 0.5, "no palimpsest in this run", ha="center", transform=ax.transAxes)
     ax.set(xlabel="1 / sqrt(N)", ylabel="retrievable patterns / N", xlim=(-0.003, None))
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    legend_below(ax, ncol=2, fontsize=7)
     panel(ax, "f", "finite size: near each optimum")
 
 
@@ -320,7 +314,7 @@ def figure(ds: xr.Dataset, noise=None, **_) -> plt.Figure:
     """The six panels of ``online`` (module docstring)."""
     level = _noise(ds, noise)
     by_age = retrieval_by_age(ds)
-    fig, axes = plt.subplots(2, 3, figsize=(15, 9), layout="constrained")
+    fig, axes = plt.subplots(2, 3, figsize=(15, 11), layout="constrained")
     _age_panel(axes[0, 0], ds, by_age, "hebb_decay", level, "a")
     _age_panel(axes[0, 1], ds, by_age, "hebb_bounded", level, "b")
     _load_panel(axes[0, 2], ds, level)
@@ -336,43 +330,74 @@ def figure(ds: xr.Dataset, noise=None, **_) -> plt.Figure:
     return fig
 
 
+#: (marker, line style, marker face) per rule in the learner-by-learner panels: palimpsests
+#: that coincide stay visible (dashed and hollow over dotted and filled)
+RULE_STYLES = {
+    "hebb": ("o", "-", "full"),
+    "storkey": ("s", "-", "full"),
+    "hebb_decay": ("^", "--", "none"),
+    "hebb_bounded": ("D", ":", "full"),
+}
+
+
+def _style(ds, label: str) -> dict:
+    rule = str(ds.rule.sel(learner=label).item())
+    marker, ls, face = RULE_STYLES.get(rule, ("v", "-", "full"))
+    colour = LEARNER_COLOURS.get(rule, OKABE_ITO[6])
+    return dict(
+        color=colour,
+        marker=marker,
+        ls=ls,
+        mfc=colour if face == "full" else "none",
+        ms=5 if face == "none" else 3.5,
+        lw=2.0 if rule not in RULE_STYLES else 1.2,
+        label=label,
+    )
+
+
 def rnn_figure(ds: xr.Dataset, **_) -> plt.Figure:
-    """``online_rnn``: fraction retrieved against age, every learner, one panel per noise."""
+    """``online_rnn``: fraction retrieved (top) and mean final overlap (bottom) against age,
+    every learner, one column per cue noise, at the largest N and the last checkpoint."""
     by_age = retrieval_by_age(ds)
     N, last = ds.N.values[-1], ds.checkpoint.values[-1]
     levels = np.atleast_1d(ds.noise.values)
     fig, axes = plt.subplots(
-        1, len(levels), figsize=(5 * len(levels) + 1, 4.2), layout="constrained", squeeze=False
+        2, len(levels), figsize=(4.6 * len(levels) + 1, 7.5), layout="constrained", squeeze=False
     )
     picks = [x for r in ("hebb", "storkey") for x in _learners(ds, r)]
     picks += [x for x in (nearest_optimum(ds, r) for r in THEORY) if x is not None]
     picks += [
         str(x) for x, f in zip(ds.learner.values, ds.family.values, strict=True) if f == "rnn"
     ]
-    for ax, level, letter in zip(axes[0], levels, "abcdefg", strict=False):
+    letters = np.array(list("abcdefghijklmnop")[: 2 * len(levels)]).reshape(2, len(levels))
+    for col, level in enumerate(levels):
         cell = by_age.sel(N=N, checkpoint=last, noise=level)
         used = cell.age.values >= 0
-        for k, label in enumerate(picks):
-            rule = str(ds.rule.sel(learner=label).item())
-            y = cell.fraction.sel(learner=label).values[used]
-            ax.plot(
-                cell.age.values[used],
-                y,
-                color=LEARNER_COLOURS.get(rule, OKABE_ITO[6]),
-                marker=N_MARKERS[k % 7],
-                ms=3,
-                lw=1.2,
-                label=label,
-                gid=f"{letter}:{label}",
-            )
-        ax.set(
-            xlabel="age of the pattern [patterns]", ylabel="fraction retrieved", ylim=(-0.04, 1.04)
-        )
-        panel(ax, letter, f"cue noise {float(level):g}")
+        for row, name in enumerate(("fraction", "overlap")):
+            ax = axes[row, col]
+            for label in picks:
+                y = cell[name].sel(learner=label).values[used]
+                ax.plot(
+                    cell.age.values[used],
+                    y,
+                    gid=f"{name}:{fmt(level)}:{label}",
+                    **_style(ds, label),
+                )
+            if name == "overlap":
+                ax.axhline(float(ds.threshold), color="grey", lw=0.8, ls=":")
+                low = float(cell.overlap.sel(learner=picks).min())
+                ax.set(ylabel="mean final overlap m", ylim=(min(-0.05, low - 0.05), 1.05))
+            else:
+                ax.set(
+                    ylabel=f"fraction retrieved (m >= {float(ds.threshold):g})", ylim=(-0.04, 1.04)
+                )
+            ax.set_xlabel("age of the pattern [patterns]")
+            what = "retrieved" if name == "fraction" else "overlap (dotted: threshold)"
+            panel(ax, letters[row, col], f"cue noise {float(level):g}: {what}")
     fig.legend(
         *axes[0, 0].get_legend_handles_labels(),
         loc="outside lower center",
-        ncol=4,
+        ncol=5,
         frameon=False,
         fontsize=8,
     )
@@ -382,9 +407,9 @@ def rnn_figure(ds: xr.Dataset, **_) -> plt.Figure:
         if str(ds.family.sel(learner=x).item()) == "rnn"
     )
     fig.suptitle(
-        f"Online learning, N = {int(N)}, {float(last):g} N patterns streamed: Hopfield learners "
-        f"({int(N) ** 2} couplings) against RNNs fine-tuned on each new batch "
-        f"({params} parameters)",
+        f"Online learning, N = {int(N)}, {float(last):g} N patterns streamed, "
+        f"{ds.sizes['stream']} streams: Hopfield learners ({int(N) ** 2} couplings) against "
+        f"RNNs fine-tuned on each new batch ({params} parameters)",
         fontsize=10,
     )
     return fig
