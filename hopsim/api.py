@@ -260,7 +260,7 @@ def run(
     from hopsim import experiments
     from hopsim.config import to_yaml
     from hopsim.io import provenance_attrs
-    from hopsim.parallel import thread_limit, threads_for_config
+    from hopsim.parallel import thread_limit, threads_for_params
 
     if not isinstance(experiment, str) or experiment not in experiments.available():
         raise ParameterError(
@@ -271,7 +271,8 @@ def run(
     cfg = _checked_config(experiment, given, int(seed))
     module = experiments.load(experiment)
     params = experiments.prepare(module, cfg)
-    with thread_limit(threads_for_config(cfg, None)):  # the command's threads (key threads)
+    threads = threads_for_params(params, cfg.get("threads", "auto"), None)
+    with thread_limit(threads):  # as many threads as the command would take (key threads)
         ds = module.run(params, SeedTree(int(seed)), progress=bool(progress))
     command = [f"experiment={experiment}", *given, f"seed={int(seed)}"]  # as the command says it
     ds.attrs.update(provenance_attrs(experiment, int(seed), to_yaml(cfg), command))

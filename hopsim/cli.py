@@ -38,7 +38,7 @@ from hopsim.io import (
     save_dataset,
     write_text_atomic,
 )
-from hopsim.parallel import configure_threads, threads_for_config
+from hopsim.parallel import configure_threads, threads_for_params
 from hopsim.rng import SeedTree
 
 CONFIG_MODULE = "hopsim.conf"
@@ -107,8 +107,9 @@ def _same_config(path: Path, config_yaml: str) -> bool:
 
 def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     """Validate, run and save one job; return the result path."""
-    validate(cfg)
+    validate_common(cfg)
     module = experiments.load(str(cfg.experiment))
+    params = experiments.prepare(module, cfg)  # the preflight's, when it ran in this process
     config_yaml = to_yaml(cfg)
     result_path = output_dir / RESULT_NAME
     clean_stale_temporaries(output_dir)
@@ -124,9 +125,8 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     launcher = None
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         launcher = HydraConfig.get().launcher
-    configure_threads(threads_for_config(cfg, launcher))
+    configure_threads(threads_for_params(params, cfg.get("threads", "auto"), launcher))
     started = time.perf_counter()
-    params = experiments.prepare(module, cfg)
     ds = module.run(params, SeedTree(int(cfg.seed)), progress=_show_progress(cfg))
     ds.attrs.update(provenance_attrs(str(cfg.experiment), int(cfg.seed), config_yaml, overrides))
     ds.attrs["wall_time_s"] = round(time.perf_counter() - started, 3)

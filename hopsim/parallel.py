@@ -151,28 +151,12 @@ def threads_for_size(
     return max(1, min(threads_for_job("auto", launcher), free_cores()))
 
 
-def problem_size(cfg: DictConfig) -> tuple[int | None, int | None]:
-    """(largest N, cues per batch) of a recall-like job, or (None, None) when unknown."""
-    try:
-        N = cfg.network.N
-        n = max(int(v) for v in (N if hasattr(N, "__len__") else [N]))
-        levels = cfg.corruption.get("level", 0)
-        n_levels = len(levels) if hasattr(levels, "__len__") else 1
-        cues = int(cfg.trials) * n_levels
-        if str(cfg.get("experiment")) == "recall":  # trials per stored pattern
-            pats = cfg.patterns
-            if pats.get("explicit") is not None:
-                cues *= len(pats.explicit)
-            elif pats.get("alpha") is not None:
-                cues *= max(1, round(float(pats.alpha) * n))
-            else:
-                cues *= max(1, int(pats.P))
-        return n, min(int(cfg.dynamics.batch_size), cues)
-    except Exception:  # noqa: BLE001 - any other experiment: size unknown
-        return None, None
+def threads_for_params(params, cfg_threads: int | str, launcher: DictConfig | None) -> int:
+    """The ``threads`` key of a job resolved with its problem size (see threads_for_size).
 
-
-def threads_for_config(cfg: DictConfig, launcher: DictConfig | None) -> int:
-    """The ``threads`` key of a job resolved with its problem size (see threads_for_size)."""
-    n, cues = problem_size(cfg)
-    return threads_for_size(n, cues, cfg.get("threads", "auto"), launcher)
+    The size is the parameter object's ``problem_size()`` (largest N, cues per batch) for
+    the experiments that run batches of cues; unknown (None, None) for the others.
+    """
+    size = getattr(params, "problem_size", None)
+    n, cues = size() if callable(size) else (None, None)
+    return threads_for_size(n, cues, cfg_threads, launcher)

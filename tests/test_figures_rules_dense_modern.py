@@ -238,7 +238,7 @@ def test_dense_capacity_table_and_wrapper(tmp_path):
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "poly2: log-log slope over N=20..40" in proc.stdout
+    assert "poly2 (per pattern): log-log slope over N=20..40" in proc.stdout
     assert {p.name for p in tmp_path.iterdir()} == {"dense_capacity.png", "dense_capacity.csv"}
 
 

@@ -15,8 +15,7 @@ from hopsim.parallel import (
     available_cores,
     busy_elsewhere,
     free_cores,
-    problem_size,
-    threads_for_config,
+    threads_for_params,
     threads_for_size,
 )
 
@@ -74,13 +73,21 @@ def test_busy_processes_are_seen_and_leave_fewer_free_cores():
     assert free_cores() >= 1
 
 
+def _params(*overrides):
+    from hopsim import experiments
+
+    cfg = compose_config(*overrides)
+    return experiments.prepare(experiments.load(str(cfg.experiment)), cfg)
+
+
 def test_problem_size_of_recall_and_capacity_jobs():
-    assert problem_size(compose_config()) == (200, 100)  # 10 patterns x 10 trials
-    assert problem_size(compose_config("network.N=2000", "patterns.alpha=0.1")) == (2000, 256)
-    assert problem_size(compose_config("experiment=capacity")) == (2000, 200)
-    assert problem_size(compose_config("experiment=bifurcation")) == (None, None)
-    assert threads_for_config(compose_config("threads=2"), None) == 2
-    assert threads_for_config(compose_config(), None) == 1  # the default recall is small
+    assert _params().problem_size() == (200, 100)  # 10 patterns x 10 trials
+    assert _params("network.N=2000", "patterns.alpha=0.1").problem_size() == (2000, 256)
+    assert _params("experiment=capacity").problem_size() == (2000, 200)
+    assert not hasattr(_params("experiment=bifurcation"), "problem_size")
+    assert threads_for_params(_params("experiment=bifurcation"), 3, None) == 3
+    assert threads_for_params(_params(), 2, None) == 2
+    assert threads_for_params(_params(), "auto", None) == 1  # the default recall is small
 
 
 def test_recall_is_the_same_on_one_and_two_threads():

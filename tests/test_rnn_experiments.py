@@ -116,8 +116,7 @@ def test_sequence_memory_rnn_replays_a_short_sequence():
         "rnn.hidden=32",
         "rnn.cues=5",
     )
-    sequence_memory.validate(cfg)
-    ds = sequence_memory.run(cfg, SeedTree(0))
+    ds = sequence_memory.run(sequence_memory.parameters(cfg), SeedTree(0))
     assert int(ds.rnn_exact.sel(noise=0.0).min()) == 1  # GRU replays P = 4 and 8 exactly
     assert float(ds.hop_exact.sel(noise=0.0, length=4).mean()) == 1.0
     assert (
@@ -139,8 +138,7 @@ def test_completion_matched_gru_recalls_at_low_load_and_quantises():
         "rnn.sizes=[N2]",
         "train.steps=600",
     )
-    completion.validate(cfg)
-    ds = completion.run(cfg, SeedTree(0))
+    ds = completion.run(completion.parameters(cfg), SeedTree(0))
     assert float(ds.hop_overlap.mean()) > 0.95
     assert float(ds.rnn_overlap.mean()) > 0.95
     assert abs(int(ds.rnn_parameters.item()) - 32 * 32) < 200

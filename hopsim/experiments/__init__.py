@@ -19,6 +19,7 @@ The experiment named by the config key ``experiment`` is the module
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from importlib import resources
 from types import ModuleType
@@ -72,8 +73,22 @@ def load(name: str) -> ModuleType:
 
 
 def prepare(module: ModuleType, cfg):
-    """What ``module.run`` takes: its checked parameter object, or the validated ``cfg``."""
+    """What ``module.run`` takes: its checked parameter object, or the validated ``cfg``.
+
+    The config is read once per job: the parameter object of a resolved config is kept
+    (:func:`_parameters`), so the preflight's check of a job and the job itself, in the
+    same process, read its keys once.
+    """
     if hasattr(module, "parameters"):
-        return module.parameters(cfg)
+        from hopsim.config import to_yaml
+
+        return _parameters(module.__name__, to_yaml(cfg))
     module.validate(cfg)
     return cfg
+
+
+@functools.lru_cache(maxsize=2048)
+def _parameters(module_name: str, config_yaml: str):
+    """``parameters`` of a resolved config (its YAML text), once per config and process."""
+    module = importlib.import_module(module_name)
+    return module.parameters(OmegaConf.create(config_yaml))

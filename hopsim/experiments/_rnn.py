@@ -75,9 +75,9 @@ def job_threads(cfg: DictConfig) -> int:
     return AUTO_TORCH_THREADS if threads == "auto" else max(1, int(threads))
 
 
-def start_torch(cfg: DictConfig):
-    """Import :mod:`hopsim.rnn` and set torch's threads from the ``threads`` key."""
+def start_torch(threads: int):
+    """Import :mod:`hopsim.rnn` and set torch's threads (:func:`job_threads` of the config)."""
     from hopsim import rnn
 
-    rnn.set_threads(job_threads(cfg))
+    rnn.set_threads(threads)
     return rnn

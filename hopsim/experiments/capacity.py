@@ -58,6 +58,10 @@ class CapacityParams:
         """Patterns stored at (N, alpha): round(alpha N)."""
         return int(round(alpha * N))
 
+    def problem_size(self) -> tuple[int, int]:
+        """(largest N, cues per batch): what the thread count is chosen from."""
+        return max(self.Ns), min(self.dynamics.batch_size, self.trials * len(self.levels))
+
 
 def parameters(cfg: DictConfig) -> CapacityParams:
     """Read and check every key the capacity experiment uses (and its memory)."""

@@ -32,6 +32,7 @@ exact for Hebb when P <= 127).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -65,238 +66,321 @@ def _rule_names() -> list[str]:
     return list(rule_names())
 
 
-def _choices(cfg: DictConfig, key: str, allowed: tuple | list) -> list[str]:
+def _choices(cfg: DictConfig, key: str, allowed: tuple | list, empty: bool = False) -> list[str]:
     raw = get(cfg, key)
+    if empty and raw in (None, []):
+        return []
     values = raw if isinstance(raw, list) else [raw]
-    if any(v not in allowed for v in values) or len(set(values)) != len(values):
+    if not values or any(v not in allowed for v in values) or len(set(values)) != len(values):
         text = ", ".join(repr(a) for a in allowed)
-        raise ConfigError(key, raw, f"a list of {text} (no repeats)")
+        raise ConfigError(
+            key, raw, f"a list of {text} (no repeats" + (")" if empty else ", not empty)")
+        )
     return values
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the completion experiment reads (and that torch is installed)."""
+@dataclass(frozen=True)
+class CompletionParams:
+    """Everything the completion experiment reads from its config, checked."""
+
+    N: int
+    Ps: tuple[int, ...]
+    noise: tuple[float, ...]
+    trials: int
+    rules: tuple[str, ...]  #: learning rules, and ``modern`` for the modern network
+    modern_beta: float
+    update: str
+    max_sweeps: int
+    kinds: tuple[str, ...]
+    sizes: tuple[str, ...]
+    read_steps: int
+    train_noise: float
+    validation: int
+    train: _rnn.TrainKeys
+    threads: int
+
+    @property
+    def learning_rules(self) -> list[str]:
+        """The registry's rules among ``rules`` (without ``modern``)."""
+        return [r for r in self.rules if r != MODERN]
+
+
+def parameters(cfg: DictConfig) -> CompletionParams:
+    """Read and check every key the completion experiment uses (work and memory)."""
     from hopsim.dynamics import discrete
 
-    N = get_int(cfg, "completion.N", lo=2, hi=4096)
-    Ps = get_list(cfg, "completion.P", kind="int", lo=1, hi=100_000)
-    get_list(cfg, "completion.noise", lo=0.0, hi=1.0)
-    trials = get_int(cfg, "completion.trials", lo=1, hi=1_000_000)
-    _choices(cfg, "hopfield.rules", _rule_names() + [MODERN])
-    get_float(cfg, "hopfield.modern_beta", lo=0.0, lo_open=True)
-    get_choice(cfg, "hopfield.update", discrete.UPDATE_RULES)
-    get_int(cfg, "hopfield.max_sweeps", lo=1)
-    kinds = _choices(cfg, "rnn.kinds", KINDS) if get(cfg, "rnn.kinds") else []
-    sizes = _choices(cfg, "rnn.sizes", SIZES)
-    get_int(cfg, "rnn.steps", lo=1, hi=1000)
-    get_float(cfg, "rnn.train_noise", lo=0.0, hi=1.0)
-    get_int(cfg, "rnn.validation", lo=1, hi=1_000_000)
-    tk = _rnn.train_keys(cfg, "train")
-    if kinds:
+    params = CompletionParams(
+        N=get_int(cfg, "completion.N", lo=2, hi=4096),
+        Ps=tuple(get_list(cfg, "completion.P", kind="int", lo=1, hi=100_000)),
+        noise=tuple(get_list(cfg, "completion.noise", lo=0.0, hi=1.0)),
+        trials=get_int(cfg, "completion.trials", lo=1, hi=1_000_000),
+        rules=tuple(_choices(cfg, "hopfield.rules", _rule_names() + [MODERN])),
+        modern_beta=get_float(cfg, "hopfield.modern_beta", lo=0.0, lo_open=True),
+        update=get_choice(cfg, "hopfield.update", discrete.UPDATE_RULES),
+        max_sweeps=get_int(cfg, "hopfield.max_sweeps", lo=1, hi=10**9),
+        kinds=tuple(_choices(cfg, "rnn.kinds", KINDS, empty=True)),
+        sizes=tuple(_choices(cfg, "rnn.sizes", SIZES)),
+        read_steps=get_int(cfg, "rnn.steps", lo=1, hi=1000),
+        train_noise=get_float(cfg, "rnn.train_noise", lo=0.0, hi=1.0),
+        validation=get_int(cfg, "rnn.validation", lo=1, hi=1_000_000),
+        train=_rnn.train_keys(cfg, "train"),
+        threads=_rnn.job_threads(cfg),
+    )
+    if params.kinds:
         _rnn.require_torch("completion")
-    check_memory("completion.N", N, 8.0 * N * N * 3 + 8.0 * trials * N * 4, "couplings and cues")
+    _check_resources(params)
+    return params
+
+
+def _check_resources(p: CompletionParams) -> None:
+    """Memory of the networks and cues, and the RNNs' training work, before any work."""
+    from hopsim.experiments._discrete_config import NetworkSpec, network_bytes
+
+    N, P = p.N, max(p.Ps)
+    check_memory("completion.P", list(p.Ps), 2.0 * N * P + 24.0 * p.trials * N, "patterns and cues")
+    for rule in p.learning_rules:
+        spec = NetworkSpec(0.0, "plus", rule, (), "dense")
+        check_memory("completion.P", list(p.Ps), network_bytes(spec, N, P), f"the {rule} couplings")
+    if MODERN in p.rules:  # the (trials, P) softmax weights of one update, float64, twice
+        check_memory("completion.P", list(p.Ps), 16.0 * p.trials * P, "the modern update")
+    if not p.kinds:
+        return
+    tk = p.train
     # the N2 size has ~N^2 parameters: work ~ N^2 per sequence step
-    work = len(kinds) * len(sizes) * len(Ps) * tk.steps * tk.batch_size * int(cfg.rnn.steps)
+    work = len(p.kinds) * len(p.sizes) * len(p.Ps) * tk.steps * tk.batch_size * p.read_steps
     work *= 2.0 * N * N
     check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
-    del Ps
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the completion experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 def _hopfield_network(xi: np.ndarray, rule: str):
     from hopsim.network import Network
 
-    if hasattr(Network, "learned"):
-        return Network.learned(xi, rule, {}, 0.0, "plus", "dense")
-    if rule != "hebb":
-        raise ConfigError("hopfield.rules", rule, "'hebb' (no learning-rule registry)")
-    return Network.hebbian(xi, 0.0, "plus", mode="dense")
+    return Network.learned(xi, rule, {}, 0.0, "plus", "dense")
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: CompletionParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Hopfield recall for every rule and load, then every RNN kind and size."""
-    from hopsim.dynamics import discrete
-
-    N = int(cfg.completion.N)
-    Ps = get_list(cfg, "completion.P", kind="int")
-    noise = get_list(cfg, "completion.noise")
-    trials = int(cfg.completion.trials)
-    chosen = _choices(cfg, "hopfield.rules", _rule_names() + [MODERN])
-    rules = [r for r in chosen if r != MODERN]
-    update, max_sweeps = str(get(cfg, "hopfield.update")), int(cfg.hopfield.max_sweeps)
-    kinds = _choices(cfg, "rnn.kinds", KINDS) if get(cfg, "rnn.kinds") else []
-    sizes = _choices(cfg, "rnn.sizes", SIZES)
-    T, train_noise, n_val = int(cfg.rnn.steps), float(cfg.rnn.train_noise), int(cfg.rnn.validation)
-    tk = _rnn.train_keys(cfg, "train")
-
+    N, Ps = params.N, params.Ps
     patterns = {P: random_patterns(seeds.generator("completion_patterns", N, P), P, N) for P in Ps}
-    cued = {P: np.arange(trials) % P for P in Ps}
+    cued = {P: np.arange(params.trials) % P for P in Ps}
     cues = {
         (P, level): flip(
             seeds.generator("completion_cue", N, P, level), patterns[P][cued[P]], level
         )
         for P in Ps
-        for level in noise
+        for level in params.noise
     }
+    hop = _hopfield_recall(params, seeds, patterns, cued, cues)
+    if MODERN in params.rules:
+        hop = _append_modern(params, patterns, cued, cues, hop)
+    rnn = _rnn_recall(params, seeds, patterns, cued, cues, progress)
+    return _dataset(params, hop, rnn)
 
-    hop = np.full((len(rules), len(Ps), len(noise), trials), np.nan)
-    hop_time = np.full((len(rules), len(Ps)), np.nan)
-    hop_learn = np.full((len(rules), len(Ps)), np.nan)
+
+def _hopfield_recall(p: CompletionParams, seeds, patterns, cued, cues) -> dict:
+    """Every learning rule at every load and noise: overlaps, recall and learning times."""
+    from hopsim.dynamics import discrete
+
+    N, rules = p.N, p.learning_rules
+    hop = {
+        "overlap": np.full((len(rules), len(p.Ps), len(p.noise), p.trials), np.nan),
+        "recall_time": np.full((len(rules), len(p.Ps)), np.nan),
+        "learn_time": np.full((len(rules), len(p.Ps)), np.nan),
+        "rule_parameters": np.tile(np.float64(N * N), (len(rules), len(p.Ps))),
+        "rules": list(rules),
+    }
     for r, rule in enumerate(rules):
-        for j, P in enumerate(Ps):
+        for j, P in enumerate(p.Ps):
             xi = patterns[P]
             t0 = time.perf_counter()
             net = _hopfield_network(xi, rule)
-            hop_learn[r, j] = time.perf_counter() - t0
+            hop["learn_time"][r, j] = time.perf_counter() - t0
             # warm-up (numba compilation) outside the timing
-            discrete.run(net, cues[P, noise[0]][:1], update, max_sweeps, [np.random.default_rng(0)])
+            first = cues[P, p.noise[0]][:1]
+            discrete.run(net, first, p.update, p.max_sweeps, [np.random.default_rng(0)])
             spent = 0.0
-            for k, level in enumerate(noise):
-                rngs = seeds.generators(("completion_dynamics", N, P, level), range(trials))
+            for k, level in enumerate(p.noise):
+                rngs = seeds.generators(("completion_dynamics", N, P, level), range(p.trials))
                 t0 = time.perf_counter()
-                traj = discrete.run(net, cues[P, level], update, max_sweeps, rngs)
+                traj = discrete.run(net, cues[P, level], p.update, p.max_sweeps, rngs)
                 spent += time.perf_counter() - t0
                 final = traj.final.astype(np.float64)
-                hop[r, j, k] = np.einsum("bi,bi->b", final, xi[cued[P]]) / N
-            hop_time[r, j] = spent / (trials * len(noise))
+                hop["overlap"][r, j, k] = np.einsum("bi,bi->b", final, xi[cued[P]]) / N
+            hop["recall_time"][r, j] = spent / (p.trials * len(p.noise))
+    return hop
 
-    # the modern (dense, softmax) Hopfield network of Ramsauer et al.: one update
-    # xi <- X^T softmax(beta X xi), answer its signs; it stores X itself (N P numbers)
-    beta = get_float(cfg, "hopfield.modern_beta")
-    hop_params = np.tile(np.float64(N * N), (len(rules), len(Ps)))
-    if MODERN in chosen:
-        from hopsim import modern
 
-        rules = rules + ["modern"]
-        m_over = np.full((1, len(Ps), len(noise), trials), np.nan)
-        m_time = np.full((1, len(Ps)), np.nan)
-        for j, P in enumerate(Ps):
-            X = patterns[P].astype(np.float64)
-            modern.update(X, cues[P, noise[0]][:1].astype(np.float64), beta)  # warm-up
-            spent = 0.0
-            for k, level in enumerate(noise):
-                t0 = time.perf_counter()
-                out = modern.update(X, cues[P, level].astype(np.float64), beta)
-                spent += time.perf_counter() - t0
-                answer = np.where(out >= 0, 1.0, -1.0)
-                m_over[0, j, k] = np.einsum("bi,bi->b", answer, X[cued[P]]) / N
-            m_time[0, j] = spent / (trials * len(noise))
-        hop = np.concatenate([hop, m_over])
-        hop_time = np.concatenate([hop_time, m_time])
-        hop_learn = np.concatenate([hop_learn, np.zeros((1, len(Ps)))])
-        hop_params = np.concatenate([hop_params, np.array([[N * P for P in Ps]], float)])
+def _append_modern(p: CompletionParams, patterns, cued, cues, hop: dict) -> dict:
+    """The modern (dense, softmax) network of Ramsauer et al.: one update
+    ``xi <- X^T softmax(beta X xi)``, answer its signs; it stores X itself (N P numbers)."""
+    from hopsim import modern
 
-    rshape = (len(kinds), len(sizes), len(Ps))
-    out = np.full(rshape + (len(noise), trials), np.nan)
-    out8 = np.full(rshape + (len(noise), trials), np.nan)
-    scalars = {
-        name: np.full(rshape, np.nan)
-        for name in (
-            "rnn_hidden",
-            "rnn_parameters",
-            "rnn_bytes_float32",
-            "rnn_bytes_int8",
-            "rnn_file_bytes_float32",
-            "rnn_file_bytes_int8",
-            "rnn_train_time",
-            "rnn_train_steps",
-            "rnn_recall_time",
-        )
+    N = p.N
+    m_over = np.full((1, len(p.Ps), len(p.noise), p.trials), np.nan)
+    m_time = np.full((1, len(p.Ps)), np.nan)
+    for j, P in enumerate(p.Ps):
+        X = patterns[P].astype(np.float64)
+        modern.update(X, cues[P, p.noise[0]][:1].astype(np.float64), p.modern_beta)  # warm-up
+        spent = 0.0
+        for k, level in enumerate(p.noise):
+            t0 = time.perf_counter()
+            out = modern.update(X, cues[P, level].astype(np.float64), p.modern_beta)
+            spent += time.perf_counter() - t0
+            answer = np.where(out >= 0, 1.0, -1.0)
+            m_over[0, j, k] = np.einsum("bi,bi->b", answer, X[cued[P]]) / N
+        m_time[0, j] = spent / (p.trials * len(p.noise))
+    return {
+        "overlap": np.concatenate([hop["overlap"], m_over]),
+        "recall_time": np.concatenate([hop["recall_time"], m_time]),
+        "learn_time": np.concatenate([hop["learn_time"], np.zeros((1, len(p.Ps)))]),
+        "rule_parameters": np.concatenate(
+            [hop["rule_parameters"], np.array([[N * P for P in p.Ps]], float)]
+        ),
+        "rules": hop["rules"] + [MODERN],
     }
-    if kinds:
-        rnn = _rnn.start_torch(cfg)
-        import torch
 
-        jobs = [
-            (a, b, j) for j in range(len(Ps)) for a in range(len(kinds)) for b in range(len(sizes))
-        ]
-        bar = tqdm(total=len(jobs), desc="completion", disable=not progress)
-        for a, b, j in jobs:
-            kind, size, P = kinds[a], sizes[b], Ps[j]
-            bar.set_description_str(f"completion {kind} {size} P={P}")
-            xi = patterns[P]
-            target_count = N * N if size == "N2" else N * P
-            H = rnn.hidden_for_parameters(kind, N, N, target_count)
-            model, hist = _train(
-                rnn, torch, kind, H, xi, T, train_noise, n_val, tk, seeds, N, P, size
-            )
-            model.eval()
-            scalars["rnn_hidden"][a, b, j] = H
-            scalars["rnn_parameters"][a, b, j] = rnn.count_parameters(model)
-            scalars["rnn_train_time"][a, b, j] = hist.seconds
-            scalars["rnn_train_steps"][a, b, j] = hist.steps
-            q = rnn.quantize(model)
-            scalars["rnn_bytes_float32"][a, b, j] = rnn.tensor_bytes(model)
-            scalars["rnn_bytes_int8"][a, b, j] = rnn.tensor_bytes(q)
-            scalars["rnn_file_bytes_float32"][a, b, j] = rnn.serialized_bytes(model)
-            scalars["rnn_file_bytes_int8"][a, b, j] = rnn.serialized_bytes(q)
-            with torch.no_grad():  # warm-up outside the timing
-                model(_sequence(torch, cues[P, noise[0]][:1], T))
-            spent = 0.0
-            for k, level in enumerate(noise):
-                x = _sequence(torch, cues[P, level], T)
-                target = xi[cued[P]].astype(np.float64)
-                with torch.no_grad():
-                    t0 = time.perf_counter()
-                    answer = np.where(model(x)[0][:, -1].numpy() >= 0, 1.0, -1.0)
-                    spent += time.perf_counter() - t0
-                    answer8 = np.where(q(x)[0][:, -1].numpy() >= 0, 1.0, -1.0)
-                out[a, b, j, k] = np.einsum("bi,bi->b", answer, target) / N
-                out8[a, b, j, k] = np.einsum("bi,bi->b", answer8, target) / N
-            scalars["rnn_recall_time"][a, b, j] = spent / (trials * len(noise))
-            bar.update(1)
-        bar.close()
 
+RNN_SCALARS = (
+    "rnn_hidden",
+    "rnn_parameters",
+    "rnn_bytes_float32",
+    "rnn_bytes_int8",
+    "rnn_file_bytes_float32",
+    "rnn_file_bytes_int8",
+    "rnn_train_time",
+    "rnn_train_steps",
+    "rnn_recall_time",
+)
+
+
+def _rnn_recall(p: CompletionParams, seeds, patterns, cued, cues, progress) -> dict:
+    """Train every (kind, size, P) model; score it, float and int8, at every noise."""
+    rshape = (len(p.kinds), len(p.sizes), len(p.Ps))
+    out = {
+        "overlap": np.full(rshape + (len(p.noise), p.trials), np.nan),
+        "overlap8": np.full(rshape + (len(p.noise), p.trials), np.nan),
+        **{name: np.full(rshape, np.nan) for name in RNN_SCALARS},
+    }
+    if not p.kinds:
+        return out
+    rnn = _rnn.start_torch(p.threads)
+    import torch
+
+    jobs = [
+        (a, b, j)
+        for j in range(len(p.Ps))
+        for a in range(len(p.kinds))
+        for b in range(len(p.sizes))
+    ]
+    bar = tqdm(total=len(jobs), desc="completion", disable=not progress)
+    for a, b, j in jobs:
+        kind, size, P = p.kinds[a], p.sizes[b], p.Ps[j]
+        bar.set_description_str(f"completion {kind} {size} P={P}")
+        _one_rnn(p, rnn, torch, seeds, patterns[P], cued[P], cues, (kind, size, P), out, (a, b, j))
+        bar.update(1)
+    bar.close()
+    return out
+
+
+def _one_rnn(p, rnn, torch, seeds, xi, cued, cues, what, out, cell) -> None:
+    """Train one model and record its sizes, times and overlaps into ``out[...][cell]``."""
+    kind, size, P = what
+    N, T = p.N, p.read_steps
+    H = rnn.hidden_for_parameters(kind, N, N, N * N if size == "N2" else N * P)
+    model, hist = _train(
+        rnn, torch, kind, H, xi, T, p.train_noise, p.validation, p.train, seeds, N, P, size
+    )
+    model.eval()
+    q = rnn.quantize(model)
+    for name, value in (
+        ("rnn_hidden", H),
+        ("rnn_parameters", rnn.count_parameters(model)),
+        ("rnn_train_time", hist.seconds),
+        ("rnn_train_steps", hist.steps),
+        ("rnn_bytes_float32", rnn.tensor_bytes(model)),
+        ("rnn_bytes_int8", rnn.tensor_bytes(q)),
+        ("rnn_file_bytes_float32", rnn.serialized_bytes(model)),
+        ("rnn_file_bytes_int8", rnn.serialized_bytes(q)),
+    ):
+        out[name][cell] = value
+    with torch.no_grad():  # warm-up outside the timing
+        model(_sequence(torch, cues[P, p.noise[0]][:1], T))
+    spent = 0.0
+    target = xi[cued].astype(np.float64)
+    for k, level in enumerate(p.noise):
+        x = _sequence(torch, cues[P, level], T)
+        with torch.no_grad():
+            t0 = time.perf_counter()
+            answer = np.where(model(x)[0][:, -1].numpy() >= 0, 1.0, -1.0)
+            spent += time.perf_counter() - t0
+            answer8 = np.where(q(x)[0][:, -1].numpy() >= 0, 1.0, -1.0)
+        out["overlap"][cell + (k,)] = np.einsum("bi,bi->b", answer, target) / N
+        out["overlap8"][cell + (k,)] = np.einsum("bi,bi->b", answer8, target) / N
+    out["rnn_recall_time"][cell] = spent / (p.trials * len(p.noise))
+
+
+#: long_name and units of the dataset's variables and coordinates
+ATTRS = {
+    "hop_overlap": ("Hopfield final overlap with the cued pattern", "1"),
+    "hop_recall_time": ("Hopfield recall time per cue", "s"),
+    "hop_learn_time": ("Hopfield learning time", "s"),
+    "hop_rule_parameters": ("numbers the Hopfield network stores (N^2; modern: N P)", "1"),
+    "rnn_overlap": ("RNN final overlap with the cued pattern", "1"),
+    "rnn_overlap_int8": ("int8 RNN final overlap with the cued pattern", "1"),
+    "rnn_hidden": ("hidden units H", "1"),
+    "rnn_parameters": ("RNN trainable parameters", "1"),
+    "rnn_bytes_float32": ("RNN weight bytes, float32", "B"),
+    "rnn_bytes_int8": ("RNN weight bytes, dynamic int8", "B"),
+    "rnn_file_bytes_float32": ("RNN state-dict file, float32", "B"),
+    "rnn_file_bytes_int8": ("RNN state-dict file, dynamic int8", "B"),
+    "rnn_train_time": ("RNN training wall time", "s"),
+    "rnn_train_steps": ("RNN optimiser steps", "step"),
+    "rnn_recall_time": ("RNN recall time per cue", "s"),
+    "hop_parameters": ("Hopfield couplings N^2", "1"),
+    "hop_bytes_float32": ("Hopfield couplings, float32", "B"),
+    "hop_bytes_int8": ("Hopfield couplings, int8 (Hebb)", "B"),
+    "P": ("stored patterns P", "1"),
+    "alpha": ("load P/N", "1"),
+    "noise": ("cue noise (fraction of bits flipped)", "1"),
+}
+
+
+def _dataset(p: CompletionParams, hop: dict, rnn: dict) -> xr.Dataset:
+    N = p.N
+    rnn_dims = ("kind", "size", "P", "noise", "trial")
     ds = xr.Dataset(
         {
-            "hop_overlap": (("rule", "P", "noise", "trial"), hop),
-            "hop_recall_time": (("rule", "P"), hop_time),
-            "hop_learn_time": (("rule", "P"), hop_learn),
-            "hop_rule_parameters": (("rule", "P"), hop_params),
-            "rnn_overlap": (("kind", "size", "P", "noise", "trial"), out),
-            "rnn_overlap_int8": (("kind", "size", "P", "noise", "trial"), out8),
-            **{name: (("kind", "size", "P"), v) for name, v in scalars.items()},
+            "hop_overlap": (("rule", "P", "noise", "trial"), hop["overlap"]),
+            "hop_recall_time": (("rule", "P"), hop["recall_time"]),
+            "hop_learn_time": (("rule", "P"), hop["learn_time"]),
+            "hop_rule_parameters": (("rule", "P"), hop["rule_parameters"]),
+            "rnn_overlap": (rnn_dims, rnn["overlap"]),
+            "rnn_overlap_int8": (rnn_dims, rnn["overlap8"]),
+            **{name: (("kind", "size", "P"), rnn[name]) for name in RNN_SCALARS},
         },
         coords={
-            "rule": rules,
-            "P": Ps,
-            "noise": noise,
-            "trial": np.arange(trials),
-            "kind": kinds,
-            "size": sizes,
+            "rule": hop["rules"],
+            "P": list(p.Ps),
+            "noise": list(p.noise),
+            "trial": np.arange(p.trials),
+            "kind": list(p.kinds),
+            "size": list(p.sizes),
         },
     )
-    ds = ds.assign_coords(alpha=("P", np.array(Ps) / N))
+    ds = ds.assign_coords(alpha=("P", np.array(p.Ps) / N))
     ds["hop_parameters"] = N * N
     ds["hop_bytes_float32"] = 4 * N * N
     ds["hop_bytes_int8"] = N * N
-    attrs = {
-        "hop_overlap": ("Hopfield final overlap with the cued pattern", "1"),
-        "hop_recall_time": ("Hopfield recall time per cue", "s"),
-        "hop_learn_time": ("Hopfield learning time", "s"),
-        "hop_rule_parameters": ("numbers the Hopfield network stores (N^2; modern: N P)", "1"),
-        "rnn_overlap": ("RNN final overlap with the cued pattern", "1"),
-        "rnn_overlap_int8": ("int8 RNN final overlap with the cued pattern", "1"),
-        "rnn_hidden": ("hidden units H", "1"),
-        "rnn_parameters": ("RNN trainable parameters", "1"),
-        "rnn_bytes_float32": ("RNN weight bytes, float32", "B"),
-        "rnn_bytes_int8": ("RNN weight bytes, dynamic int8", "B"),
-        "rnn_file_bytes_float32": ("RNN state-dict file, float32", "B"),
-        "rnn_file_bytes_int8": ("RNN state-dict file, dynamic int8", "B"),
-        "rnn_train_time": ("RNN training wall time", "s"),
-        "rnn_train_steps": ("RNN optimiser steps", "step"),
-        "rnn_recall_time": ("RNN recall time per cue", "s"),
-        "hop_parameters": ("Hopfield couplings N^2", "1"),
-        "hop_bytes_float32": ("Hopfield couplings, float32", "B"),
-        "hop_bytes_int8": ("Hopfield couplings, int8 (Hebb)", "B"),
-        "P": ("stored patterns P", "1"),
-        "alpha": ("load P/N", "1"),
-        "noise": ("cue noise (fraction of bits flipped)", "1"),
-    }
-    for name, (long_name, units) in attrs.items():
+    for name, (long_name, units) in ATTRS.items():
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(N=N, train_noise=train_noise, read_steps=T, update=update)
-    if MODERN in chosen:
-        ds.attrs["modern_beta"] = beta
+    ds.attrs.update(N=N, train_noise=p.train_noise, read_steps=p.read_steps, update=p.update)
+    if MODERN in p.rules:
+        ds.attrs["modern_beta"] = p.modern_beta
     return ds
 
 

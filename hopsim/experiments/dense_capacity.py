@@ -33,6 +33,7 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
+from hopsim.analysis.dense import crossing
 from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list
 from hopsim.dense import DenseNetwork, Exponential, Polynomial
 from hopsim.dynamics import dense as dense_dynamics
@@ -260,29 +261,6 @@ def run(p: DenseCapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
     ds["capacity_all"] = crossing(ds.all_fixed.mean("network"), ds.P)
     _attrs(ds, noise, checks, update, tie, p.beta)
     return ds
-
-
-def crossing(fraction: xr.DataArray, P: xr.DataArray) -> xr.DataArray:
-    """P where a fraction first falls below 1/2, interpolated linearly in ln P (energy, N).
-
-    NaN when the fraction never reaches 1/2 from above on the grid (the grid does not
-    bracket the capacity).
-    """
-    out = np.full(fraction.shape[:2], np.nan)
-    for e in range(fraction.shape[0]):
-        for s in range(fraction.shape[1]):
-            y, x = fraction.values[e, s], P.values[e, s].astype(float)
-            keep = np.isfinite(y) & (x > 0)
-            y, x = y[keep], np.log(x[keep])
-            if y.size < 2 or y[0] < 0.5:
-                continue
-            below = np.flatnonzero(y < 0.5)
-            if below.size == 0:
-                continue
-            j = below[0]
-            t = (y[j - 1] - 0.5) / (y[j - 1] - y[j])
-            out[e, s] = float(np.exp(x[j - 1] + t * (x[j] - x[j - 1])))
-    return xr.DataArray(out, dims=("energy", "N"))
 
 
 ATTRS = {

@@ -126,7 +126,7 @@ def gradient_norms(rnn, model, x, y):
 
 def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Train every (variant, lag, seed), measure gradients, then the explosion runs."""
-    rnn = _rnn.start_torch(cfg)
+    rnn = _rnn.start_torch(_rnn.job_threads(cfg))
     import torch
 
     K, distractors = int(cfg.task.symbols), bool(cfg.task.distractors)

@@ -48,6 +48,11 @@ class RecallParams:
     dynamics: DynamicsSpec
     trials: int
 
+    def problem_size(self) -> tuple[int, int]:
+        """(N, cues per batch): what the thread count is chosen from."""
+        cues = self.patterns.P * self.trials
+        return self.patterns.N, min(self.dynamics.batch_size, cues)
+
 
 def parameters(cfg: DictConfig) -> RecallParams:
     """Read and check every key the recall experiment uses (and its memory)."""

@@ -72,6 +72,10 @@ class RulesParams:
         """Patterns stored at (N, alpha): round(alpha N)."""
         return int(round(alpha * N))
 
+    def problem_size(self) -> tuple[int, int]:
+        """(largest N, cues per batch): what the thread count is chosen from."""
+        return max(self.Ns), min(self.dynamics.batch_size, self.trials * len(self.levels))
+
 
 def _rule_specs(cfg: DictConfig) -> tuple[NetworkSpec, ...]:
     raw = get(cfg, "rules.names")

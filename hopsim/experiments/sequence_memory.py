@@ -31,6 +31,7 @@ Dataset: ``hop_exact``, ``hop_correct`` (transitions right before the first erro
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -44,52 +45,101 @@ from hopsim.resources import check_memory, check_work
 from hopsim.rng import SeedTree
 
 WORK_LIMIT = 2e12  # multiply-adds of RNN training, ~10 minutes of CPU
+KINDS = ("rnn", "lstm", "gru")
 
 
 def _kinds(cfg: DictConfig) -> list[str]:
     raw = get(cfg, "rnn.kinds")
+    if raw is None or raw == []:
+        return []
     values = raw if isinstance(raw, list) else [raw]
-    if any(v not in ("rnn", "lstm", "gru") for v in values) or len(set(values)) != len(values):
+    if any(v not in KINDS for v in values) or len(set(values)) != len(values):
         raise ConfigError("rnn.kinds", raw, "a list of 'rnn', 'lstm', 'gru' (no repeats)")
     return values
 
 
-def validate(cfg: DictConfig) -> None:
-    """Check every key the sequence_memory experiment reads (and that torch is installed)."""
-    Ns = get_list(cfg, "sequence.N", kind="int", lo=2, hi=4096)
-    lengths = get_list(cfg, "sequence.lengths", kind="int", lo=2, hi=100_000)
-    noise = get_list(cfg, "sequence.noise", lo=0.0, hi=1.0)
-    trials = get_int(cfg, "hopfield.trials", lo=1, hi=100_000)
-    get_float(cfg, "hopfield.slow_synapse.strength", lo=0.0)
-    get_int(cfg, "hopfield.slow_synapse.delay", lo=1, hi=1000)
-    async_trials = get_int(cfg, "hopfield.slow_synapse.trials", lo=0, hi=100_000)
-    sweeps = sum((P + 2) * get_int(cfg, "hopfield.slow_synapse.delay") for P in lengths)
+@dataclass(frozen=True)
+class SequenceParams:
+    """Everything the sequence_memory experiment reads from its config, checked."""
+
+    Ns: tuple[int, ...]
+    lengths: tuple[int, ...]
+    noise: tuple[float, ...]
+    trials: int
+    slow_strength: float
+    slow_delay: int
+    async_trials: int
+    kinds: tuple[str, ...]
+    hidden: tuple[int, ...]
+    rnn_seeds: int
+    train_noise: float
+    cues: int
+    train: _rnn.TrainKeys
+    threads: int
+
+    @property
+    def trains_rnns(self) -> bool:
+        """Are any RNNs trained (a kind and at least one seed)?"""
+        return bool(self.kinds) and self.rnn_seeds > 0
+
+
+def parameters(cfg: DictConfig) -> SequenceParams:
+    """Read and check every key the sequence_memory experiment uses (work and memory)."""
+    kinds = _kinds(cfg)
+    params = SequenceParams(
+        Ns=tuple(get_list(cfg, "sequence.N", kind="int", lo=2, hi=4096)),
+        lengths=tuple(get_list(cfg, "sequence.lengths", kind="int", lo=2, hi=100_000)),
+        noise=tuple(get_list(cfg, "sequence.noise", lo=0.0, hi=1.0)),
+        trials=get_int(cfg, "hopfield.trials", lo=1, hi=100_000),
+        slow_strength=get_float(cfg, "hopfield.slow_synapse.strength", lo=0.0),
+        slow_delay=get_int(cfg, "hopfield.slow_synapse.delay", lo=1, hi=1000),
+        async_trials=get_int(cfg, "hopfield.slow_synapse.trials", lo=0, hi=100_000),
+        kinds=tuple(kinds),
+        hidden=tuple(get_list(cfg, "rnn.hidden", kind="int", lo=1, hi=1024)),
+        rnn_seeds=get_int(cfg, "rnn.seeds", lo=0, hi=1000),
+        train_noise=get_float(cfg, "rnn.train_noise", lo=0.0, hi=1.0),
+        cues=get_int(cfg, "rnn.cues", lo=1, hi=100_000),
+        train=_rnn.train_keys(cfg, "train"),
+        threads=_rnn.job_threads(cfg),
+    )
+    if params.trains_rnns:
+        _rnn.require_torch("sequence_memory")
+    _check_resources(params)
+    return params
+
+
+def _check_resources(p: SequenceParams) -> None:
+    """Memory and work of the Hopfield replays and of the RNNs, before any work."""
+    N, L = max(p.Ns), max(p.lengths)
+    sweeps = sum((P + 2) * p.slow_delay for P in p.lengths)
     check_work(
         "hopfield.slow_synapse.trials",
-        async_trials,
-        float(async_trials) * len(noise) * sum(N * N for N in Ns) * sweeps,
+        p.async_trials,
+        float(p.async_trials) * len(p.noise) * sum(n * n for n in p.Ns) * sweeps,
         1e12,
         "multiply-adds of asynchronous replay",
     )
-    kinds = _kinds(cfg) if get(cfg, "rnn.kinds") else []
-    hidden = get_list(cfg, "rnn.hidden", kind="int", lo=1, hi=1024)
-    rseeds = get_int(cfg, "rnn.seeds", lo=0, hi=1000)
-    get_float(cfg, "rnn.train_noise", lo=0.0, hi=1.0)
-    cues = get_int(cfg, "rnn.cues", lo=1, hi=100_000)
-    tk = _rnn.train_keys(cfg, "train")
-    if kinds and rseeds:
-        _rnn.require_torch("sequence_memory")
     # Hopfield: one (N, N) float64 matrix and (trials, P, N) states at a time
-    check_memory(
-        "sequence.N", Ns, 8.0 * max(Ns) ** 2 + 9.0 * trials * max(lengths) * max(Ns), "couplings"
-    )
+    check_memory("sequence.N", list(p.Ns), 8.0 * N**2 + 9.0 * p.trials * L * N, "couplings")
+    if not p.trains_rnns:
+        return
+    H, tk = max(p.hidden), p.train
+    # training: a batch of (P - 1)-step sequences, its activations kept for backprop (4 gates)
+    per_train = 4.0 * tk.batch_size * L * (2 * N + 10 * H) + 16.0 * (4 * H * (N + H) + H * N)
+    check_memory("sequence.lengths", list(p.lengths), 3 * per_train, "RNN training")
+    # closed-loop replay of every cue: the (cues, P - 1, N) answers, float32 and int8
+    check_memory("rnn.cues", p.cues, 5.0 * p.cues * L * N + 12.0 * p.cues * H, "RNN replay")
     work = 0.0
-    for N in Ns:
-        for H in hidden:
-            per_step = 4 * H * (N + H) + H * N  # gated blocks, readout
-            work += per_step * tk.batch_size * tk.steps * sum(lengths) * 3 * len(kinds) * rseeds
-    check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
-    del cues
+    for n in p.Ns:
+        for h in p.hidden:
+            per_step = 4 * h * (n + h) + h * n  # gated blocks, readout
+            work += per_step * tk.batch_size * tk.steps * sum(p.lengths) * 3 * len(p.kinds)
+    check_work("train.steps", tk.steps, work * p.rnn_seeds, WORK_LIMIT, "multiply-adds of training")
+
+
+def validate(cfg: DictConfig) -> None:
+    """Check every key the sequence_memory experiment reads (see :func:`parameters`)."""
+    parameters(cfg)
 
 
 # ----------------------------------------------------------------------------- Hopfield
@@ -232,158 +282,167 @@ def train_sequence(rnn, torch, kind, H, xi, seeds, key, tk, train_noise, rng_val
     return model, hist
 
 
-def run(cfg: DictConfig, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
+def run(params: SequenceParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Hopfield replay for every (N, P, noise, trial), then every RNN."""
-    Ns = get_list(cfg, "sequence.N", kind="int")
-    lengths = get_list(cfg, "sequence.lengths", kind="int")
-    noise = get_list(cfg, "sequence.noise")
-    trials = int(cfg.hopfield.trials)
-    kinds = _kinds(cfg) if get(cfg, "rnn.kinds") else []
-    hidden = get_list(cfg, "rnn.hidden", kind="int")
-    rseeds, cues_n = int(cfg.rnn.seeds), int(cfg.rnn.cues)
-    train_noise = float(cfg.rnn.train_noise)
-    tk = _rnn.train_keys(cfg, "train")
-
-    shape = (len(Ns), len(lengths), len(noise), trials)
-    hop_correct = np.zeros(shape, dtype=np.int64)
-    hop_overlap = np.full(shape, np.nan)
-    started = time.perf_counter()
-    for i, N in enumerate(Ns):
-        for j, P in enumerate(lengths):
-            for t in range(trials):
-                xi = random_patterns(seeds.generator("sequence", N, P, t), P, N)
-                for k, level in enumerate(noise):
-                    cue = flip(seeds.generator("sequence_cue", N, P, level, t), xi[:1], level)
-                    c, final = hopfield_replay(xi, cue)
-                    hop_correct[i, j, k, t] = c[0]
-                    hop_overlap[i, j, k, t] = final[0].astype(np.float64) @ xi[-1] / N
-    hop_seconds = time.perf_counter() - started
-
-    slow = cfg.hopfield.slow_synapse
-    lam, delay, async_trials = float(slow.strength), int(slow.delay), int(slow.trials)
-    async_correct = np.zeros((len(Ns), len(lengths), len(noise), async_trials), dtype=np.int64)
-    started = time.perf_counter()
-    for i, N in enumerate(Ns):
-        for j, P in enumerate(lengths):
-            for t in range(async_trials):
-                xi = random_patterns(seeds.generator("sequence", N, P, t), P, N)
-                for k, level in enumerate(noise):
-                    cue = flip(seeds.generator("sequence_cue", N, P, level, t), xi[:1], level)
-                    rng = seeds.generator("sequence_async", N, P, level, t)
-                    async_correct[i, j, k, t] = slow_synapse_replay(xi, cue[0], lam, delay, rng)
-    async_seconds = time.perf_counter() - started
-
-    rshape = (len(kinds), len(hidden), len(Ns), len(lengths), rseeds)
-    rnn_correct = np.zeros(rshape + (len(noise), cues_n), dtype=np.int64)
-    train_time = np.full(rshape, np.nan)
-    train_steps = np.zeros(rshape, dtype=np.int64)
-    params = np.zeros((len(kinds), len(hidden), len(Ns)), dtype=np.int64)
-    if kinds and rseeds:
-        rnn = _rnn.start_torch(cfg)
-        import torch
-
-        jobs = [
-            (a, b, i, j, s)
-            for i in range(len(Ns))
-            for j in range(len(lengths))
-            for s in range(rseeds)
-            for a in range(len(kinds))
-            for b in range(len(hidden))
-        ]
-        bar = tqdm(total=len(jobs), desc="sequence_memory", disable=not progress)
-        for a, b, i, j, s in jobs:
-            kind, H, N, P = kinds[a], hidden[b], Ns[i], lengths[j]
-            bar.set_description_str(f"sequence_memory {kind} H={H} N={N} P={P}")
-            xi = random_patterns(seeds.generator("sequence", N, P, s), P, N)
-            key = (kind, H, N, P, s)
-            model, hist = train_sequence(
-                rnn,
-                torch,
-                kind,
-                H,
-                xi,
-                seeds,
-                key,
-                tk,
-                train_noise,
-                seeds.generator("sequence_val", *key),
-            )
-            params[a, b, i] = rnn.count_parameters(model)
-            train_time[a, b, i, j, s], train_steps[a, b, i, j, s] = hist.seconds, hist.steps
-            model.eval()
-            for k, level in enumerate(noise):
-                rng = seeds.generator("sequence_rnn_cue", N, P, level, s)
-                cues = flip(rng, np.repeat(xi[:1], cues_n, axis=0), level)
-                replayed = rnn_replay(torch, model, cues, P - 1)
-                rnn_correct[a, b, i, j, s, k] = correct_transitions(replayed, xi)
-            bar.update(1)
-        bar.close()
-
-    L = np.array(lengths)
-    ds = xr.Dataset(
-        {
-            "hop_correct": (("N", "length", "noise", "trial"), hop_correct),
-            "hop_exact": (
-                ("N", "length", "noise", "trial"),
-                (hop_correct == (L - 1)[None, :, None, None]).astype(np.int8),
-            ),
-            "hop_final_overlap": (("N", "length", "noise", "trial"), hop_overlap),
-            "hop_parameters": (("N",), np.array(Ns, dtype=np.int64) ** 2),
-            "hop_async_correct": (("N", "length", "noise", "async_trial"), async_correct),
-            "hop_async_exact": (
-                ("N", "length", "noise", "async_trial"),
-                (async_correct == (L - 1)[None, :, None, None]).astype(np.int8),
-            ),
-            "rnn_correct": (
-                ("kind", "hidden", "N", "length", "seed", "noise", "cue"),
-                rnn_correct,
-            ),
-            "rnn_exact": (
-                ("kind", "hidden", "N", "length", "seed", "noise", "cue"),
-                (rnn_correct == (L - 1)[None, None, None, :, None, None, None]).astype(np.int8),
-            ),
-            "rnn_train_time": (("kind", "hidden", "N", "length", "seed"), train_time),
-            "rnn_train_steps": (("kind", "hidden", "N", "length", "seed"), train_steps),
-            "rnn_parameters": (("kind", "hidden", "N"), params),
-        },
-        coords={
-            "N": Ns,
-            "length": lengths,
-            "noise": noise,
-            "trial": np.arange(trials),
-            "kind": kinds,
-            "hidden": hidden,
-            "seed": np.arange(rseeds),
-            "cue": np.arange(cues_n),
-            "async_trial": np.arange(async_trials),
-        },
-    )
-    attrs = {
-        "hop_correct": ("Hopfield transitions right before the first error", "1"),
-        "hop_exact": ("Hopfield replayed the whole sequence exactly", "1"),
-        "hop_final_overlap": ("overlap of the last replayed state with xi_P", "1"),
-        "hop_parameters": ("Hopfield couplings N^2", "1"),
-        "hop_async_correct": ("slow-synapse async replay: patterns visited in order", "1"),
-        "hop_async_exact": ("slow-synapse async replay of the whole sequence", "1"),
-        "rnn_correct": ("RNN transitions right before the first error", "1"),
-        "rnn_exact": ("RNN replayed the whole sequence exactly", "1"),
-        "rnn_train_time": ("RNN training wall time", "s"),
-        "rnn_train_steps": ("RNN optimiser steps", "step"),
-        "rnn_parameters": ("RNN trainable parameters", "1"),
-        "N": ("bits per pattern N", "1"),
-        "length": ("sequence length P", "pattern"),
-        "noise": ("cue noise (fraction of xi_1 flipped)", "1"),
-        "hidden": ("hidden units H", "1"),
-    }
-    for name, (long_name, units) in attrs.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
+    hop_correct, hop_overlap, hop_seconds = _synchronous_replays(params, seeds)
+    async_correct, async_seconds = _slow_synapse_replays(params, seeds)
+    rnn = _rnn_replays(params, seeds, progress)
+    ds = _dataset(params, hop_correct, hop_overlap, async_correct, rnn)
     ds.attrs.update(
         hopfield_seconds=round(hop_seconds, 3),
         async_seconds=round(async_seconds, 3),
-        async_lambda=lam,
-        async_delay=delay,
-        train_noise=train_noise,
+        async_lambda=params.slow_strength,
+        async_delay=params.slow_delay,
+        train_noise=params.train_noise,
     )
+    return ds
+
+
+def _sequence(seeds: SeedTree, N: int, P: int, trial: int) -> np.ndarray:
+    """Sequence ``trial`` of P patterns of N bits (the RNN seed s learns sequence s)."""
+    return random_patterns(seeds.generator("sequence", N, P, trial), P, N)
+
+
+def _synchronous_replays(p: SequenceParams, seeds: SeedTree):
+    """The temporal-association rule's replays: (correct, final overlap, seconds)."""
+    shape = (len(p.Ns), len(p.lengths), len(p.noise), p.trials)
+    correct = np.zeros(shape, dtype=np.int64)
+    overlap = np.full(shape, np.nan)
+    started = time.perf_counter()
+    for i, N in enumerate(p.Ns):
+        for j, P in enumerate(p.lengths):
+            for t in range(p.trials):
+                xi = _sequence(seeds, N, P, t)
+                for k, level in enumerate(p.noise):
+                    cue = flip(seeds.generator("sequence_cue", N, P, level, t), xi[:1], level)
+                    c, final = hopfield_replay(xi, cue)
+                    correct[i, j, k, t] = c[0]
+                    overlap[i, j, k, t] = final[0].astype(np.float64) @ xi[-1] / N
+    return correct, overlap, time.perf_counter() - started
+
+
+def _slow_synapse_replays(p: SequenceParams, seeds: SeedTree):
+    """Asynchronous replays with slow synapses: (patterns visited in order, seconds)."""
+    correct = np.zeros((len(p.Ns), len(p.lengths), len(p.noise), p.async_trials), np.int64)
+    started = time.perf_counter()
+    for i, N in enumerate(p.Ns):
+        for j, P in enumerate(p.lengths):
+            for t in range(p.async_trials):
+                xi = _sequence(seeds, N, P, t)
+                for k, level in enumerate(p.noise):
+                    cue = flip(seeds.generator("sequence_cue", N, P, level, t), xi[:1], level)
+                    rng = seeds.generator("sequence_async", N, P, level, t)
+                    correct[i, j, k, t] = slow_synapse_replay(
+                        xi, cue[0], p.slow_strength, p.slow_delay, rng
+                    )
+    return correct, time.perf_counter() - started
+
+
+def _rnn_replays(p: SequenceParams, seeds: SeedTree, progress: bool) -> dict[str, np.ndarray]:
+    """Train every (kind, H, N, P, seed) model and replay it from every cue."""
+    shape = (len(p.kinds), len(p.hidden), len(p.Ns), len(p.lengths), p.rnn_seeds)
+    out = {
+        "correct": np.zeros(shape + (len(p.noise), p.cues), dtype=np.int64),
+        "train_time": np.full(shape, np.nan),
+        "train_steps": np.zeros(shape, dtype=np.int64),
+        "parameters": np.zeros((len(p.kinds), len(p.hidden), len(p.Ns)), dtype=np.int64),
+    }
+    if not p.trains_rnns:
+        return out
+    rnn = _rnn.start_torch(p.threads)
+    import torch
+
+    jobs = [
+        (a, b, i, j, s)
+        for i in range(len(p.Ns))
+        for j in range(len(p.lengths))
+        for s in range(p.rnn_seeds)
+        for a in range(len(p.kinds))
+        for b in range(len(p.hidden))
+    ]
+    bar = tqdm(total=len(jobs), desc="sequence_memory", disable=not progress)
+    for a, b, i, j, s in jobs:
+        kind, H, N, P = p.kinds[a], p.hidden[b], p.Ns[i], p.lengths[j]
+        bar.set_description_str(f"sequence_memory {kind} H={H} N={N} P={P}")
+        xi = _sequence(seeds, N, P, s)
+        key = (kind, H, N, P, s)
+        val_rng = seeds.generator("sequence_val", *key)
+        model, hist = train_sequence(
+            rnn, torch, kind, H, xi, seeds, key, p.train, p.train_noise, val_rng
+        )
+        out["parameters"][a, b, i] = rnn.count_parameters(model)
+        out["train_time"][a, b, i, j, s] = hist.seconds
+        out["train_steps"][a, b, i, j, s] = hist.steps
+        model.eval()
+        for k, level in enumerate(p.noise):
+            rng = seeds.generator("sequence_rnn_cue", N, P, level, s)
+            cues = flip(rng, np.repeat(xi[:1], p.cues, axis=0), level)
+            replayed = rnn_replay(torch, model, cues, P - 1)
+            out["correct"][a, b, i, j, s, k] = correct_transitions(replayed, xi)
+        bar.update(1)
+    bar.close()
+    return out
+
+
+#: long_name and units of the dataset's variables and coordinates
+ATTRS = {
+    "hop_correct": ("Hopfield transitions right before the first error", "1"),
+    "hop_exact": ("Hopfield replayed the whole sequence exactly", "1"),
+    "hop_final_overlap": ("overlap of the last replayed state with xi_P", "1"),
+    "hop_parameters": ("Hopfield couplings N^2", "1"),
+    "hop_async_correct": ("slow-synapse async replay: patterns visited in order", "1"),
+    "hop_async_exact": ("slow-synapse async replay of the whole sequence", "1"),
+    "rnn_correct": ("RNN transitions right before the first error", "1"),
+    "rnn_exact": ("RNN replayed the whole sequence exactly", "1"),
+    "rnn_train_time": ("RNN training wall time", "s"),
+    "rnn_train_steps": ("RNN optimiser steps", "step"),
+    "rnn_parameters": ("RNN trainable parameters", "1"),
+    "N": ("bits per pattern N", "1"),
+    "length": ("sequence length P", "pattern"),
+    "noise": ("cue noise (fraction of xi_1 flipped)", "1"),
+    "hidden": ("hidden units H", "1"),
+}
+
+
+def _dataset(p: SequenceParams, hop_correct, hop_overlap, async_correct, rnn) -> xr.Dataset:
+    hop_dims = ("N", "length", "noise", "trial")
+    async_dims = ("N", "length", "noise", "async_trial")
+    rnn_dims = ("kind", "hidden", "N", "length", "seed", "noise", "cue")
+    last = np.array(p.lengths) - 1  # an exact replay gets every transition right
+    ds = xr.Dataset(
+        {
+            "hop_correct": (hop_dims, hop_correct),
+            "hop_exact": (hop_dims, (hop_correct == last[None, :, None, None]).astype(np.int8)),
+            "hop_final_overlap": (hop_dims, hop_overlap),
+            "hop_parameters": (("N",), np.array(p.Ns, dtype=np.int64) ** 2),
+            "hop_async_correct": (async_dims, async_correct),
+            "hop_async_exact": (
+                async_dims,
+                (async_correct == last[None, :, None, None]).astype(np.int8),
+            ),
+            "rnn_correct": (rnn_dims, rnn["correct"]),
+            "rnn_exact": (
+                rnn_dims,
+                (rnn["correct"] == last[None, None, None, :, None, None, None]).astype(np.int8),
+            ),
+            "rnn_train_time": (rnn_dims[:5], rnn["train_time"]),
+            "rnn_train_steps": (rnn_dims[:5], rnn["train_steps"]),
+            "rnn_parameters": (("kind", "hidden", "N"), rnn["parameters"]),
+        },
+        coords={
+            "N": list(p.Ns),
+            "length": list(p.lengths),
+            "noise": list(p.noise),
+            "trial": np.arange(p.trials),
+            "kind": list(p.kinds),
+            "hidden": list(p.hidden),
+            "seed": np.arange(p.rnn_seeds),
+            "cue": np.arange(p.cues),
+            "async_trial": np.arange(p.async_trials),
+        },
+    )
+    for name, (long_name, units) in ATTRS.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
     return ds
 
 

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
+from hopsim.analysis.continuous import largest_energy_rise
 from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below, panel
 
 STEMS = ("network_ode",)
@@ -81,7 +82,7 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         )
     ax.set_xlabel(axis_label(ds.time))
     ax.set_ylabel("energy per neuron E/N")
-    rise = np.nanmax(ds.energy_max_rise.values) / N
+    rise, _ = largest_energy_rise(ds)
     panel(ax, "b", f"energy per neuron, largest rise {rise:.1e}")
 
     ax = axes[2]
