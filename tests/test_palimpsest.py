@@ -214,3 +214,15 @@ def test_bounded_trace_is_the_mean_trace_of_the_clipped_walk():
         # 4 standard errors, and the lattice's O(1 / (A sqrt(N))) = 7% correction
         expected = float(th.bounded_trace(t, A))
         assert diff.mean() == pytest.approx(expected, abs=4 * se + 0.07 * expected)
+
+
+def test_the_docs_example_runs_and_prints_what_it_says(capsys):
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "memory_over_time.md"
+    text = page.read_text(encoding="utf-8")
+    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(block, "docs/memory_over_time.md", "exec"), {})
+    printed = capsys.readouterr().out.strip()
+    claimed = block.strip().splitlines()[-1].split(":", 1)[0].lstrip("# ")
+    assert printed == claimed

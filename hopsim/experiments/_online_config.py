@@ -107,6 +107,10 @@ class OnlineParams:
         ages = self.tested_ages(N)
         return int(ages[1] - ages[0]) if ages.size > 1 else 1
 
+    def problem_size(self) -> tuple[int, int]:
+        """(largest N, cues per batch): what the thread count is chosen from."""
+        return max(self.Ns), min(self.dynamics.batch_size, self.ages * len(self.noise))
+
     @property
     def slots(self) -> int:
         """Length of the dataset's ``slot`` dimension: the most ages any N tests."""
