@@ -119,8 +119,10 @@ def capacity_growth(
             continue
         N = ds.N.values[keep].astype(float)
         fit = _fitter(name)
-        boots = [fit(N, _capacities(frac.values[..., idx].mean(-1), ds.P.values[e])[keep])
-                 for idx in draws]
+        boots = [
+            fit(N, _capacities(frac.values[..., idx].mean(-1), ds.P.values[e])[keep])
+            for idx in draws
+        ]
         boots = np.asarray([b for b in boots if np.isfinite(b)])
         n = degree(name)
         out[name] = Growth(

@@ -257,13 +257,20 @@ def _check_cost(params: OnlineParams) -> None:
 
 # ----------------------------------------------------------------------------- time
 
-#: Seconds per unit of work, measured on the 2-core reference machine (one thread, an
-#: otherwise quiet core; docs/memory_over_time.md): a cue's sweep over N^2 couplings, one
-#: coupling step of the bounded walk, one multiply-add of learning, one RNN multiply-add.
+#: Seconds per unit of work, measured on the 2-core reference machine (one thread; runs of
+#: the gallery's online entries, quick and full, docs/memory_over_time.md): a cue's sweep
+#: over N^2 couplings, one coupling step of the bounded walk, one multiply-add of learning,
+#: one RNN multiply-add, and the fixed costs: a job's start, a network built at a
+#: checkpoint, a cue's set-up, an RNN optimiser step (torch's per-call overhead dominates
+#: these small models: 8-10 ms at N = 32-64 on the loaded machine).
 SECONDS_PER_SWEEP_N2 = 2.0e-9
 SECONDS_PER_WALK_STEP = 1.0e-9
 SECONDS_PER_FLOP = 2.0e-10
 SECONDS_PER_RNN_FLOP = 1.5e-9
+SECONDS_PER_JOB = 1.0
+SECONDS_PER_NETWORK = 0.05
+SECONDS_PER_CUE = 1.0e-4
+SECONDS_PER_RNN_STEP = 0.012
 #: Sweeps a cue takes on average (retrieval ends in 2-3, a failed one wanders for ~10).
 MEAN_SWEEPS = 6.0
 
@@ -276,8 +283,8 @@ def hopfield_seconds(params: OnlineParams) -> float:
         stored = params.stored(N)
         cues = sum(int(np.count_nonzero(ages < t)) for t in stored) * len(params.noise)
         for x in (y for y in params.learners if y.family == "hopfield"):
-            total += cues * MEAN_SWEEPS * N * N * SECONDS_PER_SWEEP_N2
-            total += _learn_seconds(x.rule, N, stored)
+            total += cues * (MEAN_SWEEPS * N * N * SECONDS_PER_SWEEP_N2 + SECONDS_PER_CUE)
+            total += _learn_seconds(x.rule, N, stored) + len(stored) * SECONDS_PER_NETWORK
     return total * params.streams
 
 
@@ -300,10 +307,10 @@ def rnn_seconds(params: OnlineParams) -> float:
         for x in (y for y in params.learners if y.family == "rnn"):
             budget = N * N if dict(x.options)["size"] == "N2" else N * params.length(N)
             flops = 6.0 * budget * r.batch_size * r.read_steps  # forward + backward
-            total += batches * r.steps * flops * SECONDS_PER_RNN_FLOP
+            total += batches * r.steps * (flops * SECONDS_PER_RNN_FLOP + SECONDS_PER_RNN_STEP)
     return total * params.streams
 
 
 def work_seconds(params: OnlineParams) -> float:
     """Estimated wall time of the whole run on one core, in seconds."""
-    return hopfield_seconds(params) + rnn_seconds(params)
+    return SECONDS_PER_JOB + hopfield_seconds(params) + rnn_seconds(params)

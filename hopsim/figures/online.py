@@ -88,6 +88,13 @@ def nearest_optimum(ds: xr.Dataset, rule: str) -> str | None:
     return picks[int(np.nanargmin(np.abs(values - best)))]
 
 
+def _errorbar(ax, x, y, yerr, gid: str, **style):
+    """``ax.errorbar`` whose data line alone carries ``gid`` (not its caps and bars)."""
+    container = ax.errorbar(x, y, yerr=yerr, **style)
+    container.lines[0].set_gid(gid)
+    return container
+
+
 def _cue_text(level: float) -> str:
     return "the pattern itself" if level == 0 else f"a cue with {level:g} of its bits flipped"
 
@@ -175,7 +182,8 @@ def _load_panel(ax, ds, noise: float) -> None:
     for label in picks:
         rule = str(ds.rule.sel(learner=label).item())
         colour = LEARNER_COLOURS.get(rule, OKABE_ITO[6])
-        ax.errorbar(
+        _errorbar(
+            ax,
             t,
             mean.alpha.sel(learner=label),
             yerr=mean.stderr.sel(learner=label).fillna(0),
@@ -217,7 +225,8 @@ def _value_panel(ax, ds, rule: str, noise: float, letter: str) -> None:
     for k, N in enumerate(ds.N.values):
         a = mean.alpha.sel(learner=picks, N=N).values[order]
         e = mean.stderr.sel(learner=picks, N=N).fillna(0).values[order]
-        ax.errorbar(
+        _errorbar(
+            ax,
             values[order],
             a,
             yerr=e,
@@ -231,12 +240,12 @@ def _value_panel(ax, ds, rule: str, noise: float, letter: str) -> None:
         )
     lo, hi = values.min(), values.max()
     if rule == "hebb_decay":
-        grid = np.linspace(min(lo, th.decay_critical_epsilon()) * 0.98, hi, 40)
+        grid = np.linspace(min(lo, th.decay_critical_epsilon()) * 0.98, hi, 25)
         curve = [th.decay_capacity(float(v)) for v in grid]
         best, edge = th.decay_optimum(), th.decay_critical_epsilon()
         xlabel = "epsilon (lambda = exp(-epsilon^2 / 2N))"
     else:
-        grid = np.linspace(lo, max(hi, th.bounded_critical_bound() * 1.02), 40)
+        grid = np.linspace(lo, max(hi, th.bounded_critical_bound() * 1.02), 25)
         curve = [th.bounded_capacity(float(v)) for v in grid]
         best, edge = th.bounded_optimum(), th.bounded_critical_bound()
         xlabel = "bound A (couplings in [-A, A], steps 1/sqrt(N))"
@@ -269,7 +278,8 @@ def _finite_size_panel(ax, ds, noise: float) -> None:
         colour = LEARNER_COLOURS[rule]
         fit = finite_size_fit(mean.alpha.sel(learner=label), mean.stderr.sel(learner=label))
         x = 1 / np.sqrt(fit.N.values[:-1].astype(float))
-        ax.errorbar(
+        _errorbar(
+            ax,
             x,
             fit.alpha.values[:-1],
             yerr=fit.stderr.values[:-1],
