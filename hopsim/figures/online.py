@@ -118,9 +118,30 @@ def binned(cell: xr.Dataset, width: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(x), np.array(y)
 
 
+#: At most this many values of a forgetting parameter in the age panels (all are in (d), (e))
+AGE_PANEL_VALUES = 4
+#: Age bins of the age panels over the range drawn
+AGE_BINS = 20
+
+
+def age_panel_learners(ds: xr.Dataset, rule: str) -> list[str]:
+    """The learners of ``rule`` the age panel draws: all, or at most four (the smallest and
+    largest value, the one nearest the theory's optimum, and the one halfway between)."""
+    picks = _learners(ds, rule)
+    if len(picks) <= AGE_PANEL_VALUES:
+        return picks
+    order = sorted(picks, key=lambda x: float(ds.value.sel(learner=x)))
+    best = nearest_optimum(ds, rule)
+    chosen = {order[0], order[-1], best}
+    k = order.index(best)
+    far = order[(k + len(order) - 1) // 2] if k < len(order) / 2 else order[k // 2]
+    chosen.add(far if far not in chosen else order[len(order) // 2])
+    return [x for x in order if x in chosen]
+
+
 def _age_panel(ax, ds, by_age, rule: str, noise: float, letter: str) -> None:
     """(a), (b): fraction retrieved against age at the largest N, binned, theory steps."""
-    picks = _learners(ds, rule)
+    picks = age_panel_learners(ds, rule)
     N, last = int(ds.N.values[-1]), ds.checkpoint.values[-1]
     what = "exponential decay" if rule == "hebb_decay" else "learning within bounds"
     if not picks:
@@ -133,7 +154,7 @@ def _age_panel(ax, ds, by_age, rule: str, noise: float, letter: str) -> None:
     seen = cell.age_load.values[np.any(hits, axis=0)]
     top = float(coverage(ds).sel(N=N))
     x_max = min(top, 1.5 * max(float(cap.max()), seen.max() if seen.size else 0.0, 1.0 / N))
-    width = max(int(ds.stride.sel(N=N)), int(round(x_max * N / 40)))
+    width = max(int(ds.stride.sel(N=N)), int(round(x_max * N / AGE_BINS)))
     for colour, label in zip(_sequential(len(picks)), picks, strict=True):
         value = float(ds.value.sel(learner=label))
         x, y = binned(cell.sel(learner=label), width)
@@ -164,7 +185,15 @@ def _age_panel(ax, ds, by_age, rule: str, noise: float, letter: str) -> None:
     )
     legend_below(ax, ncol=4, title="epsilon" if rule == "hebb_decay" else "A", title_fontsize=7)
     bins = f"ages in bins of {width}" if width > 1 else "every age"
-    panel(ax, letter, f"{what}: N = {N}, {float(last):g} N streamed\n({bins}; dashed: theory)")
+    total = len(_learners(ds, rule))
+    some = (
+        f"{len(picks)} of {total} values (all in ({'d' if letter == 'a' else 'e'})); "
+        if len(picks) < total
+        else ""
+    )
+    panel(
+        ax, letter, f"{what}: N = {N}, {float(last):g} N streamed\n{some}{bins}\n(dashed: theory)"
+    )
 
 
 def _load_panel(ax, ds, noise: float) -> None:
