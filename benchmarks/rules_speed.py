@@ -12,10 +12,15 @@ is timed against two references from the same run:
   textbook loop is timed on its first ``--storkey-sample`` patterns and scaled to P
   (its cost per pattern is constant), and says so.
 
-Krauth-Mezard has no closed form: its minover time depends on how far the load is from
-capacity, so it is reported at the same load against ``xi^T xi`` only.
+Krauth-Mezard has no closed form: its AdaTron time depends on how far the load is from
+capacity. It is reported at the same load against ``xi^T xi``, and in a second table at
+N = ``--km-size`` for the loads ``--km-loads`` against one (N, P) x (P, P) float64 product
+(the multiply-adds of one sweep in which every update is made, done by BLAS), with the
+sweeps it took; the last row, past capacity with a budget of ``--km-budget`` sweeps, gives the
+rate of AdaTron updates x P per second on which ``MAX_LEARNING_OPS`` rests.
 
-Usage: ``python benchmarks/rules_speed.py [--sizes 2000 5000] [--load 0.15] [--threads 1]``
+Usage: ``python benchmarks/rules_speed.py [--sizes 2000 5000] [--load 0.15] [--threads 1]
+[--km-size 1000] [--km-loads 0.25 0.5 1 1.5]``
 
 One thread by default: the ratios are then those of the work itself, not of how the
 BLAS threads share a (possibly busy) machine.
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import time
 
 import numpy as np
 from _timing import median_time
@@ -88,6 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--storkey-sample", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1, help="BLAS and numba threads")
+    parser.add_argument("--km-size", type=int, default=1000, help="N of the Krauth-Mezard table")
+    parser.add_argument("--km-loads", type=float, nargs="+", default=[0.25, 0.5, 1.0, 1.5])
+    parser.add_argument("--km-budget", type=int, default=20, help="sweeps past capacity")
     args = parser.parse_args(argv)
     from hopsim.parallel import configure_threads
 
@@ -102,10 +111,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n## N = {N}, P = {P}: one xi^T xi product (float32) = {ref * 1e3:.1f} ms")
         print(f"{'rule':<16} {'seconds':>9} {'x xi^T xi':>10} {'textbook s':>11} {'speed-up':>9}")
         for rule in ("hebb", "storkey", "pseudo_inverse", "covariance", "krauth_mezard"):
-            options = {"budget": 20.0} if rule == "krauth_mezard" else None
 
-            def form(rule=rule, options=options, X=X):
-                return learn(rule, X, options).dense(np.float32)
+            def form(rule=rule, X=X):
+                return learn(rule, X).dense(np.float32)
 
             t = median_time(form, 1 if rule == "krauth_mezard" else args.repeat, warm_up=True)
             text_t, note = np.nan, ""
@@ -118,6 +126,32 @@ def main(argv: list[str] | None = None) -> None:
             speed = f"{text_t / t:9.1f}" if np.isfinite(text_t) else f"{'-':>9}"
             text = f"{text_t:11.3f}" if np.isfinite(text_t) else f"{'-':>11}"
             print(f"{rule:<16} {t:9.3f} {t / ref:10.2f} {text} {speed}{note}")
+    krauth_mezard_table(args.km_size, args.km_loads, args.km_budget)
+
+
+def krauth_mezard_table(N: int, loads: list[float], budget: int) -> None:
+    """AdaTron against the load at one N: seconds, sweeps, ratio to one sweep's product."""
+    from hopsim.experiments._discrete_config import MAX_LEARNING_OPS
+
+    print(f"\n## krauth_mezard at N = {N} (maximal stability, tolerance 1e-3)")
+    head = f"{'alpha':>6} {'P':>5} {'seconds':>9} {'sweeps':>10} {'x product':>10} {'margin':>7}"
+    print(head + f" {'updates x P / s':>16}")
+    cases = [(a, None) for a in loads] + [(2.2, budget)]
+    for alpha, cap in cases:
+        P = int(round(alpha * N))
+        X = random_patterns(np.random.default_rng(1), P, N)
+        A, G = np.random.default_rng(2).random((N, P)), (X @ X.T).astype(np.float64)
+        ref = median_time(lambda A=A, G=G: A @ G, 3, warm_up=True)
+        options = None if cap is None else {"budget": cap}
+        learn("krauth_mezard", X[:2, :8])  # compile outside the timing
+        start = time.perf_counter()
+        info = learn("krauth_mezard", X, options).info
+        t = time.perf_counter() - start
+        sweeps = f"{info['sweeps_mean']:.0f}/{info['sweeps_max']}"
+        rate = f"{N * cap * P * P / t:16.3g}" if cap else f"{'-':>16}"
+        margin = info["margin_mean"]
+        print(f"{alpha:6g} {P:5d} {t:9.2f} {sweeps:>10} {t / ref:10.1f} {margin:7.3f} {rate}")
+    print(f"(MAX_LEARNING_OPS = {MAX_LEARNING_OPS:.3g} updates x P; sweeps: mean/max per neuron)")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 The couplings are held as ``W = scale * J``, built from a learning rule's
 :class:`~hopsim.learning.Couplings` (:meth:`Network.learned`) or given directly
 (:meth:`Network.from_couplings`, ``scale = 1``). Where the rule says its couplings are
-integers (Hebb, Krauth-Mezard), ``J`` holds them exactly and the update test
+integers (Hebb), ``J`` holds them exactly and the update test
 ``J s >= theta / scale`` is exact, ties included; real couplings (Storkey, pseudo-inverse,
-covariance) are stored in float32 and every field is computed in float64.
+covariance, Krauth-Mezard) are stored in float32 and every field is computed in float64.
 
 Three storage modes give the same fields:
 

@@ -10,6 +10,9 @@ whose one-line message names the key, the estimate and what is available::
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from hopsim.config import ConfigError, _show
@@ -79,3 +82,78 @@ def check_work(key: str, value: Any, amount: float, limit: float, what: str) -> 
         raise ResourceError(
             key, value, f"asks for ~{amount:.3g} {what}; at most {limit:.3g} are allowed"
         )
+
+
+#: A run estimated to take longer than this on this machine is refused unless the user says
+#: ``allow_long=true`` (one day).
+MAX_SECONDS = 86_400.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What one job is expected to cost, before it runs.
+
+    Attributes
+    ----------
+    memory : float
+        Peak bytes of the job's own arrays (models, traces, results), beyond the
+        interpreter and its imports.
+    seconds : float
+        Wall time on one core of the machine the constants were measured on (the
+        project's 2-core reference machine): CPU work, so other load only lengthens it.
+    drivers : Mapping[str, Any]
+        The config keys the cost grows with, and their values: the first of them the user
+        gave is the one a refusal names.
+    """
+
+    memory: float
+    seconds: float
+    drivers: Mapping[str, Any] = field(default_factory=dict)
+
+    def __add__(self, other: Estimate) -> Estimate:
+        """Two parts of one job run one after the other: times add, memory peaks."""
+        return Estimate(
+            max(self.memory, other.memory),
+            self.seconds + other.seconds,
+            {**self.drivers, **{k: v for k, v in other.drivers.items() if k not in self.drivers}},
+        )
+
+
+def format_seconds(seconds: float) -> str:
+    """``42`` -> ``'42 s'``, ``5400`` -> ``'1.5 h'``, ``3e6`` -> ``'35 days'``."""
+    if not math.isfinite(seconds):
+        return "forever"
+    for unit, size in (("days", 86_400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            value = seconds / size
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{seconds:.2g} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
+def blamed_key(estimate: Estimate, given: Sequence[str]) -> tuple[str, Any]:
+    """The key to name for a cost: the first driver the user gave, else the first driver."""
+    for key, value in estimate.drivers.items():
+        if key in given:
+            return key, value
+    if estimate.drivers:
+        return next(iter(estimate.drivers.items()))
+    return "experiment", None
+
+
+def check_time(
+    estimate: Estimate, given: Sequence[str], allow_long: bool, limit: float = MAX_SECONDS
+) -> None:
+    """Raise :class:`ResourceError` when the job would run longer than ``limit`` seconds.
+
+    ``given`` are the config keys the user set (the refusal names one of them when the cost
+    grows with it); ``allow_long`` lifts the limit.
+    """
+    if allow_long or estimate.seconds <= limit:
+        return
+    key, value = blamed_key(estimate, given)
+    raise ResourceError(
+        key,
+        value,
+        f"would run for ~{format_seconds(estimate.seconds)} on this machine (more than "
+        f"{format_seconds(limit)}); reduce it, or say allow_long=true to run it anyway",
+    )

@@ -75,15 +75,16 @@ def _data_lines(ax, prefix: str) -> dict[str, np.ndarray]:
 def test_rules_rows_are_the_dataset_at_one_noise_level_with_theory_lines():
     ds = dataset(*RULES)
     fig = fig_rules.figure(ds)
-    axes = np.array(fig.axes).reshape(3, ds.sizes["N"])
+    axes = np.array(fig.axes).reshape(4, ds.sizes["N"])
     level = 0.1  # nearest 0.1, never an average over the levels
     for col, N in enumerate(ds.N.values):
         expected = (
             ds.stable_fraction.mean("trial"),
             ds.overlap.sel(noise=level).mean("trial"),
             ds.basin_noise.median("trial"),
+            ds.margin.mean("trial"),
         )
-        for row in range(3):
+        for row in range(4):
             ax = axes[row, col]
             lines = _data_lines(ax, "data:")
             assert set(lines) == {f"data:{r}" for r in ds.rule.values}
@@ -91,7 +92,7 @@ def test_rules_rows_are_the_dataset_at_one_noise_level_with_theory_lines():
                 np.testing.assert_allclose(
                     lines[f"data:{rule}"], expected[row].sel(rule=rule, N=N).values
                 )
-            assert _title(ax).startswith(f"({'abc'[row]}{col + 1}) N = {int(N)}")
+            assert _title(ax).startswith(f"({'abcd'[row]}{col + 1}) N = {int(N)}")
             assert ax.get_xscale() == "log"
         exact = {
             round(float(ln.get_xdata()[0]), 6)
@@ -106,8 +107,10 @@ def test_rules_rows_are_the_dataset_at_one_noise_level_with_theory_lines():
         }
         finite = ds.alpha_retrieval_theory.sel(N=N).values
         assert retrieval == {round(float(v), 6) for v in finite[np.isfinite(finite)]}
+        (gardner,) = [ln for ln in axes[3, col].get_lines() if ln.get_gid() == "theory"]
+        np.testing.assert_allclose(gardner.get_ydata(), ds.margin_theory.sel(N=N).values)
     assert "noise 0.1" in axes[1, 0].get_ylabel()
-    assert axes[2, 0].get_xlabel() == "load P/N"
+    assert axes[3, 0].get_xlabel() == "load P/N"
     colours = {
         ln.get_color() for ln in axes[0, 0].get_lines() if str(ln.get_gid()).startswith("data:")
     }

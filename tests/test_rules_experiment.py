@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from conftest import compose_config
 
 from hopsim.config import ConfigError
@@ -79,7 +80,7 @@ def test_bad_values_get_one_line_errors():
     for bad in ("rules.cues=0", "rules.cues=1e12", "rules.recall_overlap=nan", "rules.names=[2]"):
         with pytest.raises(ConfigError, match=bad.split("=")[0]):
             rules.parameters(compose_config(*SMALL, bad))
-    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of minover
+    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of AdaTron
         rules.parameters(
             compose_config(*SMALL, "network.N=[2000]", "network.learning_options.budget=1e5")
         )
@@ -90,7 +91,7 @@ def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run
     ds.attrs.setdefault("recall_overlap", 0.95)
     assert rules_figure.pick_noise(ds, None) == pytest.approx(0.1)  # nearest 0.1, no average
     fig = rules_figure.figure(ds)
-    axes = np.array(fig.axes).reshape(3, ds.sizes["N"])
+    axes = np.array(fig.axes).reshape(4, ds.sizes["N"])
     assert "0.1" in axes[1, 0].get_ylabel()
     for col, N in enumerate(ds.N.values):
         ax = axes[0, col]
@@ -107,3 +108,62 @@ def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run
         assert marks == expected
     with pytest.raises(FigureError, match="noise levels are 0, 0.1, 0.2"):
         rules_figure.figure(ds, noise=0.33)
+
+
+def test_margins_against_gardner_and_cover(small_run):
+    from hopsim.theory.gardner import cover_separable, kappa_max
+
+    ds = small_run
+    P = ds.P.sel(N=60, alpha=0.5).item()
+    assert float(ds.margin_theory.sel(N=60, alpha=0.5)) == pytest.approx(kappa_max(P / 59))
+    assert float(ds.separable_theory.sel(N=60, alpha=1.2)) == pytest.approx(cover_separable(72, 59))
+    km = ds.margin.sel(rule="krauth_mezard").mean("trial")
+    hebb = ds.margin.sel(rule="hebb").mean("trial")
+    low = [0.05, 0.2, 0.5]
+    # maximal stability: within the finite-size error at N = 40-60 (+0.02..0.05 measured)
+    np.testing.assert_allclose(km.sel(alpha=low), ds.margin_theory.sel(alpha=low), atol=0.1)
+    # no rule beats the maximal margin (to its tolerance 1e-3): for P = 2 Hebb is optimal too
+    assert (km >= hebb - 1e-3 * np.abs(hebb)).all()
+    assert (km.sel(alpha=[0.2, 0.5, 1.2]) > hebb.sel(alpha=[0.2, 0.5, 1.2]) + 0.5).all()
+    assert (ds.converged_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
+    assert ds.converged_fraction.sel(rule="hebb").isnull().all()
+    assert (ds.neuron_stable_fraction.sel(rule="krauth_mezard", alpha=low) == 1).all()
+
+
+def test_figure_of_a_run_without_margins_keeps_its_three_rows(small_run):
+    old = small_run.drop_vars(["margin", "margin_theory"])
+    old.attrs.setdefault("recall_overlap", 0.95)
+    fig = rules_figure.figure(old)
+    assert len(fig.axes) == 3 * old.sizes["N"]
+
+
+def test_budget_sweep_draws_storage_per_budget_against_cover():
+    from hopsim import figures
+
+    runs = []
+    for budget in (5, 200):
+        cfg = compose_config(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[40]",
+            "patterns.alpha=[0.5,1.5,1.9,2.2]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=2",
+            f"network.learning_options.budget={budget}",
+        )
+        runs.append(rules.run(rules.parameters(cfg), SeedTree(0)).expand_dims(budget=[budget]))
+    ds = xr.concat(runs, "budget")
+    ds.attrs.update(runs[0].attrs, sweep_dims="budget", experiment="rules")
+    figs = figures.figures(ds)
+    assert set(figs) == {"rules", "rules_budget"}
+    (ax,) = figs["rules_budget"].axes
+    lines = {ln.get_gid(): ln.get_ydata() for ln in ax.get_lines()}
+    km = ds.neuron_stable_fraction.sel(rule="krauth_mezard", N=40).mean("trial")
+    for budget in (5, 200):
+        np.testing.assert_allclose(lines[f"budget:{budget}"], km.sel(budget=budget).values)
+    cover = ds.separable_theory.sel(N=40).isel(budget=0).values
+    np.testing.assert_allclose(lines["theory"], cover)
+    assert "budget 200 sweeps" in figs["rules"]._suptitle.get_text()  # the largest, said so
+    # more sweeps store more, and never more than Cover allows
+    assert float(km.sel(budget=200).sum()) >= float(km.sel(budget=5).sum())

@@ -12,7 +12,15 @@ for every rule: a paired comparison). For each network:
     ``rules.cues`` corrupted cues at every ``corruption.level`` (level 0: the pattern);
 ``basin_noise``
     the largest level up to which every level's mean final overlap is at least
-    ``rules.recall_overlap`` (NaN where even level 0 falls short).
+    ``rules.recall_overlap`` (NaN where even level 0 falls short);
+``margin``, ``neuron_stable_fraction``
+    the mean over neurons of the margin ``min_mu xi_i (h_i - theta_i) / ||J_i||``
+    (:mod:`hopsim.learning.stability`), and the fraction of neurons with every stored bit
+    stable; beside them Gardner's ``margin_theory`` = kappa_max(P / (N - 1)) and Cover's
+    ``separable_theory`` (N, alpha);
+``converged_fraction``
+    the neurons whose iterative learning (Krauth-Mezard's AdaTron) met its criterion;
+    NaN for the closed-form rules.
 
 Per (rule, N): ``exact_capacity``, the largest load up to which all patterns are stable in
 at least half the networks, next to the theory (``alpha_exact_theory``,
@@ -44,6 +52,7 @@ from hopsim.experiments._discrete_config import (
     pattern_bias,
 )
 from hopsim.learning import get_rule, rule_names
+from hopsim.learning.stability import margins, row_norms
 from hopsim.patterns import corrupt_one, random_patterns
 from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
@@ -175,6 +184,9 @@ def run(params: RulesParams, seeds: SeedTree, progress: bool = False) -> xr.Data
     overlap = np.full((R, n_N, A, L, T), np.nan)
     exact = np.full((R, n_N, A, L, T), np.nan)
     learn_s = np.full((R, n_N, A, T), np.nan)
+    margin = np.full((R, n_N, A, T), np.nan)
+    neuron_stable = np.full((R, n_N, A, T), np.nan)
+    converged = np.full((R, n_N, A, T), np.nan)
     P_grid = np.array([[params.P(N, a) for a in params.alphas] for N in params.Ns])
     points = [(j, a, t) for j in range(n_N) for a in range(A) for t in range(T)]
     work = {(j, a): params.Ns[j] * max(1, P_grid[j, a]) for j in range(n_N) for a in range(A)}
@@ -211,8 +223,13 @@ def run(params: RulesParams, seeds: SeedTree, progress: bool = False) -> xr.Data
             started = time.perf_counter()
             net = spec.build(xi)
             learn_s[r, j, a, t] = time.perf_counter() - started
-            after = net.threshold_update(net.raw_fields(xi), xi)
+            fields = net.raw_fields(xi)
+            after = net.threshold_update(fields, xi)
             stable[r, j, a, t] = float(np.mean(np.all(after == xi, axis=1)))
+            kappa = margins(fields, xi, row_norms(net), net.raw_thresholds)
+            margin[r, j, a, t] = float(np.nanmean(kappa)) if np.isfinite(kappa).any() else np.nan
+            neuron_stable[r, j, a, t] = float(np.mean(np.all(after == xi, axis=0)))
+            converged[r, j, a, t] = net.couplings.info.get("converged_fraction", np.nan)
             m = np.empty(len(cells))
             ok = np.empty(len(cells), dtype=bool)
             for start in range(0, len(cells), dyn.batch_size):
@@ -229,7 +246,14 @@ def run(params: RulesParams, seeds: SeedTree, progress: bool = False) -> xr.Data
             exact[r, j, a, :, t] = ok.reshape(L, C).mean(axis=1)
             bar.update(work[j, a])
     bar.close()
-    return _dataset(params, stable, overlap, exact, learn_s, P_grid)
+    per_network = {
+        "stable_fraction": stable,
+        "learning_time": learn_s,
+        "margin": margin,
+        "neuron_stable_fraction": neuron_stable,
+        "converged_fraction": converged,
+    }
+    return _dataset(params, per_network, overlap, exact, P_grid)
 
 
 def basin_noise(overlap: np.ndarray, levels: np.ndarray, threshold: float) -> np.ndarray:
@@ -258,8 +282,8 @@ def exact_capacity(stable: np.ndarray, alphas: np.ndarray) -> np.ndarray:
 def theory(name: str, N: int, options: dict) -> tuple[float, float]:
     """(exact-storage load, retrieval load) the literature predicts for a rule at N."""
     from hopsim.learning.hebbian import exact_storage_capacity
-    from hopsim.learning.perceptron import gardner_capacity
     from hopsim.learning.storkey import storkey_capacity
+    from hopsim.theory.gardner import alpha_c
 
     if name == "hebb" or name == "covariance":
         return exact_storage_capacity(N) / N, 0.138
@@ -268,52 +292,29 @@ def theory(name: str, N: int, options: dict) -> tuple[float, float]:
     if name == "pseudo_inverse":
         return 1.0, 1.0
     if name == "krauth_mezard":  # stable up to alpha_c(0) = 2; margin kappa up to alpha_c(kappa)
-        kappa = float(options.get("kappa", 0.0))  # kappa = 0: no margin, no basin to predict
-        return gardner_capacity(0.0), gardner_capacity(kappa) if kappa > 0 else math.nan
+        kappa = options.get("kappa")  # None (maximal stability): no single margin to predict
+        return alpha_c(0.0), alpha_c(kappa) if kappa is not None and kappa > 0 else math.nan
     return get_rule(name).capacity(N) / N, math.nan
 
 
-def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
-    dims = ("rule", "N", "alpha")
-    alphas = np.asarray(params.alphas)
-    order = np.argsort(alphas)
-    levels = np.asarray(params.levels)
-    level_order = np.argsort(levels)
-    basin = basin_noise(
-        np.moveaxis(overlap, 3, -1)[..., level_order], levels[level_order], params.recall_overlap
-    )  # (rule, N, alpha, trial)
-    cap = np.empty((len(params.rules), len(params.Ns)))
-    cap[...] = exact_capacity(stable[:, :, order], alphas[order])
-    theo = np.array([[theory(s.learning, N, s.options) for N in params.Ns] for s in params.rules])
-    ds = xr.Dataset(
-        {
-            "stable_fraction": (dims + ("trial",), stable),
-            "overlap": (dims + ("noise", "trial"), overlap),
-            "exact_recall": (dims + ("noise", "trial"), exact),
-            "basin_noise": (dims + ("trial",), basin),
-            "learning_time": (dims + ("trial",), learn_s),
-            "exact_capacity": (("rule", "N"), cap),
-            "alpha_exact_theory": (("rule", "N"), theo[..., 0]),
-            "alpha_retrieval_theory": (("rule", "N"), theo[..., 1]),
-        },
-        coords={
-            "rule": list(params.names),
-            "N": list(params.Ns),
-            "alpha": list(params.alphas),
-            "noise": list(params.levels),
-            "trial": np.arange(params.trials),
-            "P": (("N", "alpha"), P_grid),
-        },
-    )
-    attrs = {
+def _attrs(recall_overlap: float) -> dict[str, tuple[str, str]]:
+    """(long_name, units) of every variable and coordinate."""
+    return {
         "stable_fraction": ("fraction of stored patterns that are fixed points", "1"),
         "overlap": ("mean final overlap with the cued pattern", "1"),
         "exact_recall": ("fraction of cues recalled without error", "1"),
-        "basin_noise": (
-            f"largest cue noise with mean final overlap >= {params.recall_overlap:g}",
+        "basin_noise": (f"largest cue noise with mean final overlap >= {recall_overlap:g}", "1"),
+        "learning_time": ("wall time to form the couplings", "s"),
+        "margin": (
+            "mean over neurons of the margin min_mu xi_i (h_i - theta_i) / ||J_i|| "
+            "(self-coupling excluded from the norm)",
             "1",
         ),
-        "learning_time": ("wall time to form the couplings", "s"),
+        "neuron_stable_fraction": ("fraction of neurons with every stored bit stable", "1"),
+        "converged_fraction": (
+            "fraction of neurons whose iterative learning met its criterion (NaN: closed form)",
+            "1",
+        ),
         "exact_capacity": (
             "largest load with every pattern stable in at least half the networks",
             "1",
@@ -323,6 +324,15 @@ def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
             "retrieval load from theory (Hebb: with errors; Krauth-Mezard: margin kappa)",
             "1",
         ),
+        "margin_theory": (
+            "Gardner's maximal margin kappa_max(P / (N - 1)), N -> infinity (NaN past 2)",
+            "1",
+        ),
+        "separable_theory": (
+            "Cover's probability that a neuron's P bits are linearly separable "
+            "(N - 1 inputs, general position)",
+            "1",
+        ),
         "rule": ("learning rule", ""),
         "N": ("number of neurons", "1"),
         "alpha": ("load P/N", "1"),
@@ -330,7 +340,46 @@ def _dataset(params, stable, overlap, exact, learn_s, P_grid) -> xr.Dataset:
         "trial": ("independent pattern set", "1"),
         "P": ("stored patterns round(alpha N)", "1"),
     }
-    for name, (long_name, units) in attrs.items():
+
+
+def _dataset(params, per_network, overlap, exact, P_grid) -> xr.Dataset:
+    from hopsim.theory.gardner import cover_separable, kappa_max
+
+    dims = ("rule", "N", "alpha")
+    alphas = np.asarray(params.alphas)
+    order = np.argsort(alphas)
+    levels = np.asarray(params.levels)
+    level_order = np.argsort(levels)
+    basin = basin_noise(
+        np.moveaxis(overlap, 3, -1)[..., level_order], levels[level_order], params.recall_overlap
+    )  # (rule, N, alpha, trial)
+    cap = np.empty((len(params.rules), len(params.Ns)))
+    cap[...] = exact_capacity(per_network["stable_fraction"][:, :, order], alphas[order])
+    theo = np.array([[theory(s.learning, N, s.options) for N in params.Ns] for s in params.rules])
+    inputs = np.array(params.Ns)[:, None] - 1
+    data = {name: (dims + ("trial",), value) for name, value in per_network.items()}
+    data.update(
+        overlap=(dims + ("noise", "trial"), overlap),
+        exact_recall=(dims + ("noise", "trial"), exact),
+        basin_noise=(dims + ("trial",), basin),
+        exact_capacity=(("rule", "N"), cap),
+        alpha_exact_theory=(("rule", "N"), theo[..., 0]),
+        alpha_retrieval_theory=(("rule", "N"), theo[..., 1]),
+        margin_theory=(("N", "alpha"), kappa_max(P_grid / inputs)),
+        separable_theory=(("N", "alpha"), cover_separable(P_grid, inputs)),
+    )
+    ds = xr.Dataset(
+        data,
+        coords={
+            "rule": list(params.names),
+            "N": list(params.Ns),
+            "alpha": list(params.alphas),
+            "noise": list(params.levels),
+            "trial": np.arange(params.trials),
+            "P": (("N", "alpha"), P_grid),
+        },
+    )
+    for name, (long_name, units) in _attrs(params.recall_overlap).items():
         ds[name].attrs.update(long_name=long_name, units=units)
     ds = ds.assign_coords(update=params.dynamics.update, bias=params.bias)
     ds["update"].attrs.update(long_name="update rule", units="")

@@ -1,7 +1,7 @@
 """Learning-rules figure: stability, retrieval and basins against load, every rule.
 
-``rules``: one column per N (``N = ...`` in each title), three rows against the load P/N
-(log axis), one colour and marker per rule:
+``rules``: one column per N (``N = ...`` in each title), three rows (four when the run has
+margins) against the load P/N (log axis), one colour and marker per rule:
 
 (a) the fraction of stored patterns that are fixed points, mean over the networks, with
     each rule's exact-storage load from theory as a dashed vertical line in its colour
@@ -13,7 +13,11 @@
     Krauth-Mezard alpha_c(kappa) only for a margin kappa > 0);
 (c) the basin size: the largest cue noise up to which every level is still recalled (mean
     overlap >= the run's ``recall_overlap``), median over the networks; a gap where the
-    median network does not even recall the stored pattern itself.
+    median network does not even recall the stored pattern itself;
+(d) when the run has it (``margin``): the mean over neurons of the margin
+    ``min_mu xi_i (h_i - theta_i) / ||J_i||``, mean over the networks, with Gardner's maximal
+    margin kappa_max(P / (N - 1)) as a grey curve (up to alpha = 2): the bound every rule
+    stays under, and that Krauth-Mezard's maximal stability reaches.
 
 Rules whose curves coincide (covariance is Hebb at bias 0) alternate solid and dashed,
 filled and hollow, so neither hides the other; rules sharing a theory load interleave the
@@ -29,11 +33,11 @@ from matplotlib.lines import Line2D
 
 from hopsim.figures._common import LINE_COLORS, FigureError, axis_label, fmt
 
-STEMS = ("rules",)
+STEMS = ("rules", "rules_budget")
 #: dimensions this figure draws itself; any other swept one needs --fix
-OWN_DIMS = ("rule", "N", "alpha", "noise")
-#: own dimensions --fix may choose: the cue noise of row (b)
-FIX_DIMS = ("noise",)
+OWN_DIMS = ("rule", "N", "alpha", "noise", "budget")
+#: own dimensions --fix may choose: the cue noise of row (b), the learning budget
+FIX_DIMS = ("noise", "budget")
 
 #: one Okabe-Ito colour and marker per rule of the registry; other rules take the rest.
 #: Krauth-Mezard is black, not orange: orange beside Storkey's vermillion was hard to tell
@@ -101,78 +105,51 @@ def _theory_note(ds: xr.Dataset) -> str:
 
 
 def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
-    """Draw the three rows (module docstring); ``noise`` picks the cue noise of row (b)."""
+    """Draw the rows (module docstring); ``noise`` picks the cue noise of row (b)."""
+    ds, budget_text = largest_budget(ds)
     level = pick_noise(ds, noise)
     Ns = ds.N.values
-    styles = rule_styles(ds.rule.values)
+    panels = [
+        ds.stable_fraction.mean("trial"),
+        ds.overlap.sel(noise=level).mean("trial"),
+        ds.basin_noise.median("trial"),
+    ]
+    rows = ["fixed points", f"recall, cue noise {fmt(level)}", "basin size"]
+    if "margin" in ds:
+        panels.append(ds.margin.mean("trial"))
+        rows.append("margin")
+    n_rows = len(panels)
     fig, axes = plt.subplots(
-        3, len(Ns), figsize=(4.4 * len(Ns), 10.2), sharex=True, sharey="row", squeeze=False
+        n_rows,
+        len(Ns),
+        figsize=(max(4.4 * len(Ns), 11.0), 3.4 * n_rows),  # one column: room for the titles
+        sharex=True,
+        sharey="row",
+        squeeze=False,
     )
-    stable = ds.stable_fraction.mean("trial")
-    overlap = ds.overlap.sel(noise=level).mean("trial")
-    basin = ds.basin_noise.median("trial")
-    x = ds.alpha.values
-    rows = ("fixed points", f"recall, cue noise {fmt(level)}", "basin size")
     for col, N in enumerate(Ns):
-        shared: tuple[dict, dict] = ({}, {})
-        for r, rule in enumerate(ds.rule.values):
-            c, mk = styles[str(rule)]
-            style = dict(color=c, marker=mk, ms=4, lw=1.5, label=str(rule).replace("_", " "))
-            if r % 2:  # every other rule hollow and dashed: curves that coincide stay visible
-                style.update(ls=(0, (5, 2)), mfc="none", ms=6)
-            for row, data in enumerate((stable, overlap, basin)):
-                axes[row, col].plot(x, data.sel(rule=rule, N=N).values, gid=f"data:{rule}", **style)
-            exact = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
-            retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=N))
-            # rules that share a theory line draw it in interleaved dashes, so none hides
-            key = round(exact, 6)
-            share = shared[0].get(key, 0)
-            shared[0][key] = share + 1
-            axes[0, col].axvline(exact, color=c, ls=(4 * share, (4, 4)), lw=1.2, gid="exact")
-            if np.isfinite(retrieval):
-                key = round(retrieval, 6)
-                share = shared[1].get(key, 0)
-                shared[1][key] = share + 1
-                axes[1, col].axvline(
-                    retrieval, color=c, ls=(2 * share, (1.5, 2.5)), lw=1.4, gid="retrieval"
-                )
-        for row in range(3):
+        _draw_column(ds, axes[:, col], N, panels)
+        for row in range(n_rows):
             ax = axes[row, col]
-            ax.set_title(f"({'abc'[row]}{col + 1}) N = {int(N)}: {rows[row]}", loc="left")
+            ax.set_title(f"({'abcd'[row]}{col + 1}) N = {int(N)}: {rows[row]}", loc="left")
             ax.set_xscale("log")
             ax.grid(alpha=0.3, which="both")
-        axes[2, col].set_xlabel(axis_label(ds.alpha))
-        for row in range(2):
+        axes[-1, col].set_xlabel(axis_label(ds.alpha))
+        for row in range(n_rows - 1):
             axes[row, col].tick_params(labelbottom=True)
-    axes[0, 0].set_ylabel("stored patterns that are\nfixed points (fraction)")
-    axes[1, 0].set_ylabel(f"final overlap m, mean\n(cues with noise {fmt(level)})")
-    axes[2, 0].set_ylabel(
-        "largest cue noise recalled,\nmedian network "
-        f"(mean m >= {float(ds.attrs['recall_overlap']):g})"
-    )
-    axes[0, 0].set_ylim(-0.03, 1.03)
-    axes[1, 0].set_ylim(min(-0.05, float(overlap.min()) - 0.05), 1.03)
-    top = np.nanmax([float(np.nanmax(ds.noise.values)), float(basin.max())])
-    axes[2, 0].set_ylim(-0.01, top * 1.05 + 0.01)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    handles += [
-        Line2D([], [], color="0.3", ls="--", lw=1),
-        Line2D([], [], color="0.3", ls=":", lw=1.4),
-    ]
-    labels += [
-        "(a) theory: every pattern stable",
-        f"(b) theory: retrieval load\n({_theory_note(ds)})",
-    ]
+    _axis_labels(ds, axes, level, panels)
     options = ds.attrs.get("learning_options")
     fig.suptitle(
         f"Learning rules compared ({ds.sizes['trial']} pattern sets per point, "
         f"{ds.attrs['cues_per_network']} cues per network, {ds['update'].item()} updates, "
-        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point in (c) where "
-        "the median network does not recall even the stored pattern"
-        + (f"\noptions: {options}" if options else ""),
+        f"bias {float(ds['bias']):g})\ntheory lines in the rule's colour; no point "
+        "in (c) where the median network does not recall even the stored pattern"
+        + (f"\noptions: {options}" if options else "")
+        + budget_text,
         fontsize=11,
     )
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.tight_layout(rect=(0, 0.36 / n_rows, 1, 1))
+    handles, labels = _legend_entries(ds, axes)
     fig.legend(
         handles,
         labels,
@@ -185,5 +162,133 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     return fig
 
 
+def _draw_column(ds: xr.Dataset, axes, N, panels) -> None:
+    """One column (one N): every rule's data in every row, its theory lines, Gardner's band."""
+    styles = rule_styles(ds.rule.values)
+    x = ds.alpha.values
+    shared: tuple[dict, dict] = ({}, {})
+    for r, rule in enumerate(ds.rule.values):
+        c, mk = styles[str(rule)]
+        style = dict(color=c, marker=mk, ms=4, lw=1.5, label=str(rule).replace("_", " "))
+        if r % 2:  # every other rule hollow and dashed: curves that coincide stay visible
+            style.update(ls=(0, (5, 2)), mfc="none", ms=6)
+        for row, data in enumerate(panels):
+            axes[row].plot(x, data.sel(rule=rule, N=N).values, gid=f"data:{rule}", **style)
+        exact = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
+        retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=N))
+        # rules that share a theory line draw it in interleaved dashes, so none hides
+        key = round(exact, 6)
+        share = shared[0].get(key, 0)
+        shared[0][key] = share + 1
+        axes[0].axvline(exact, color=c, ls=(4 * share, (4, 4)), lw=1.2, gid="exact")
+        if np.isfinite(retrieval):
+            key = round(retrieval, 6)
+            share = shared[1].get(key, 0)
+            shared[1][key] = share + 1
+            axes[1].axvline(retrieval, color=c, ls=(2 * share, (1.5, 2.5)), lw=1.4, gid="retrieval")
+    if "margin" in ds:
+        theory = ds.margin_theory.sel(N=N).values
+        axes[3].plot(x, theory, color="0.75", lw=7, zorder=0, gid="theory")
+
+
+def _axis_labels(ds: xr.Dataset, axes, level: float, panels) -> None:
+    """Row labels and limits (shared across each row)."""
+    overlap, basin = panels[1], panels[2]
+    axes[0, 0].set_ylabel("stored patterns that are\nfixed points (fraction)")
+    axes[1, 0].set_ylabel(f"final overlap m, mean\n(cues with noise {fmt(level)})")
+    axes[2, 0].set_ylabel(
+        "largest cue noise recalled,\nmedian network "
+        f"(mean m >= {float(ds.attrs['recall_overlap']):g})"
+    )
+    if "margin" in ds:
+        axes[3, 0].set_ylabel("margin min_mu xi_i h_i / ||J_i||,\nmean over neurons")
+        axes[3, 0].axhline(0.0, color="0.3", lw=0.8)
+    axes[0, 0].set_ylim(-0.03, 1.03)
+    axes[1, 0].set_ylim(min(-0.05, float(overlap.min()) - 0.05), 1.03)
+    top = np.nanmax([float(np.nanmax(ds.noise.values)), float(basin.max())])
+    axes[2, 0].set_ylim(-0.01, top * 1.05 + 0.01)
+
+
+def _legend_entries(ds: xr.Dataset, axes):
+    """The rules' handles, then one per theory mark."""
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles += [
+        Line2D([], [], color="0.3", ls="--", lw=1),
+        Line2D([], [], color="0.3", ls=":", lw=1.4),
+    ]
+    labels += [
+        "(a) theory: every pattern stable",
+        f"(b) theory: retrieval load\n({_theory_note(ds)})",
+    ]
+    if "margin" in ds:
+        handles.append(Line2D([], [], color="0.75", lw=7))
+        labels.append("(d) Gardner: maximal margin\nkappa_max(P/(N-1))")
+    return handles, labels
+
+
 def figures(ds: xr.Dataset, noise: float | None = None, **_) -> dict[str, plt.Figure]:
-    return {"rules": figure(ds, noise)}
+    """``rules``; with a sweep over ``network.learning_options.budget`` also
+    ``rules_budget`` (:func:`budget_figure`)."""
+    out = {"rules": figure(ds, noise)}
+    if "budget" in ds.dims:
+        out["rules_budget"] = budget_figure(ds)
+    return out
+
+
+def largest_budget(ds: xr.Dataset) -> tuple[xr.Dataset, str]:
+    """The run at its largest learning budget, and the words that say so (a budget sweep
+    is never averaged: the main figure draws its largest budget and its title says it)."""
+    if "budget" not in ds.dims:
+        return ds, ""
+    top = float(ds.budget.max())
+    return ds.sel(budget=top), f"\nKrauth-Mezard budget {fmt(top)} sweeps (the sweep's largest)"
+
+
+def budget_figure(ds: xr.Dataset) -> plt.Figure:
+    """Krauth-Mezard storage against the learning budget, one column per N.
+
+    The fraction of neurons with every stored bit stable (mean over the networks), one line
+    per budget, against the load, with Cover's exact probability that a neuron's P bits are
+    separable at all (``separable_theory``, grey band): no learner can lie above it, and a
+    learner of maximal stability approaches it as its budget grows.
+    """
+    if "krauth_mezard" not in ds.rule.values or "neuron_stable_fraction" not in ds:
+        raise FigureError("rules_budget figure: the run has no krauth_mezard storage data")
+    km = ds.sel(rule="krauth_mezard").sortby("budget")
+    Ns, x = ds.N.values, ds.alpha.values
+    size = (max(4.6 * len(Ns), 9.0), 4.6)
+    fig, axes = plt.subplots(1, len(Ns), figsize=size, sharey=True, squeeze=False)
+    shades = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, km.sizes["budget"]))
+    for col, N in enumerate(Ns):
+        ax = axes[0, col]
+        cover = km.separable_theory.sel(N=N)
+        cover = cover.isel(budget=0) if "budget" in cover.dims else cover
+        ax.plot(x, cover.values, color="0.75", lw=7, zorder=0, gid="theory", label="Cover")
+        for k, b in enumerate(km.budget.values):
+            frac = km.neuron_stable_fraction.sel(N=N, budget=b).mean("trial").values
+            label = f"budget {fmt(float(b))} sweeps"
+            style = dict(color=shades[k], marker="os^Dv"[k % 5], ms=5, lw=1.5, label=label)
+            ax.plot(x, frac, gid=f"budget:{fmt(float(b))}", **style)
+        ax.set_title(f"(a{col + 1}) N = {int(N)}: neurons storing every bit", loc="left")
+        ax.set_xlabel(axis_label(ds.alpha))
+        ax.set_ylim(-0.03, 1.03)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("neurons with every stored bit stable\n(fraction, mean over networks)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    labels[0] = "Cover: P(bits separable), finite N"
+    fig.suptitle(
+        f"Krauth-Mezard storage against the learning budget ({ds.sizes['trial']} pattern sets "
+        "per point)",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0.2 if len(Ns) == 1 else 0.12, 1, 1))
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=min(2 if len(Ns) == 1 else 4, len(labels)),
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        fontsize=9,
+    )
+    return fig

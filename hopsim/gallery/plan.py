@@ -97,6 +97,34 @@ ENTRIES: tuple[Entry, ...] = (
         ),
     ),
     _e(
+        "rules_budget",
+        title="Krauth-Mezard storage against the learning budget",
+        why="Gardner's alpha_c = 2 is reached only as the learning time diverges: the load "
+        "where half the neurons store every bit, for AdaTron budgets of 10, 100 and 1000 "
+        "sweeps, against Cover's exact count at finite N.",
+        overrides=(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[100,200]",
+            "patterns.alpha=[1.0,1.4,1.6,1.8,1.9,2.0,2.2]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=3",
+            "network.learning_options.budget=10,100,1000",
+        ),
+        quick=(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[100]",
+            "patterns.alpha=[1.0,1.4,1.6,1.8,1.9,2.0]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=3",
+            "network.learning_options.budget=10,100,1000",
+        ),
+        multirun=True,
+    ),
+    _e(
         "dense_capacity",
         title="Dense associative memories",
         why="Capacity of F(x) = x^n (n = 2, 3, 4) and F = exp against N, with the "

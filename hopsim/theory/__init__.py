@@ -7,6 +7,9 @@
     T_M(alpha) and the spin-glass line T_g = 1 + sqrt(alpha).
 ``hopsim.theory.continuous``
     The single-neuron pitchfork and fold points, the mean-field overlap m = tanh(beta m).
+``hopsim.theory.gardner``
+    The perceptron's maximal margin kappa_max(alpha) and capacity alpha_c(kappa) (Gardner),
+    Cover's count of separable dichotomies at finite size.
 ``hopsim.theory.dense``
     Dense associative memory capacity (Krotov-Hopfield per pattern and all patterns,
     Demircigil's exponential rate, the one-bit-pair limit) and the modern network's
