@@ -311,6 +311,23 @@ def rnn_seconds(params: OnlineParams) -> float:
     return total * params.streams
 
 
+def estimate(params: OnlineParams):
+    """The job's :class:`hopsim.resources.Estimate`: peak memory, seconds, and the keys the
+    cost grows with (the first one the user gave is the one a refusal names)."""
+    from hopsim.resources import Estimate
+
+    drivers = {
+        "online.N": list(params.Ns),
+        "online.streams": params.streams,
+        "online.checkpoints": list(params.checkpoints),
+        "online.ages": params.ages,
+        "online.noise": list(params.noise),
+    }
+    if params.rnn is not None:
+        drivers = {"train.steps": params.rnn.steps, "rnn.batch": params.rnn.batch, **drivers}
+    return Estimate(job_bytes(params), work_seconds(params), drivers)
+
+
 def work_seconds(params: OnlineParams) -> float:
     """Estimated wall time of the whole run on one core, in seconds."""
     return SECONDS_PER_JOB + hopfield_seconds(params) + rnn_seconds(params)

@@ -39,13 +39,14 @@ from hopsim.experiments._discrete_config import run_dynamics
 from hopsim.experiments._online_config import (
     Learner,
     OnlineParams,
+    estimate,
     parameters,
     work_seconds,
 )
 from hopsim.patterns import corrupt_one, random_patterns
 from hopsim.rng import SeedTree
 
-__all__ = ["parameters", "run", "summary", "validate", "work_seconds"]
+__all__ = ["estimate", "parameters", "run", "summary", "validate", "work_seconds"]
 
 
 def validate(cfg: DictConfig) -> None:
