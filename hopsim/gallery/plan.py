@@ -351,7 +351,7 @@ ENTRIES: tuple[Entry, ...] = (
         ),
         quick=(
             "experiment=online",
-            "online.N=[32]",
+            "online.N=[24]",
             "online.options.hebb_decay.epsilon=[4.108]",
             "online.options.hebb_bounded.bound=[0.355]",
             "online.checkpoints=[0.5,1.0]",
@@ -359,7 +359,7 @@ ENTRIES: tuple[Entry, ...] = (
             "online.noise=[0,0.1]",
             "online.streams=2",
             "rnn.kinds=[gru]",
-            "train.steps=25",
+            "train.steps=10",
         ),
         needs=("torch",),
     ),
