@@ -61,7 +61,7 @@ def stream_couplings(learner: Learner, X: np.ndarray, stored: tuple[int, ...]):
     """Yield the learner's couplings after ``stored[0]``, ``stored[1]``, ... patterns of ``X``.
 
     Streams through the rule's ``add`` when it has one (the new patterns only), else learns
-    each prefix again; the two give the same couplings (tests/test_palimpsest_rules.py).
+    each prefix again; the two give the same couplings (tests/test_palimpsest.py).
     """
     from hopsim.learning import get_rule, learn
 
@@ -153,28 +153,35 @@ def run(params: OnlineParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
         X, stored, ages, cues = stream[1]
         bar.set_description_str(f"online N={N} stream {s} {learner.label}")
         if learner.family == "rnn":
-            from hopsim.experiments import _online_rnn
-
-            got, counts[a, n] = _online_rnn.learn_and_recall(
-                learner, X, stored, ages, cues, params, seeds, N, s
-            )
-            for c, t in enumerate(stored):
-                tested = ages < t
-                overlap[a, n, c, :, s, : tested.sum()] = got[c][:, tested]
+            from hopsim.experiments._online_rnn import learn_and_recall
         else:
-            counts[a, n] = float(N) * N
-            for c, (t, couplings) in enumerate(
-                zip(stored, stream_couplings(learner, X, stored), strict=True)
-            ):
-                tested = ages[ages < t]
-                net = network(learner, couplings, X[:t])
-                cue, target = cues[t]
-                overlap[a, n, c, :, s, : tested.size] = recall(
-                    net, cue, target, tested, params.noise, params, seeds, N, s, t
-                )
+            learn_and_recall = hopfield_learn_and_recall
+        got, counts[a, n] = learn_and_recall(learner, X, stored, ages, cues, params, seeds, N, s)
+        for c, t in enumerate(stored):
+            tested = ages < t
+            overlap[a, n, c, :, s, : tested.sum()] = got[c][:, tested]
         bar.update(unit)
     bar.close()
     return _dataset(overlap, counts, params)
+
+
+def hopfield_learn_and_recall(
+    learner: Learner, X, stored, ages, cues, params: OnlineParams, seeds: SeedTree, N: int, s: int
+):
+    """Stream ``X`` into the learner's rule; at each checkpoint, the overlap after recall
+    from every cue. Returns ``(overlaps, parameters)`` as the RNN learner does: per checkpoint
+    a (levels, len(ages)) array (NaN for the ages not yet stored), and N^2."""
+    out = []
+    for t, couplings in zip(stored, stream_couplings(learner, X, stored), strict=True):
+        tested = ages[ages < t]
+        got = np.full((len(params.noise), len(ages)), np.nan)
+        cue, target = cues[t]
+        net = network(learner, couplings, X[:t])
+        got[:, : tested.size] = recall(
+            net, cue, target, tested, params.noise, params, seeds, N, s, t
+        )
+        out.append(got)
+    return out, float(N) * N
 
 
 def _stream_inputs(params: OnlineParams, seeds: SeedTree, N: int, s: int):
