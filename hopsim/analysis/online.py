@@ -16,8 +16,9 @@ and the run's summary read these functions only, so each number has one definiti
     everything up to ``alpha_c = 0.138``, nothing beyond).
 :func:`finite_size_fit`
     ``alpha(N) = alpha_inf + b / sqrt(N)``, weighted by the stream-to-stream errors.
-:func:`best_value`
-    the measured best forgetting parameter of a rule, per N.
+:func:`best_value`, :func:`nearest_optimum`
+    the measured best forgetting parameter of a rule, per N; the learner whose value is
+    nearest the theory's optimum.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import xarray as xr
 
 __all__ = [
     "best_value",
+    "nearest_optimum",
     "coverage",
     "finite_size_fit",
     "retrievable",
@@ -157,6 +159,18 @@ def finite_size_fit(alpha: xr.DataArray, stderr: xr.DataArray) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df.attrs["slope"] = float(slope)
     return df
+
+
+def nearest_optimum(ds: xr.Dataset, rule: str) -> str | None:
+    """The learner of ``rule`` whose value is nearest the theory's optimum (None: absent)."""
+    from hopsim.theory.palimpsest import bounded_optimum, decay_optimum
+
+    picks = [str(x) for x, r in zip(ds.learner.values, ds.rule.values, strict=True) if r == rule]
+    if not picks:
+        return None
+    best = {"hebb_decay": decay_optimum, "hebb_bounded": bounded_optimum}[rule]()[0]
+    values = np.array([float(ds.value.sel(learner=x)) for x in picks])
+    return picks[int(np.nanargmin(np.abs(values - best)))]
 
 
 def best_value(ds: xr.Dataset, rule: str, checkpoint=None, noise=None) -> pd.DataFrame:

@@ -36,6 +36,7 @@ import xarray as xr
 from hopsim.analysis.online import (
     coverage,
     finite_size_fit,
+    nearest_optimum,
     retrievable_mean,
     retrieval_by_age,
     theory_capacity,
@@ -74,18 +75,6 @@ def _noise(ds: xr.Dataset, noise) -> float:
 
 def _learners(ds: xr.Dataset, rule: str) -> list[str]:
     return [str(x) for x, r in zip(ds.learner.values, ds.rule.values, strict=True) if r == rule]
-
-
-def nearest_optimum(ds: xr.Dataset, rule: str) -> str | None:
-    """The learner of ``rule`` whose value is nearest the theory's optimum (None: absent)."""
-    from hopsim.theory.palimpsest import bounded_optimum, decay_optimum
-
-    picks = _learners(ds, rule)
-    if not picks:
-        return None
-    best = {"hebb_decay": decay_optimum, "hebb_bounded": bounded_optimum}[rule]()[0]
-    values = np.array([float(ds.value.sel(learner=x)) for x in picks])
-    return picks[int(np.nanargmin(np.abs(values - best)))]
 
 
 def _errorbar(ax, x, y, yerr, gid: str, **style):

@@ -28,8 +28,12 @@ OTHER_EXPONENTS = (1 / 3, 2 / 3)
 
 def _extrapolated(ds, rule: str):
     """(learner, value, theory, fit table, spread of the other exponents) at the optimum."""
-    from hopsim.analysis.online import finite_size_fit, retrievable_mean, theory_capacity
-    from hopsim.figures.online import nearest_optimum
+    from hopsim.analysis.online import (
+        finite_size_fit,
+        nearest_optimum,
+        retrievable_mean,
+        theory_capacity,
+    )
 
     label = nearest_optimum(ds, rule)
     if label is None:
@@ -106,8 +110,7 @@ def _tested_fraction(ds, learner: str, checkpoint, N) -> tuple[int, int]:
     "online",
 )
 def _blackout(d):
-    from hopsim.analysis.online import retrievable_mean
-    from hopsim.figures.online import nearest_optimum
+    from hopsim.analysis.online import nearest_optimum, retrievable_mean
     from hopsim.theory.capacity import ags_critical
 
     ds = d["online"]
