@@ -21,7 +21,7 @@ as learning the whole stream at once. Their theory is :mod:`hopsim.theory.palimp
 ``hebb_bounded``
     Learning within bounds (Parisi, J. Phys. A 19, L617 (1986)): ``J_ij <- clip(J_ij +
     xi_i xi_j / sqrt(N), -A, A)``, ``W = J / sqrt(N)`` (the newest pattern's trace is then
-    ``1/N`` per coupling, as in Hebb's rule). Theory: about ``0.041 N`` recent patterns at
+    ``1/N`` per coupling, as in Hebb's rule). Theory: about ``0.040 N`` recent patterns at
     ``A ~ 0.355``, none above ``A ~ 0.76``. The walk is sequential per coupling: a numba
     kernel, O(P N^2), dense couplings only.
 """

@@ -38,7 +38,7 @@ patterns a coupling diffuses with unit variance per unit t between reflecting wa
 ``Lambda(t) = sum_{n odd} 8 / (pi n)^2 exp(-(n pi)^2 t / (8 A^2))``, and what the
 linear traces do not explain of the stationary variance ``A^2 / 3`` is static noise,
 ``Delta^2 = A^2 / 3 - integral Lambda^2 dt``. The capacity peaks at ``A ~ 0.35`` with
-``alpha ~ 0.041``, and vanishes above ``A ~ 0.76`` (the blackout again). This is the
+``alpha ~ 0.0405``, and vanishes above ``A ~ 0.76`` (the blackout again). This is the
 mean-field approximation (Gaussian static noise, as for Sompolinsky's nonlinear synapses);
 Parisi's simulations found about 0.04 N patterns at the best bound. hopsim measures both
 against simulations with their finite-size error (docs/memory_over_time.md).
@@ -330,7 +330,7 @@ def bounded_critical_bound() -> float:
 
 @cache
 def bounded_optimum() -> tuple[float, float]:
-    """``(A_opt, alpha_max) ~ (0.35, 0.041)``: the best bound (Parisi 1986: about 0.04)."""
+    """``(A_opt, alpha_max) ~ (0.355, 0.0405)``: the best bound (Parisi 1986: about 0.04)."""
     res = minimize_scalar(
         lambda A: -bounded_capacity(float(A)),
         bounds=(0.2, 0.5),
