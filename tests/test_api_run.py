@@ -73,6 +73,15 @@ SMALL = {
         "rnn.kinds": ["gru"],
         "train.steps": 20,
     },
+    "online": {
+        "online.N": [40],
+        "online.rules": ["hebb", "hebb_decay"],
+        "online.options.hebb_decay.epsilon": [4.108],
+        "online.checkpoints": [0.2, 0.5],
+        "online.streams": 1,
+        "rnn.kinds": ["gru"],
+        "train.steps": 3,
+    },
     "gradients": {
         "task.lags": [5],
         "task.seeds": 1,

@@ -44,6 +44,7 @@ REGISTRY: dict[str, str] = {
     "completion": "completion",
     "gradients": "gradients",
     "mixtures": "mixtures",
+    "online": "online",
 }
 
 

@@ -13,6 +13,9 @@ experiment that stores patterns. Registered rules:
     deviations from the mean activity, for biased patterns: :mod:`hopsim.learning.covariance`.
 ``krauth_mezard``
     perceptron of maximal stability, asymmetric: :mod:`hopsim.learning.perceptron`.
+``hebb_decay``, ``hebb_bounded``
+    palimpsests that forget the oldest patterns (exponential decay, learning within
+    bounds): :mod:`hopsim.learning.palimpsest`.
 
 To add a rule, write a module with a ``learn_NAME(patterns, **options) -> Couplings`` and
 ``register(Rule(...))``, and import it below (docs/extending.md).
@@ -25,6 +28,7 @@ from hopsim.learning import storkey  # noqa: F401
 from hopsim.learning import projection  # noqa: F401
 from hopsim.learning import covariance  # noqa: F401
 from hopsim.learning import perceptron  # noqa: F401
+from hopsim.learning import palimpsest  # noqa: F401
 
 # isort: on
 from hopsim.learning.base import (

@@ -14,4 +14,7 @@
     Dense associative memory capacity (Krotov-Hopfield per pattern and all patterns,
     Demircigil's exponential rate, the one-bit-pair limit) and the modern network's
     one-step retrieval bound and global-fixed-point beta (Ramsauer et al.).
+``hopsim.theory.palimpsest``
+    Palimpsests: the recent patterns retrieved under exponential decay (Mezard, Nadal and
+    Toulouse; epsilon_c ~ 2.46, best 0.049 N at epsilon ~ 4.11) and within bounds (Parisi).
 """

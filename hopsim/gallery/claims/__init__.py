@@ -7,7 +7,7 @@ verdict is written by hand: change the data and the verdict follows.
 
 One module per claim family (:mod:`.single_neuron`, :mod:`.discrete`, :mod:`.pictures`,
 :mod:`.capacity`, :mod:`.ising`, :mod:`.rules`, :mod:`.dense_modern`, :mod:`.rnn`,
-:mod:`.memory`); importing
+:mod:`.memory`, :mod:`.online`); importing
 this package registers them all, in the order of :data:`FAMILIES` (the table's order).
 The mechanism and the shared helpers are in :mod:`._base`.
 
@@ -70,6 +70,7 @@ FAMILIES = (
     "dense_modern",
     "rnn",
     "memory",
+    "online",
 )
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
