@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopsim.analysis.states import RELATIONS  # noqa: F401 - the codes recall_relation returns
 from hopsim.errors import ParameterError, check_choice
 from hopsim.network import Network, threshold_rule
 
