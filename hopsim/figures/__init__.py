@@ -39,6 +39,7 @@ REGISTRY: dict[str, str] = {
     "sequence_memory": "sequence_memory",
     "completion": "completion",
     "gradients": "gradients",
+    "optimize": "optimize",
 }
 
 

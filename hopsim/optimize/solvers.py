@@ -177,7 +177,9 @@ def read_seeds(seed, solver: str, num_reads: int) -> np.ndarray:
 def trace_sweeps(sweeps: int, points: int) -> np.ndarray:
     """About ``points`` sweep counts from 1 to ``sweeps``, geometrically spaced, sorted."""
     _check_int("trace_points", points, 1, 10_000)
-    grid = np.geomspace(1, sweeps, min(points, sweeps)).round().astype(np.int64)
+    if points >= sweeps:
+        return np.arange(1, sweeps + 1, dtype=np.int64)
+    grid = np.geomspace(1, sweeps, points).round().astype(np.int64)
     return np.unique(np.append(grid, sweeps))
 
 
