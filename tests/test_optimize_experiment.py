@@ -172,7 +172,10 @@ BAD = [
     (exp("optimize", "problem.kind=tsp", "tsp.tuned.D=-1"), "tsp.tuned.D"),
     (exp("optimize", "problem.kind=tsp", "tsp.tuned.dt=0"), "tsp.tuned.dt"),
     (exp("optimize", "problem.kind=tsp", "tsp.tuned.u0=nan"), "tsp.tuned.u0"),
-    (exp("optimize", "problem.N=[8]", "problem.instances=1000000", "reads=1000000"), "problem.instances"),
+    (
+        exp("optimize", "problem.N=[8]", "problem.instances=1000000", "reads=1000000"),
+        "problem.instances",
+    ),
     (exp("optimize", "reads=10000000"), "reads"),
     (exp("optimize", "problem.N=[2048]", "schedule.sweeps=[100000000]"), "schedule.sweeps"),
 ]
