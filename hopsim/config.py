@@ -13,10 +13,13 @@ The CLI prints that message on one line and exits with status 2 before any work.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from hopsim.errors import ParameterError, show_value
 
 _MISSING = object()
 
@@ -27,8 +30,9 @@ MAX_MAGNITUDE = 1e12
 MAX_INT = 2**63 - 1
 
 
-class ConfigError(ValueError):
-    """An impossible or unknown config value.
+class ConfigError(ParameterError):
+    """An impossible or unknown config value: a :class:`~hopsim.errors.ParameterError`
+    whose parameter is a dotted config key.
 
     Parameters
     ----------
@@ -41,17 +45,34 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, key: str, value: Any, allowed: str) -> None:
-        self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"{key}={_show(value)} is not allowed: expected {allowed}")
+        if isinstance(value, (DictConfig, ListConfig)):
+            value = OmegaConf.to_container(value, resolve=True)
+        super().__init__(key, value, allowed)
+        self.key = key
 
 
 def _show(value: Any) -> str:
     if isinstance(value, (DictConfig, ListConfig)):
         value = OmegaConf.to_container(value, resolve=True)
-    if isinstance(value, str):
-        return repr(value)
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show_value(value)
+
+
+@contextmanager
+def keys_for(names: Mapping[str, str] | Callable[[str], str]) -> Iterator[None]:
+    """Rename the parameter of a model-layer :class:`ParameterError` to its config key.
+
+    The model layer names its own parameters (``rule``, ``theta``, ``kappa``); inside this
+    block such an error becomes a :class:`ConfigError` naming the key that set the value
+    (``network.learning``, ``network.theta``, ``network.learning_options.kappa``). ``names``
+    maps parameter -> key (a parameter it does not list keeps its name) or is a function.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except ParameterError as exc:
+        rename = names if callable(names) else lambda p: names.get(p, p)
+        raise ConfigError(rename(exc.parameter), exc.value, exc.allowed) from None
 
 
 def get(cfg: DictConfig, key: str, default: Any = _MISSING) -> Any:

@@ -60,6 +60,7 @@ from functools import cached_property
 
 import numpy as np
 
+from hopsim.errors import ParameterError, check_choice
 from hopsim.network import TIE_RULES, threshold_rule
 
 ENERGIES = ("quadratic", "polynomial", "exponential")
@@ -83,8 +84,10 @@ class Polynomial:
     rectified: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.n, bool) or int(self.n) != self.n or self.n < 2:
-            raise ValueError(f"network.energy_options.n={self.n!r}: expected an integer >= 2")
+        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 2:
+            raise ParameterError("n", self.n, "an integer >= 2")
+        if not isinstance(self.rectified, (bool, np.bool_)):
+            raise ParameterError("rectified", self.rectified, "true or false")
 
     @property
     def name(self) -> str:
@@ -114,6 +117,18 @@ class Polynomial:
         """``c``: the energy is ``-c sum_mu F(M_mu) + theta . s``."""
         return 1.0 / (self.n * float(N) ** (self.n - 1))
 
+    def check_size(self, N: int) -> None:
+        """Refuse a degree whose ``F`` values overflow float64 for N neurons.
+
+        The kernels evaluate ``F(M +/- 1)`` with ``|M| <= N``, and the scale
+        ``n N^(n-1)``: ``(N + 1)^n`` must stay finite (below ~1.8e308).
+        """
+        if self.n * math.log10(N + 1.0) + math.log10(self.n) >= 308:
+            largest = max(2, int(308 / math.log10(N + 1.0)) - 1)
+            raise ParameterError(
+                "n", self.n, f"an integer <= {largest} at N={N} ((N+1)^n beyond float64)"
+            )
+
     def raw_thresholds(self, theta: np.ndarray, N: int) -> np.ndarray:
         """``2 theta / c = 2 n N^(n-1) theta`` (for n = 2: exactly 4 times Hebb's ``N theta``)."""
         return float(2 * self.n * N ** (self.n - 1)) * theta
@@ -140,8 +155,12 @@ class Exponential:
     beta: float = 1.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.beta) and self.beta > 0):
-            raise ValueError(f"network.energy_options.beta={self.beta!r}: expected a number > 0")
+        if (
+            isinstance(self.beta, bool)
+            or not isinstance(self.beta, (int, float, np.number))
+            or not (math.isfinite(self.beta) and 0 < self.beta <= 1e12)
+        ):
+            raise ParameterError("beta", self.beta, "a finite number > 0")
 
     @property
     def name(self) -> str:
@@ -165,11 +184,16 @@ class Exponential:
     def scale(self, N: int) -> float:
         return 1.0
 
+    def check_size(self, N: int) -> None:
+        """Any N: the kernels shift the exponent by the largest overlap."""
+
     def raw_thresholds(self, theta: np.ndarray, N: int) -> np.ndarray:
         if np.any(theta != 0):
-            raise ValueError(
-                "network.theta must be 0 with network.energy=exponential "
-                "(the shifted energy differences only keep their sign)"
+            raise ParameterError(
+                "theta",
+                float(theta[0]) if np.all(theta == theta[0]) else "per-neuron thresholds",
+                "0 with the exponential energy (its shifted energy differences only keep "
+                "their sign)",
             )
         return np.zeros_like(theta)
 
@@ -192,57 +216,35 @@ class Exponential:
 Energy = Polynomial | Exponential
 
 
-def make_energy(kind: str, n: int = 3, rectified: bool = False, beta: float = 1.0) -> Energy:
-    """The energy object for ``network.energy`` and ``network.energy_options``.
+#: The options each energy takes, with their defaults.
+ENERGY_OPTIONS = {
+    "quadratic": {},
+    "polynomial": {"n": 3, "rectified": False},
+    "exponential": {"beta": 1.0},
+}
 
-    ``quadratic`` is ``Polynomial(2)`` (the Hebbian network); ``polynomial`` uses ``n`` and
-    ``rectified``; ``exponential`` uses ``beta``.
+
+def make_energy(kind: str, **options) -> Energy:
+    """The energy object ``kind`` with its options (a None option takes its default).
+
+    ``quadratic`` is ``Polynomial(2)`` (the Hebbian network); ``polynomial`` takes ``n``
+    (integer >= 2, default 3) and ``rectified`` (default False); ``exponential`` takes
+    ``beta`` (> 0, default 1). An option the energy does not take is refused.
     """
+    check_choice("energy", kind, ENERGIES)
+    given = {k: v for k, v in options.items() if v is not None}
+    for name, value in given.items():
+        if name not in ENERGY_OPTIONS[kind]:
+            takes = ", ".join(ENERGY_OPTIONS[kind]) or "none"
+            raise ParameterError(
+                name, value, f"an option of the {kind} energy (its options: {takes})"
+            )
+    values = {**ENERGY_OPTIONS[kind], **given}
     if kind == "quadratic":
-        return Polynomial(2, rectified)
+        return Polynomial(2)
     if kind == "polynomial":
-        return Polynomial(int(n), bool(rectified))
-    if kind == "exponential":
-        return Exponential(float(beta))
-    raise ValueError(f"network.energy={kind!r} is not allowed: expected one of {ENERGIES}")
-
-
-def energy_from_config(cfg) -> Energy | None:
-    """The energy named by ``network.energy`` and ``network.energy_options``, checked.
-
-    ``network.energy`` absent or ``hebb``/null -> None (the Hebbian network of
-    :mod:`hopsim.network`); ``quadratic``, ``polynomial`` (``energy_options.n``, integer >= 2,
-    default 3; ``energy_options.rectified``, default false) or ``exponential``
-    (``energy_options.beta`` > 0, default 1). Raises ConfigError with a one-line message.
-    """
-    from hopsim.config import ConfigError, get, get_bool, get_choice, get_float, get_int
-
-    if get(cfg, "network.energy", None) in (None, "hebb"):
-        return None
-    kind = get_choice(cfg, "network.energy", ENERGIES)
-    options = get(cfg, "network.energy_options", None) or {}
-    allowed = {"quadratic": set(), "polynomial": {"n", "rectified"}, "exponential": {"beta"}}
-    if not isinstance(options, dict):
-        raise ConfigError("network.energy_options", options, "a mapping of options")
-    options = {k: v for k, v in options.items() if v is not None}  # null: the default
-    extra = sorted(set(options) - allowed[kind])
-    if extra:
-        keys = ", ".join(sorted(allowed[kind])) or "none"
-        raise ConfigError(
-            f"network.energy_options.{extra[0]}",
-            options[extra[0]],
-            f"an option of network.energy={kind} ({keys})",
-        )
-    n = get_int(cfg, "network.energy_options.n", lo=2, hi=64) if "n" in options else 3
-    rectified = (
-        get_bool(cfg, "network.energy_options.rectified") if "rectified" in options else False
-    )
-    beta = (
-        get_float(cfg, "network.energy_options.beta", lo=0.0, lo_open=True)
-        if "beta" in options
-        else 1.0
-    )
-    return make_energy(kind, n, rectified, beta)
+        return Polynomial(values["n"], values["rectified"])
+    return Exponential(values["beta"])
 
 
 @dataclass(frozen=True)
@@ -266,16 +268,15 @@ class DenseNetwork:
         theta: float | np.ndarray = 0.0,
         tie: str = "plus",
     ) -> DenseNetwork:
+        from hopsim.network import _threshold_vector
+
         patterns = np.ascontiguousarray(patterns, dtype=np.int8)
         if patterns.ndim != 2:
-            raise ValueError(f"patterns must be (P, N), got shape {patterns.shape}")
-        if tie not in TIE_RULES:
-            raise ValueError(f"network.tie={tie!r} is not allowed: expected one of {TIE_RULES}")
+            raise ParameterError("patterns", f"an array of shape {patterns.shape}", "(P, N)")
+        check_choice("tie", tie, TIE_RULES)
         N = patterns.shape[1]
-        theta = np.asarray(theta, dtype=np.float64)
-        theta = np.full(N, float(theta)) if theta.ndim == 0 else theta.copy()
-        if theta.shape != (N,):
-            raise ValueError(f"network.theta has {theta.size} values: expected 1 or N={N}")
+        energy.check_size(N)
+        theta = _threshold_vector(theta, N)
         return cls(patterns, energy, theta, energy.raw_thresholds(theta, N), tie)
 
     @property

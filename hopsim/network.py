@@ -27,7 +27,8 @@ from functools import cached_property
 
 import numpy as np
 
-from hopsim.learning import Couplings, LowRank, get_rule, learn
+from hopsim.errors import ParameterError, check_choice
+from hopsim.learning import Couplings, LowRank, Rule, get_rule, learn
 from hopsim.resources import available_memory
 
 MODES = ("auto", "dense", "compact", "lowrank")
@@ -50,7 +51,7 @@ class Network:
     raw_thresholds : numpy.ndarray
         ``theta / scale``, shape (N,), compared with the raw fields ``J s``.
     thresholds : numpy.ndarray
-        ``theta``, shape (N,) (``network.theta`` plus the rule's own threshold).
+        ``theta``, shape (N,) (the ``theta`` given plus the rule's own threshold).
     tie : {"plus", "keep"}
         What a neuron does when its field equals its threshold.
     J : numpy.ndarray or None
@@ -76,7 +77,7 @@ class Network:
     def learned(
         cls,
         patterns: np.ndarray,
-        rule: str = "hebb",
+        rule: str | Rule = "hebb",
         options: dict | None = None,
         theta: float | np.ndarray = 0.0,
         tie: str = "plus",
@@ -89,10 +90,10 @@ class Network:
         ----------
         patterns : numpy.ndarray
             (P, N) +/-1 patterns.
-        rule : str
-            Registered rule name (:func:`hopsim.learning.rule_names`).
+        rule : str or Rule
+            A registered rule or its name (:func:`hopsim.learning.rule_names`).
         options : dict, optional
-            The rule's options (``network.learning_options``).
+            The rule's options.
         theta : float or numpy.ndarray
             One threshold for all neurons or one per neuron (N,); the rule's own
             threshold (the covariance rule's) is added.
@@ -105,11 +106,12 @@ class Network:
         """
         patterns = np.ascontiguousarray(patterns, dtype=np.int8)
         P, N = patterns.shape
-        allowed = get_rule(rule).modes()
+        rule = get_rule(rule)
+        check_choice("tie", tie, TIE_RULES)
+        allowed = rule.modes()
         if mode != "auto" and mode not in allowed:
-            raise ValueError(
-                f"network.mode={mode!r} is not allowed with network.learning={rule}: "
-                f"expected one of auto, {', '.join(allowed)}"
+            raise ParameterError(
+                "mode", mode, f"one of auto, {', '.join(allowed)} with the {rule.name} rule"
             )
         couplings = learn(rule, patterns, options)
         mode = choose_mode(N, P, mode, free_bytes, allowed, couplings.max_abs)
@@ -132,17 +134,19 @@ class Network:
         raw = theta_vec * c.inverse_scale  # theta / scale without rounding the scale first
         if mode == "lowrank":
             if c.lowrank is None:
-                raise ValueError(f"network.mode='lowrank' needs a low-rank rule, not {c.rule}")
+                raise ParameterError(
+                    "mode", mode, f"dense with the {c.rule} rule (no low-rank form)"
+                )
             J = None
         elif mode == "compact":
             if not c.integer:
-                raise ValueError(f"network.mode='compact' needs integer couplings, not {c.rule}")
+                raise ParameterError("mode", mode, f"dense with the {c.rule} rule (real couplings)")
             J = c.dense(compact_dtype(c.max_abs))
         elif mode == "dense":
             exact = not c.integer or c.max_abs < 2**24
             J = c.dense(np.float32 if exact else np.float64)
         else:
-            raise ValueError(f"network.mode={mode!r} is not allowed: expected one of {MODES[1:]}")
+            raise ParameterError("mode", mode, "one of " + ", ".join(map(repr, MODES[1:])))
         return cls(N, c.scale, theta_vec, raw, tie, J=J, patterns=patterns, couplings=c)
 
     @classmethod
@@ -157,8 +161,7 @@ class Network:
 
         Shorthand for ``Network.learned(patterns, "hebb", theta=theta, tie=tie, mode=mode)``.
         """
-        if mode not in MODES[1:]:
-            raise ValueError(f"network.mode={mode!r} is not allowed: expected one of {MODES[1:]}")
+        check_choice("mode", mode, MODES[1:])
         return cls.learned(patterns, "hebb", None, theta, tie, mode)
 
     @classmethod
@@ -168,7 +171,10 @@ class Network:
         """Network with the given couplings ``W`` (N, N), used as they are."""
         W = np.ascontiguousarray(W, dtype=np.float64)
         if W.ndim != 2 or W.shape[0] != W.shape[1]:
-            raise ValueError(f"couplings must be a square matrix, got shape {W.shape}")
+            raise ParameterError("W", f"an array of shape {W.shape}", "a square (N, N) matrix")
+        if not np.isfinite(W).all():
+            raise ParameterError("W", "a matrix with nan or inf", "finite couplings")
+        check_choice("tie", tie, TIE_RULES)
         theta_vec = _threshold_vector(theta, W.shape[0])
         return cls(W.shape[0], 1.0, theta_vec, theta_vec.copy(), tie, J=W)
 
@@ -345,14 +351,15 @@ def threshold_rule(raw: np.ndarray, thr: np.ndarray, old: np.ndarray, keep: bool
 
 
 def _threshold_vector(theta: float | np.ndarray, N: int) -> np.ndarray:
-    theta = np.asarray(theta, dtype=np.float64)
-    if theta.ndim == 0:
-        return np.full(N, float(theta))
-    if theta.shape != (N,):
-        raise ValueError(
-            f"network.theta has {theta.size} values: expected one number or a list of N={N}"
-        )
-    return theta.copy()
+    try:
+        vector = np.asarray(theta, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("theta", theta, f"a number or N={N} numbers") from None
+    if vector.ndim == 0:
+        vector = np.full(N, float(vector))
+    if vector.shape != (N,) or not np.isfinite(vector).all():
+        raise ParameterError("theta", theta, f"a finite number or N={N} finite numbers")
+    return vector.copy()
 
 
 def _row_blocks(F: np.ndarray, dtype):
@@ -393,7 +400,7 @@ def choose_mode(
     allowed: tuple[str, ...] = ("dense", "compact", "lowrank"),
     max_abs: float | None = None,
 ) -> str:
-    """Resolve ``network.mode``: the fastest storage that fits in a quarter of free memory.
+    """Resolve the storage ``mode``: the fastest storage that fits in a quarter of free memory.
 
     Dense float32 (4 N^2 bytes) is fastest: BLAS products, and an asynchronous sweep
     without flips costs O(N) per cue. Compact int8/int16 (integer rules only) takes 1 or

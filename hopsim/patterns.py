@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from hopsim.errors import ParameterError
+
 CORRUPTIONS = ("flip", "occlude", "invert", "invert_part")
 
 
@@ -21,7 +23,7 @@ def random_patterns(rng: np.random.Generator, P: int, N: int, bias: float = 0.0)
         Shape (P, N), dtype int8, values +1/-1.
     """
     if not -1.0 < bias < 1.0:
-        raise ValueError(f"bias={bias} is not allowed: expected a number in (-1, 1)")
+        raise ParameterError("bias", bias, "a number in (-1, 1)")
     out = np.empty((P, N), dtype=np.int8)
     rows = max(1, (1 << 24) // max(N, 1))  # draw in blocks: no (P, N) float64 temporary
     for start in range(0, P, rows):
@@ -70,7 +72,7 @@ def corrupt_one(cue: np.ndarray, kind: str, level: float, rng: np.random.Generat
         else:
             out[idx] = -out[idx]
         return out
-    raise ValueError(f"corruption.kind={kind!r} is not allowed: expected one of {CORRUPTIONS}")
+    raise ParameterError("kind", kind, "one of " + ", ".join(map(repr, CORRUPTIONS)))
 
 
 def corrupt(

@@ -23,6 +23,7 @@ class ResourceError(ConfigError):
 
     def __init__(self, key: str, value: Any, message: str) -> None:
         self.key, self.value, self.allowed = key, value, message
+        self.parameter = key
         ValueError.__init__(self, f"{key}={_show(value)} {message}")
 
 

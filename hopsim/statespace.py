@@ -37,6 +37,7 @@ from itertools import combinations, product
 
 import numpy as np
 
+from hopsim.errors import ParameterError
 from hopsim.network import Network
 
 MAX_N = 16
@@ -92,7 +93,7 @@ def spin_string(state: np.ndarray) -> str:
 
 def _check_size(N: int) -> None:
     if not 1 <= N <= MAX_N:
-        raise ValueError(f"network.N={N} is not allowed: expected an integer in [1, {MAX_N}]")
+        raise ParameterError("N", N, f"an integer in [1, {MAX_N}]")
 
 
 # --------------------------------------------------------------------------- maps

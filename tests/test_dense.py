@@ -187,19 +187,23 @@ def test_make_energy_and_errors():
     assert make_energy("quadratic") == Polynomial(2)
     assert make_energy("polynomial", n=4, rectified=True) == Polynomial(4, True)
     assert make_energy("exponential", beta=0.5) == Exponential(0.5)
-    with pytest.raises(ValueError, match="network.energy"):
+    with pytest.raises(ValueError, match="^energy='cubic' is not allowed"):
         make_energy("cubic")
-    with pytest.raises(ValueError, match="n=1"):
+    with pytest.raises(ValueError, match="^n=1 is not allowed"):
         Polynomial(1)
-    with pytest.raises(ValueError, match="network.theta"):
+    with pytest.raises(ValueError, match="^beta=3 is not allowed: expected an option"):
+        make_energy("polynomial", beta=3)
+    with pytest.raises(ValueError, match="^theta=0.1 is not allowed"):
         DenseNetwork.build(np.ones((1, 3), np.int8), Exponential(1.0), 0.1)
+    with pytest.raises(ValueError, match="^n=64 is not allowed: expected an integer <= 60"):
+        DenseNetwork.build(np.ones((1, 100_000), np.int8), Polynomial(64), 0.0)
 
 
 def test_energy_from_config():
     from omegaconf import OmegaConf
 
     from hopsim.config import ConfigError
-    from hopsim.dense import energy_from_config
+    from hopsim.experiments._discrete_config import read_energy as energy_from_config
 
     def cfg(**network):
         return OmegaConf.create({"network": network})
@@ -214,6 +218,7 @@ def test_energy_from_config():
         (cfg(energy="polynomial", energy_options={"n": 1}), "network.energy_options.n"),
         (cfg(energy="exponential", energy_options={"beta": 0}), "network.energy_options.beta"),
         (cfg(energy="exponential", energy_options={"n": 3}), "network.energy_options.n"),
+        (cfg(energy=None, energy_options={"n": 3}), "network.energy_options.n"),
     ]:
         with pytest.raises(ConfigError, match=key):
             energy_from_config(bad)

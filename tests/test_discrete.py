@@ -205,7 +205,20 @@ def test_hebbian_ties_are_exact():
 
 def test_recorded_states_repeat_the_final_state_after_the_end():
     net = Network.hebbian(np.array([[-1, 1, 1, -1]]))
-    traj = discrete.run(net, np.array([[1, 1, 1, -1]]), "sync", 10, record_states=True)
-    assert traj.sweeps[0] == 1
-    for t in range(2, 11):
-        np.testing.assert_array_equal(traj.states[0, t], traj.final[0])
+    cues = np.array([[1, 1, 1, -1], [-1, 1, 1, -1]], np.int8)  # one sweep to settle; none
+    traj = discrete.run(net, cues, "sync", 10, record_states=True)
+    assert list(traj.sweeps) == [1, 0]
+    # frames are kept for the sweeps that ran (the last one confirms the fixed point), not
+    # to the bound of 10 sweeps; a trial that ended earlier repeats its final state
+    assert traj.states.shape == (2, 3, 4) and traj.energy.shape == (2, 3)
+    for t in range(1, 3):
+        np.testing.assert_array_equal(traj.states[1, t], traj.final[1])
+    np.testing.assert_array_equal(traj.states[0, 2], traj.final[0])
+
+
+def test_traces_grow_with_the_sweeps_run_not_the_bound():
+    xi = random_patterns(np.random.default_rng(3), 3, 64)
+    net = Network.hebbian(xi)
+    rngs = [np.random.default_rng(k) for k in range(4)]
+    traj = discrete.run(net, xi[[0, 1, 2, 0]], "async", 10**9, rngs, record_states=True)
+    assert traj.energy.shape[1] <= 3 and traj.states.shape[1] <= 3  # not 10**9 + 1

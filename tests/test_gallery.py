@@ -82,8 +82,7 @@ def test_missing_runs_are_not_checked_with_the_reason():
 
 def test_a_crashing_check_is_reported_not_hidden(monkeypatch):
     broken = claims_module.Claim("broken", "test", "s", ("recall",), lambda d: 1 / 0)
-    monkeypatch.setattr(claims_module, "CLAIMS", [broken])
-    ((c, r),) = claims_module.evaluate({"recall": object()})
+    ((c, r),) = claims_module.evaluate({"recall": object()}, claims=[broken])
     assert r.verdict == UNCHECKED and r.note.startswith("check error: ZeroDivisionError")
 
 

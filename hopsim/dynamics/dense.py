@@ -22,6 +22,7 @@ import numpy as np
 
 from hopsim.dense import EXP, DenseNetwork
 from hopsim.dynamics.discrete import UPDATE_RULES, Trajectories, _use_numba, drive
+from hopsim.errors import ParameterError, check_choice
 from hopsim.network import threshold_rule
 
 
@@ -96,15 +97,12 @@ def run(
     :class:`hopsim.dense.DenseNetwork`); ``energy`` holds the network's energy after each
     sweep (for F = exp its log-sum-exp form, see :mod:`hopsim.dense`).
     """
-    if update not in UPDATE_RULES:
-        raise ValueError(
-            f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}"
-        )
+    check_choice("update", update, UPDATE_RULES)
     S = np.array(cues, dtype=np.int8, copy=True)
     B, N = S.shape
     if N != net.N:
-        raise ValueError(f"cues have {N} units, the network {net.N}")
+        raise ParameterError("cues", f"states of {N} units", f"states of N={net.N} units")
     if update == "async" and (rngs is None or len(rngs) != B):
-        raise ValueError("async updates need one random generator per cue")
+        raise ParameterError("rngs", rngs, f"one random generator per cue ({B}) for async updates")
     cache = OverlapCache(net, S, _use_numba(engine) and update != "sync")
     return drive(cache, S, update, max_sweeps, rngs, record_states)

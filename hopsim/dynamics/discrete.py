@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopsim.errors import ParameterError, check_choice
 from hopsim.network import Network, threshold_rule
 
 UPDATE_RULES = ("sync", "async", "sequential")
@@ -54,10 +55,11 @@ class Trajectories:
     cycle_length : numpy.ndarray
         (B,) length of the detected cycle, 0 when there is none.
     energy : numpy.ndarray
-        (B, max_sweeps + 1) energy after each sweep (index 0: the cue), NaN after the end.
+        (B, T) energy after each sweep (index 0: the cue), NaN after a trial's end; T is
+        one more than the most sweeps any trial ran (at most ``max_sweeps + 1``).
     states : numpy.ndarray or None
-        (B, max_sweeps + 1, N) int8 state after each sweep when recorded; entries after
-        the end repeat the final state.
+        (B, T, N) int8 state after each sweep when recorded; entries after a trial's end
+        repeat its final state.
     """
 
     final: np.ndarray
@@ -172,8 +174,7 @@ def async_orders(rngs: Sequence[np.random.Generator], N: int) -> np.ndarray:
 
 def _use_numba(engine: str) -> bool:
     """Does ``engine`` choose the numba sweep kernels (numba is a hard dependency)?"""
-    if engine not in ENGINES:
-        raise ValueError(f"engine={engine!r} is not allowed: expected one of {ENGINES}")
+    check_choice("engine", engine, ENGINES)
     return engine != "numpy"
 
 
@@ -205,14 +206,11 @@ def run(
         Implementation of the asynchronous sweep; ``auto`` (the default) is the numba
         kernels, ``numpy`` a reference implementation. Both give identical results.
     """
-    if update not in UPDATE_RULES:
-        raise ValueError(
-            f"dynamics.update={update!r} is not allowed: expected one of {UPDATE_RULES}"
-        )
+    check_choice("update", update, UPDATE_RULES)
     S = np.array(cues, dtype=np.int8, copy=True)
     B, N = S.shape
     if update == "async" and (rngs is None or len(rngs) != B):
-        raise ValueError("async updates need one random generator per cue")
+        raise ParameterError("rngs", rngs, f"one random generator per cue ({B}) for async updates")
     cache_type = _LowRankFields if net.mode == "lowrank" else _DenseFields
     fields = cache_type(net, S, _use_numba(engine) and update != "sync")
     return drive(fields, S, update, max_sweeps, rngs, record_states)
@@ -228,12 +226,12 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
     """
     B, N = S.shape
     everyone = np.arange(B)
-    energy = np.full((B, max_sweeps + 1), np.nan)
-    energy[:, 0] = cache.energy(everyone)
-    states = None
-    if record_states:
-        states = np.empty((B, max_sweeps + 1, N), dtype=np.int8)
-        states[:, 0] = S
+    # traces grow with the sweeps actually run (doubling), never to the bound max_sweeps
+    energy = _Trace((B,), np.float64, np.nan, max_sweeps + 1)
+    energy.set(0, everyone, cache.energy(everyone))
+    states = _Trace((B,), np.int8, 0, max_sweeps + 1, (N,)) if record_states else None
+    if states is not None:
+        states.set(0, everyone, S)
     sweeps = np.full(B, max_sweeps, dtype=np.int32)
     outcome = np.full(B, MAX_SWEEPS, dtype=np.int8)
     cycle_length = np.zeros(B, dtype=np.int32)
@@ -245,8 +243,6 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
     for t in range(1, max_sweeps + 1):
         rows = np.flatnonzero(active)
         if rows.size == 0:
-            if states is not None:
-                states[:, t:] = S[:, None]  # after the end, frames repeat the final state
             break
         if update == "sync":
             new = cache.sync_update(rows)
@@ -264,7 +260,7 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
         sweeps[ended_fixed] = t - 1
         outcome[ended_fixed] = FIXED_POINT
         moving = rows[changed]
-        energy[moving, t] = cache.energy(moving)
+        energy.set(t, moving, cache.energy(moving))
         for lag in range(2, min(t, CYCLE_WINDOW) + 1):
             if moving.size == 0:
                 break
@@ -276,10 +272,39 @@ def drive(cache, S, update, max_sweeps, rngs, record_states) -> Trajectories:
                 moving = moving[~closed]
         history[t % CYCLE_WINDOW] = S
         if states is not None:
-            states[:, t] = S
+            states.set(t, everyone, S)
         active[rows] = False
         active[moving] = True
-    return Trajectories(S, sweeps, outcome, cycle_length, energy, states)
+    frames = None
+    if states is not None:
+        frames = states.array()
+        frames[:, states.length :] = S[:, None]  # after the end, frames repeat the final state
+    return Trajectories(S, sweeps, outcome, cycle_length, energy.array(), frames)
+
+
+class _Trace:
+    """A (B, T, ...) per-sweep record that grows with the sweeps run (doubling its length).
+
+    ``array()`` returns it cut to the sweeps recorded, at most ``limit`` long: a bound of
+    10**9 sweeps costs nothing until the trials actually run that long.
+    """
+
+    def __init__(self, batch, dtype, fill, limit: int, item=()) -> None:
+        self.batch, self.dtype, self.fill, self.limit, self.item = batch, dtype, fill, limit, item
+        self.length = 0
+        self.data = np.full((*batch, min(limit, 16), *item), fill, dtype=dtype)
+
+    def set(self, t: int, rows: np.ndarray, values: np.ndarray) -> None:
+        if t >= self.data.shape[1]:
+            grown = min(self.limit, max(2 * self.data.shape[1], t + 1))
+            data = np.full((*self.batch, grown, *self.item), self.fill, dtype=self.dtype)
+            data[:, : self.data.shape[1]] = self.data
+            self.data = data
+        self.data[rows, t] = values
+        self.length = max(self.length, t + 1)
+
+    def array(self) -> np.ndarray:
+        return self.data[:, : self.length] if self.length < self.data.shape[1] else self.data
 
 
 def recall_relation(final: np.ndarray, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

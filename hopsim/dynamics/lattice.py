@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hopsim.errors import ParameterError
 from hopsim.kernels import lattice as kernels
 
 KINDS = ("chain", "square")
@@ -56,9 +57,9 @@ class Lattice:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"lattice.kind={self.kind!r} is not allowed: expected one of {KINDS}")
+            raise ParameterError("kind", self.kind, "one of " + ", ".join(map(repr, KINDS)))
         if self.L < 2 or self.L % 2:
-            raise ValueError(f"lattice.L={self.L} is not allowed: expected an even integer >= 2")
+            raise ParameterError("L", self.L, "an even integer >= 2")
 
     @property
     def N(self) -> int:
@@ -76,7 +77,7 @@ class Lattice:
             return np.ones(self.shape, dtype=np.int8)
         if start == "random":
             return np.where(rng.random(self.shape) < 0.5, 1, -1).astype(np.int8)
-        raise ValueError(f"mc.start={start!r} is not allowed: expected one of {STARTS}")
+        raise ParameterError("start", start, "one of " + ", ".join(map(repr, STARTS)))
 
     def measure(self, spins: np.ndarray) -> tuple[float, float]:
         """Magnetization and energy per spin of one configuration."""
@@ -91,7 +92,7 @@ def flip_probability(dE: np.ndarray, beta: float, rule: str) -> np.ndarray:
             return np.minimum(1.0, np.exp(-beta * dE))
         if rule == "glauber":
             return 1.0 / (1.0 + np.exp(beta * dE))
-    raise ValueError(f"rule={rule!r} is not allowed: expected 'metropolis' or 'glauber'")
+    raise ParameterError("rule", rule, "'metropolis' or 'glauber'")
 
 
 def acceptance_table(beta: float, J: float, h: float, rule: str) -> np.ndarray:
@@ -166,9 +167,9 @@ def simulate(
         Spread square-lattice single-spin sweeps over numba's threads (same results).
     """
     if temperature <= 0:
-        raise ValueError(f"temperature={temperature} is not allowed: expected a number > 0")
+        raise ParameterError("temperature", temperature, "a number > 0")
     if algorithm not in ALGORITHMS:
-        raise ValueError(f"mc.algorithm={algorithm!r} is not allowed: expected one of {ALGORITHMS}")
+        raise ParameterError("algorithm", algorithm, "one of " + ", ".join(map(repr, ALGORITHMS)))
     if spins.shape != lattice.shape or spins.dtype != np.int8 or not spins.flags.c_contiguous:
         raise ValueError(f"spins must be a C-contiguous int8 array of shape {lattice.shape}")
     beta = 1.0 / temperature

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hopsim.dynamics.discrete import async_orders
+from hopsim.errors import ParameterError, check_choice
 from hopsim.kernels import stochastic as kernels
 from hopsim.network import Network
 
@@ -74,12 +75,12 @@ class Sampler:
     """
 
     def __init__(self, net: Network, rule: str = "glauber", update: str = "async") -> None:
-        if rule not in RULES:
-            raise ValueError(f"mc.rule={rule!r} is not allowed: expected one of {RULES}")
-        if update not in UPDATES:
-            raise ValueError(f"mc.update={update!r} is not allowed: expected one of {UPDATES}")
+        check_choice("rule", rule, RULES)
+        check_choice("update", update, UPDATES)
         if net.J is None:
-            raise ValueError("stochastic dynamics needs dense couplings (network.mode=dense)")
+            raise ParameterError(
+                "net", f"a network in {net.mode} mode", "dense couplings (mode='dense')"
+            )
         self.net, self.rule, self.update = net, rule, update
         J = net.J
         # rows of J^T in the smallest exact type (int8/int16 for Hebbian J): flips are

@@ -131,14 +131,12 @@ def learning_rule(cfg: DictConfig) -> tuple[str, dict]:
     thresholds (the covariance rule's) are not used: the continuous unit's input is
     ``neuron.h``.
     """
-    name = get(cfg, "network.learning", "hebb")
-    rule = get_rule(name)
+    from hopsim.experiments._discrete_config import read_rule
+
+    rule, options = read_rule(cfg)
     if not rule.symmetric:
         symmetric = ", ".join(n for n in rule_names() if get_rule(n).symmetric)
         raise ConfigError(
-            "network.learning", name, f"a rule with symmetric couplings ({symmetric})"
+            "network.learning", rule.name, f"a rule with symmetric couplings ({symmetric})"
         )
-    given = get(cfg, "network.learning_options", None) or {}
-    if not isinstance(given, dict):
-        raise ConfigError("network.learning_options", given, "a mapping of option: value")
-    return name, rule.resolve_options(given, "network.learning_options")
+    return rule.name, options

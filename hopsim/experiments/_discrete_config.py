@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig
 
-from hopsim.config import ConfigError, get, get_choice, get_float, get_int
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int, keys_for
 from hopsim.dynamics import discrete
-from hopsim.learning import get_rule
+from hopsim.learning import Rule, get_rule
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode, coupling_bytes
 from hopsim.patterns import random_patterns
 from hopsim.resources import check_memory, check_work
@@ -130,6 +130,26 @@ def thresholds(cfg: DictConfig, N: int | None) -> float | tuple[float, ...]:
     return get_float(cfg, "network.theta")
 
 
+def learning_key(parameter: str) -> str:
+    """The config key of a learning parameter: ``rule`` -> ``network.learning``, an option
+    -> ``network.learning_options.<option>``."""
+    return "network.learning" if parameter == "rule" else f"network.learning_options.{parameter}"
+
+
+def read_rule(cfg: DictConfig) -> tuple[Rule, dict[str, Any]]:
+    """``network.learning`` and ``network.learning_options``: the rule and its checked options.
+
+    The rule checks its own options (:meth:`hopsim.learning.Rule.resolve_options`); its
+    errors name the option, renamed here to the config key.
+    """
+    given = get(cfg, "network.learning_options", None) or {}
+    if not isinstance(given, dict):
+        raise ConfigError("network.learning_options", given, "a mapping of option: value")
+    with keys_for(learning_key):
+        rule = get_rule(get(cfg, "network.learning", "hebb"))
+        return rule, rule.resolve_options(given)
+
+
 def network_spec(
     cfg: DictConfig,
     N: int | None,
@@ -144,12 +164,8 @@ def network_spec(
     """
     theta = get_float(cfg, "network.theta") if scalar_theta else thresholds(cfg, N)
     tie = get_choice(cfg, "network.tie", TIE_RULES) if get(cfg, "network.tie", None) else "plus"
-    learning = get(cfg, "network.learning", "hebb")
-    rule = get_rule(learning)
-    given = get(cfg, "network.learning_options", None) or {}
-    if not isinstance(given, dict):
-        raise ConfigError("network.learning_options", given, "a mapping of option: value")
-    options = rule.resolve_options(given, "network.learning_options")
+    rule, options = read_rule(cfg)
+    learning = rule.name
     mode = get_choice(cfg, "network.mode", modes) if get(cfg, "network.mode", None) else "dense"
     allowed = rule.modes()
     if mode != "auto" and mode not in allowed:
@@ -158,22 +174,23 @@ def network_spec(
             mode,
             f"one of auto, {', '.join(allowed)} with network.learning={learning}",
         )
-    energy = _energy(cfg, dense_energies, learning, mode)
+    energy = _energy(cfg, dense_energies, learning, mode, N)
+    if energy is not None and N is not None:
+        from hopsim.network import _threshold_vector
+
+        with keys_for(energy_key):  # thresholds the energy cannot take (exponential: 0 only)
+            energy.raw_thresholds(_threshold_vector(theta, N), N)
     return NetworkSpec(theta, tie, learning, tuple(options.items()), mode, energy)
 
 
-def _energy(cfg: DictConfig, allowed: bool, learning: str, mode: str):
+def _energy(cfg: DictConfig, allowed: bool, learning: str, mode: str, N: int | None):
     """``network.energy`` checked against what the experiment and the other keys allow."""
     value = get(cfg, "network.energy", None)
-    if value is None:
-        return None
-    if not allowed:
+    energy = read_energy(cfg, N)
+    if energy is not None and not allowed:
         raise ConfigError(
             "network.energy", value, "null (this experiment runs learning-rule networks only)"
         )
-    from hopsim.dense import energy_from_config
-
-    energy = energy_from_config(cfg)
     if energy is not None and learning != "hebb":
         raise ConfigError(
             "network.learning",
@@ -185,6 +202,45 @@ def _energy(cfg: DictConfig, allowed: bool, learning: str, mode: str):
         raise ConfigError(
             "network.mode", mode, f"auto or lowrank with network.energy={value} (overlaps only)"
         )
+    return energy
+
+
+def energy_key(parameter: str) -> str:
+    """The config key of an energy parameter (``energy`` -> ``network.energy``, an option ->
+    ``network.energy_options.<option>``, ``theta`` -> ``network.theta``)."""
+    if parameter in ("energy", "theta"):
+        return f"network.{parameter}"
+    return f"network.energy_options.{parameter}"
+
+
+def read_energy(cfg: DictConfig, N: int | None = None):
+    """``network.energy`` and ``network.energy_options``: the dense energy, or None.
+
+    None (or ``hebb``) is the learning rule's network. Options given for another choice
+    than the one selected are refused (they would be silently ignored); with N known, a
+    degree whose values overflow float64 and thresholds the energy cannot take are refused.
+    """
+    from hopsim.dense import make_energy
+
+    kind = get(cfg, "network.energy", None)
+    options = get(cfg, "network.energy_options", None) or {}
+    if not isinstance(options, dict):
+        raise ConfigError("network.energy_options", options, "a mapping of options")
+    if kind in (None, "hebb"):
+        given = {k: v for k, v in options.items() if v is not None}
+        if given:
+            name = next(iter(given))
+            raise ConfigError(
+                f"network.energy_options.{name}",
+                given[name],
+                "null: it applies to a dense energy, and network.energy is null (set "
+                "network.energy=polynomial or exponential)",
+            )
+        return None
+    with keys_for(energy_key):
+        energy = make_energy(kind, **options)
+        if N is not None:
+            energy.check_size(N)
     return energy
 
 

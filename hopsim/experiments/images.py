@@ -212,7 +212,8 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
             e = int(end[b])
             state[b, u, : e + 1] = traj.states[b, : e + 1]
             state[b, u, e + 1 :] = traj.final[b]  # repeat the final state after the end
-        energy[:, u] = traj.energy[:, :T]
+        width = min(T, traj.energy.shape[1])  # traces end with the last sweep run
+        energy[:, u, :width] = traj.energy[:, :width]
     finals = np.stack([t.final for t in results], axis=1)  # (K*C, U, N)
     final_overlap = finals.astype(np.float64) @ xi.T / N  # (K*C, U, K)
     trace = np.einsum("butn,bn->but", state.astype(np.float64), np.repeat(xi, C, axis=0)) / N

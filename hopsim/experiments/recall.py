@@ -98,7 +98,8 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
 
     # Trial (mu, k) has its own streams for the cue and for the update order.
     keys = [(mu, k) for mu in range(P) for k in range(trials)]
-    out = _allocate(len(keys), N, dyn.max_sweeps)
+    out = _allocate(len(keys), N)
+    energies = []  # one (batch, sweeps run + 1) trace per batch
     bar = tqdm(total=len(keys), desc="recall", unit="cue", disable=not progress)
     for start in range(0, len(keys), dyn.batch_size):
         chunk = keys[start : start + dyn.batch_size]
@@ -116,14 +117,25 @@ def run(params: RecallParams, seeds: SeedTree, progress: bool = False) -> xr.Dat
         out["outcome"][idx] = traj.outcome
         out["cycle_length"][idx] = traj.cycle_length
         out["recalled"][idx], out["relation"][idx] = discrete.recall_relation(traj.final, xi)
-        out["energy"][idx] = traj.energy
+        energies.append(traj.energy)
         bar.update(len(chunk))
     bar.close()
-    out["energy"] = out["energy"][:, : int(out["sweeps"].max()) + 1]  # drop all-NaN tail
+    out["energy"] = _stack_traces(energies, int(out["sweeps"].max()) + 1)
     return _dataset(out, params, net)
 
 
-def _allocate(B: int, N: int, max_sweeps: int) -> dict[str, np.ndarray]:
+def _stack_traces(traces: list[np.ndarray], width: int) -> np.ndarray:
+    """(B, width) from per-batch (b, T_b) traces, NaN-padded or cut to ``width`` columns."""
+    out = np.full((sum(t.shape[0] for t in traces), width), np.nan)
+    start = 0
+    for trace in traces:
+        w = min(width, trace.shape[1])
+        out[start : start + trace.shape[0], :w] = trace[:, :w]
+        start += trace.shape[0]
+    return out
+
+
+def _allocate(B: int, N: int) -> dict[str, np.ndarray]:
     return {
         "overlap": np.empty(B),
         "bit_error": np.empty(B),
@@ -133,7 +145,6 @@ def _allocate(B: int, N: int, max_sweeps: int) -> dict[str, np.ndarray]:
         "cycle_length": np.empty(B, dtype=np.int32),
         "recalled": np.empty(B, dtype=np.int32),
         "relation": np.empty(B, dtype=np.int8),
-        "energy": np.empty((B, max_sweeps + 1)),
     }
 
 

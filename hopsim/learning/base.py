@@ -1,8 +1,9 @@
-"""What a learning rule returns, and the registry that finds a rule by its config name.
+"""What a learning rule returns, and the registry that finds a rule by its name.
 
 A learning rule is a function ``patterns (P, N) -> Couplings``, registered under the name
-``network.learning`` uses. :class:`Couplings` carries the raw couplings ``J`` (with
-``W = scale * J``) and the facts the network needs to choose its storage and kernels:
+``hopsim.store(xi, rule=NAME)`` and the config key ``network.learning`` use.
+:class:`Couplings` carries the raw couplings ``J`` (with ``W = scale * J``) and the facts
+the network needs to choose its storage and kernels:
 
 ``integer``
     every ``J_ij`` is an exact integer with ``|J_ij| <= max_abs`` (ties are then exact,
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from hopsim.errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -149,14 +152,15 @@ class Couplings:
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a rule (``network.learning_options.NAME``).
+    """One option of a rule (``hopsim.store(xi, rule, NAME=value)``).
 
     Attributes
     ----------
     default : object
         Value used when the option is not given.
     check : callable
-        ``check(key, value) -> value``: converts or raises :class:`hopsim.config.ConfigError`.
+        ``check(name, value) -> value``: converts or raises
+        :class:`~hopsim.errors.ParameterError` naming the option.
     doc : str
         One line for the docs.
     """
@@ -168,25 +172,39 @@ class Option:
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered learning rule.
+    """A registered learning rule and every fact hopsim needs about it.
+
+    Everything specific to a rule lives here, so nothing elsewhere branches on its name:
+    the storage modes it allows, its memory cost (the preflight), its coupling bound, its
+    theoretical capacity and its colour in the figures.
 
     Attributes
     ----------
     name : str
-        Config name (``network.learning=NAME``).
+        Registry name (``hopsim.store(xi, rule=NAME)``, ``network.learning=NAME``).
     learn : callable
         ``learn(patterns, **options) -> Couplings``.
     options : Mapping[str, Option]
         Its options and their defaults.
     integer, symmetric, lowrank : bool
         Static facts, known before any pattern is seen: integer couplings, symmetric
-        couplings, a low-rank form. They decide which ``network.mode`` values are allowed.
+        couplings, a low-rank form. They decide which storage modes are allowed.
     capacity : callable
         ``capacity(N) -> float``: the theoretical number of patterns (for figures).
     capacity_text : str
         The capacity law and its source, in words.
     summary : str
         One line for the docs and the error messages.
+    learning_bytes : callable, optional
+        ``learning_bytes(N, P, **options) -> float``: peak bytes of ``learn`` beyond the
+        patterns themselves (its temporaries and what it returns). None: hopsim measures
+        the rule on small sizes and extrapolates (:func:`hopsim.learning.memory.learning_bytes`).
+    max_abs : callable, optional
+        ``max_abs(N, P) -> float``: a bound on ``|J_ij|`` known before learning (integer
+        rules: chooses int8/int16 storage); None when only the learned couplings tell.
+    color, marker : str, optional
+        The rule's colour and matplotlib marker in every figure (None: the next free
+        Okabe-Ito colour and marker).
     """
 
     name: str
@@ -198,6 +216,10 @@ class Rule:
     capacity: Callable[[int], float]
     capacity_text: str
     summary: str
+    learning_bytes: Callable[..., float] | None = None
+    max_abs: Callable[[int, int], float] | None = None
+    color: str | None = None
+    marker: str | None = None
 
     def modes(self) -> tuple[str, ...]:
         """Storage modes this rule allows (``auto`` chooses among them)."""
@@ -208,27 +230,28 @@ class Rule:
             modes.append("lowrank")
         return tuple(modes)
 
-    def resolve_options(self, given: Mapping[str, Any] | None, prefix: str) -> dict[str, Any]:
-        """Checked options with defaults filled in.
+    def resolve_options(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Checked options with defaults filled in; :class:`ParameterError` names the option.
 
-        A null value means "not given" (the configs list every rule's options as null), so
-        only a non-null option this rule does not have is an error.
+        A None value means "not given" (the configs list every rule's options as null), so
+        only a non-None option this rule does not have is an error.
         """
-        from hopsim.config import ConfigError
-
         given = {k: v for k, v in dict(given or {}).items() if v is not None}
         for name in given:
             if name not in self.options:
                 allowed = ", ".join(self.options) or "none"
-                raise ConfigError(
-                    f"{prefix}.{name}",
+                raise ParameterError(
+                    name,
                     given[name],
-                    f"null: not an option of network.learning={self.name} (its options: {allowed})",
+                    f"an option of the {self.name} rule (its options: {allowed})",
                 )
         return {
-            name: opt.check(f"{prefix}.{name}", given.get(name, opt.default))
+            name: opt.check(name, given.get(name, opt.default))
             for name, opt in self.options.items()
         }
+
+    def __str__(self) -> str:
+        return self.name
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -247,19 +270,24 @@ def rule_names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
-def get_rule(name: str) -> Rule:
-    """The rule registered as ``name``; ConfigError naming ``network.learning`` otherwise."""
-    from hopsim.config import ConfigError
+def get_rule(rule: str | Rule) -> Rule:
+    """The registered rule named ``rule`` (a :class:`Rule` is returned as it is).
 
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise ConfigError("network.learning", name, "one of " + ", ".join(_REGISTRY))
-    return _REGISTRY[name]
+    Raises :class:`~hopsim.errors.ParameterError` naming ``rule`` for an unknown name.
+    """
+    if isinstance(rule, Rule):
+        return rule
+    if not isinstance(rule, str) or rule not in _REGISTRY:
+        raise ParameterError("rule", rule, "one of " + ", ".join(_REGISTRY))
+    return _REGISTRY[rule]
 
 
-def learn(name: str, patterns: np.ndarray, options: Mapping[str, Any] | None = None) -> Couplings:
-    """Couplings of rule ``name`` for ``patterns`` (P, N) +/-1, options checked first."""
-    rule = get_rule(name)
-    opts = rule.resolve_options(options, "network.learning_options")
+def learn(
+    rule: str | Rule, patterns: np.ndarray, options: Mapping[str, Any] | None = None
+) -> Couplings:
+    """Couplings of ``rule`` for ``patterns`` (P, N) +/-1, options checked first."""
+    rule = get_rule(rule)
+    opts = rule.resolve_options(options)
     xi = np.ascontiguousarray(patterns, dtype=np.int8)
     if xi.ndim != 2:
         raise ValueError(f"patterns must have shape (P, N), got {xi.shape}")
@@ -276,33 +304,29 @@ def weights(name: str, patterns: np.ndarray, options: Mapping[str, Any] | None =
 # ----------------------------------------------------------------------------- option checks
 
 
-def check_bool(key: str, value: Any) -> bool:
-    """true or false."""
-    from hopsim.config import ConfigError
-
-    if not isinstance(value, bool):
-        raise ConfigError(key, value, "true or false")
-    return value
+def check_bool(name: str, value: Any) -> bool:
+    """True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterError(name, value, "true or false")
+    return bool(value)
 
 
 def check_number(lo: float | None = None, hi: float | None = None, optional: bool = False):
     """A checker for a finite number in [lo, hi] (or null when ``optional``)."""
     import math
 
-    from hopsim.config import ConfigError
-
     allowed = "a finite number" + (f" >= {lo}" if lo is not None else "")
     allowed += f" and <= {hi}" if hi is not None else ""
     allowed += " or null" if optional else ""
 
-    def check(key: str, value: Any):
+    def check(name: str, value: Any):
         if value is None and optional:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(key, value, allowed)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise ParameterError(name, value, allowed)
         x = float(value)
         if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
-            raise ConfigError(key, value, allowed)
+            raise ParameterError(name, value, allowed)
         return x
 
     return check
