@@ -82,7 +82,8 @@ def test_residual_figure_has_the_parisi_fit_and_line():
         for li in parisi.get_lines()
         for y in np.atleast_1d(li.get_ydata())[:1]
     )
-    table = analysis.size_means(ds)
+    table, fit = analysis.parisi(ds)
+    assert fit is not None and list(table.N) == [16, 24, 32, 40]  # N >= FIT_MIN_N
     points = next(c for c in parisi.containers)
     np.testing.assert_allclose(
         np.asarray(points.lines[0].get_ydata(), float), table.energy.to_numpy()

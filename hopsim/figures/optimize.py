@@ -250,7 +250,7 @@ def _solver_residuals(ax, ds: xr.Dataset) -> None:
 
 
 def _parisi_panel(ax, ds: xr.Dataset) -> None:
-    table = analysis.size_means(ds)
+    table, fit = analysis.parisi(ds)
     ax.errorbar(
         table.N,
         table.energy,
@@ -263,10 +263,6 @@ def _parisi_panel(ax, ds: xr.Dataset) -> None:
         gid="parisi",
     )
     ax.axhline(analysis.PARISI_ENERGY, color="k", ls=":", lw=1, label="Parisi -0.7632")
-    try:
-        fit = analysis.parisi_fit(table[table.N >= 16])
-    except (ValueError, RuntimeError):
-        fit = None
     if fit is not None:
         grid = np.geomspace(table.N.min(), table.N.max() * 4, 200)
         ax.plot(
@@ -470,9 +466,8 @@ def tables(ds: xr.Dataset, **_) -> dict:
         return {"optimize_tsp.csv": analysis.tsp_table(ds.sel(sweeps=int(ds.sweeps.max())))}
     out = {"optimize_sizes.csv": analysis.size_means(ds)}
     if ds.attrs.get("problem_kind") == "sk" and ds.N.size >= 4:
-        try:
-            fit = analysis.parisi_fit(out["optimize_sizes.csv"].query("N >= 16"))
-        except (ValueError, RuntimeError):
+        _, fit = analysis.parisi(ds)
+        if fit is None:
             return out
         out["optimize_parisi_fit.csv"] = pd.DataFrame(
             [{**fit.__dict__, "chi2_dof": fit.chi2_dof, "sizes": " ".join(map(str, fit.sizes))}]

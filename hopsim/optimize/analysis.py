@@ -153,6 +153,22 @@ def parisi_fit(table: pd.DataFrame, omega: float | None = None) -> ParisiFit:
     )
 
 
+#: Smallest N in the Parisi fit: below it, corrections beyond the leading power dominate.
+FIT_MIN_N = 16
+
+
+def parisi(ds: xr.Dataset, min_N: int = FIT_MIN_N) -> tuple[pd.DataFrame, ParisiFit | None]:
+    """The size table of an SK dataset (N >= ``min_N``) and its fit (None if it cannot fit).
+
+    The figure and the claims table both read the Parisi extrapolation from here.
+    """
+    table = size_means(ds, min_N=min_N)
+    try:
+        return table, parisi_fit(table)
+    except (ValueError, RuntimeError):
+        return table, None
+
+
 def budget_change(ds: xr.Dataset, solver: str = "anneal") -> pd.DataFrame:
     """Per N: mean over instances of ``e(largest budget) - e(next largest)`` per spin.
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from hopsim.errors import ParameterError
 from hopsim.resources import check_memory
 
 #: Most spins of any problem (a G-set graph has 20,000; 10^7 sparse spins need ~1 GB).
@@ -35,8 +36,16 @@ MAX_EDGES = 200_000_000
 SK_COUPLINGS = ("gaussian", "pm1")
 
 
-class ProblemError(ValueError):
-    """A problem that cannot be built: the message names the parameter and what is allowed."""
+class ProblemError(ParameterError):
+    """A problem that cannot be built: the message names the parameter and what is allowed.
+
+    A :class:`hopsim.errors.ParameterError` (so a ``ValueError``) built from its one-line
+    message; ``parameter``, ``value`` and ``allowed`` are set when the caller gives them.
+    """
+
+    def __init__(self, message: str, parameter=None, value=None, allowed=None) -> None:
+        self.parameter, self.value, self.allowed = parameter, value, allowed
+        ValueError.__init__(self, message)
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,8 @@ the measured value with its uncertainty, and a verdict computed from the data. N
 verdict is written by hand: change the data and the verdict follows.
 
 One module per claim family (:mod:`.single_neuron`, :mod:`.discrete`, :mod:`.pictures`,
-:mod:`.capacity`, :mod:`.ising`, :mod:`.rules`, :mod:`.dense_modern`, :mod:`.rnn`); importing
+:mod:`.capacity`, :mod:`.ising`, :mod:`.rules`, :mod:`.dense_modern`, :mod:`.rnn`,
+:mod:`.optimize`); importing
 this package registers them all, in the order of :data:`FAMILIES` (the table's order).
 The mechanism and the shared helpers are in :mod:`._base`.
 
@@ -68,6 +69,7 @@ FAMILIES = (
     "rules",
     "dense_modern",
     "rnn",
+    "optimize",
 )
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
