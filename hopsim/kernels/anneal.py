@@ -121,6 +121,11 @@ def _accept(dE, beta, rule, state):  # pragma: no cover - numba
         if x >= REJECT:
             return False, state
         state, u = _uniform(state)
+        # squeeze: 1 - x <= exp(-x) <= 1 / (1 + x + x^2/2); exp only between the bounds
+        if u * (1.0 + x + 0.5 * x * x) >= 1.0:
+            return False, state
+        if u < 1.0 - x:
+            return True, state
         return u < math.exp(-x), state
     if x >= REJECT:
         return False, state

@@ -169,6 +169,24 @@ def parisi(ds: xr.Dataset, min_N: int = FIT_MIN_N) -> tuple[pd.DataFrame, Parisi
         return table, None
 
 
+def parisi_by_budget(
+    ds: xr.Dataset, solver: str = "anneal", min_N: int = FIT_MIN_N
+) -> list[tuple[int, ParisiFit | None]]:
+    """The Parisi fit of one solver's energies at each of the two largest budgets.
+
+    If doubling the budget moves the extrapolation by less than its error, the budget is
+    large enough for it: the evidence the claims table reads.
+    """
+    out = []
+    for budget in np.sort(ds.sweeps.values)[-2:]:
+        table = size_means(ds, min_N=min_N, solver=solver, budget=int(budget))
+        try:
+            out.append((int(budget), parisi_fit(table)))
+        except (ValueError, RuntimeError):
+            out.append((int(budget), None))
+    return out
+
+
 def budget_change(ds: xr.Dataset, solver: str = "anneal") -> pd.DataFrame:
     """Per N: mean over instances of ``e(largest budget) - e(next largest)`` per spin.
 
