@@ -220,6 +220,15 @@ def test_gset_round_trip(tmp_path):
     assert again.sparse and again.info["edges"] == 45
 
 
+def test_bundled_example_is_the_weighted_torus():
+    problem = opt.read_gset("torus8_pm1")
+    assert problem.N == 64 and problem.info["edges"] == 128
+    edges = graphs.torus_edges(8)
+    assert np.all(np.bincount(edges.ravel(), minlength=64) == 4)
+    w = -2 * problem.J.toarray()[edges[:, 0], edges[:, 1]]
+    assert set(np.unique(w)) == {-1.0, 1.0}
+
+
 def test_gset_file_with_blank_lines_and_two_columns(tmp_path):
     path = tmp_path / "g.txt"
     path.write_text("\n3 3\n1 2\n\n2 3 2.5\n1 3 -1\n\n")

@@ -78,7 +78,13 @@ def problem_spec(cfg: DictConfig) -> ProblemSpec:
     if kind == "gset":
         path = get(cfg, "problem.path", None)
         if not isinstance(path, str) or not path.strip():
-            raise ConfigError("problem.path", path, "a rudy / G-set edge-list file")
+            raise ConfigError(
+                "problem.path",
+                path,
+                "a rudy / G-set edge-list file or a bundled example ("
+                + ", ".join(gset.bundled_names())
+                + ")",
+            )
         try:
             loaded = gset.read_gset(path)
         except gset.GsetError as exc:

@@ -107,6 +107,19 @@ def _switch(pairs: np.ndarray, bad: np.ndarray, N: int, rng: np.random.Generator
         existing.update((new1[0] * N + new1[1], new2[0] * N + new2[1]))
 
 
+def torus_edges(L: int) -> np.ndarray:
+    """The periodic L x L square grid (node ``x L + y``), 2 L^2 edges: G-set's toroidal
+    graphs (G48-G50) and the 2D Edwards-Anderson spin glass with +/-1 weights."""
+    if not (isinstance(L, (int, np.integer)) and 3 <= L <= 3000):
+        raise ProblemError(f"L={L!r} is not allowed: expected an integer in [3, 3000]")
+    x, y = np.divmod(np.arange(L * L), L)
+    right = x * L + (y + 1) % L
+    down = ((x + 1) % L) * L + y
+    node = np.arange(L * L)
+    pairs = np.concatenate([np.stack([node, right], 1), np.stack([node, down], 1)])
+    return np.sort(pairs, axis=1)
+
+
 def edge_weights(kind: str, m: int, rng: np.random.Generator) -> np.ndarray:
     """``unit`` (1), ``pm1`` (+1 or -1 with probability 1/2) or ``uniform`` (in (0, 1])."""
     if kind == "unit":

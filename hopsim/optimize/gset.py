@@ -6,11 +6,13 @@ The format (Helmberg and Rendl's G-set, written by Rinaldi's ``rudy`` generator)
     i j w
     ...            (m lines: 1-based nodes i != j, weight w)
 
-Blank lines are skipped; a line may omit ``w`` (weight 1). Anything else stops the reader
-with a :class:`GsetError` (a ``ValueError``) of one line naming the file, the line and what
-was wrong: a header that is not two integers, ``n`` beyond :data:`MAX_SPINS`, a node
-outside ``1..n``, a self-loop, an edge given twice, a weight that is not a finite number,
-fewer or more than ``m`` edges, a binary file.
+Blank lines are skipped; a line may omit ``w`` (weight 1). A name without a folder that is one
+of :func:`bundled_names` reads the example that ships with hopsim (``torus8_pm1``: the 8 x 8
+toroidal grid with +/-1 weights, drawn by ``python -m hopsim.data.make_gset``). Anything else
+stops the reader with a :class:`GsetError` (a ``ValueError``) of one line naming the file,
+the line and what was wrong: a header that is not two integers, ``n`` beyond
+:data:`MAX_SPINS`, a node outside ``1..n``, a self-loop, an edge given twice, a weight that
+is not a finite number, fewer or more than ``m`` edges, a binary file.
 """
 
 from __future__ import annotations
@@ -82,9 +84,30 @@ def _edge(parts, path, line: int, n: int) -> tuple[int, int, float]:
     return i - 1, j - 1, w
 
 
+DATA_PACKAGE = "hopsim.data"
+
+
+def bundled_names() -> list[str]:
+    """Names of the edge-list examples that ship with hopsim (file stems, sorted)."""
+    from importlib import resources
+
+    folder = resources.files(DATA_PACKAGE)
+    return sorted(p.name[: -len(".gset")] for p in folder.iterdir() if p.name.endswith(".gset"))
+
+
+def resolve(source: str | os.PathLike) -> Path:
+    """The file of ``source``: a bundled example's name, or a path."""
+    from importlib import resources
+
+    text = str(source)
+    if text in bundled_names():
+        return Path(str(resources.files(DATA_PACKAGE) / f"{text}.gset"))
+    return Path(text).expanduser()
+
+
 def read_gset(path: str | os.PathLike) -> IsingProblem:
     """The Max-Cut problem of a rudy / G-set file (``E = -cut``; see the module docstring)."""
-    path = Path(path).expanduser()
+    path = resolve(path)
     if not path.is_file():
         raise GsetError(path, None, "no such file" if not path.exists() else "not a file")
     check_memory("path", str(path), 4.0 * path.stat().st_size, f"reading {path}")
