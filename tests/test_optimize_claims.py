@@ -76,6 +76,10 @@ def test_parisi_claim_holds_on_the_parisi_law_and_fails_when_shifted():
     assert bad.verdict == claims.FAILS, bad
     unconverged = check("parisi_energy", {"optimize_parisi": parisi_dataset(later=0.01)})
     assert unconverged.verdict != claims.HOLDS and "larger budget" in unconverged.note
+    few = parisi_dataset()
+    few = few.isel(N=slice(0, 4), instance=slice(0, 4))  # N <= 128, 4 instances: imprecise
+    vague = check("parisi_energy", {"optimize_parisi": few})
+    assert vague.verdict == claims.INCONCLUSIVE and "replica-symmetric" in vague.note, vague
 
 
 def tsp_dataset(valid_ht, valid_tuned, ratio_ht, ratio_tuned, K=10, R=20):

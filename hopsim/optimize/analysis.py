@@ -20,6 +20,9 @@ import xarray as xr
 #: Parisi's ground-state energy per spin of the SK model (Parisi 1980; Crisanti and Rizzo
 #: 2002 give -0.763166...).
 PARISI_ENERGY = -0.7632
+#: The replica-symmetric (Sherrington-Kirkpatrick 1975) ground-state energy, -sqrt(2/pi): the
+#: value an extrapolation must be able to tell from Parisi's to test it.
+REPLICA_SYMMETRIC_ENERGY = -math.sqrt(2.0 / math.pi)
 #: Relative tolerance within which an energy equals the exact ground-state energy.
 RTOL = 1e-8
 

@@ -86,6 +86,16 @@ def _parisi(d):
         f"{ds.instance.size} instances, best of {ds.read.size} reads)"
     )
     verdicts, notes = [agreement(z)], [agreement_note(z, why="finite-size extrapolation")]
+    rs = analysis.REPLICA_SYMMETRIC_ENERGY
+    measured += (
+        f"; {abs(fit.e_inf - rs) / fit.e_inf_err:.0f} errors from the replica-symmetric {rs:.4f}"
+    )
+    if 4 * fit.e_inf_err > abs(rs - analysis.PARISI_ENERGY):
+        verdicts.append(INCONCLUSIVE)
+        notes.append(
+            f"the extrapolation's error ({fit.e_inf_err:.3f}) cannot tell Parisi's value from "
+            f"the replica-symmetric {rs:.4f} (more sizes, instances or reads needed)"
+        )
     by_budget = [(b, f) for b, f in analysis.parisi_by_budget(ds) if f is not None]
     if len(by_budget) == 2:
         (b0, f0), (b1, f1) = by_budget
