@@ -14,10 +14,10 @@ Instances: SK N = 1000 (dense Gaussian couplings), Max-Cut on G(800, p) with mea
 Table 1, spin-update rate: single-spin proposals per second at ``--rate-sweeps`` sweeps
 (simulated bifurcation: agents x steps x N, each step updating every spin through one
 matrix product; a different operation, shown for scale).
-Table 2, time to target: the target is 1% above the lowest energy any solver found on the
+Table 2, time to target: targets 1% and 0.1% above the lowest energy any solver found on the
 instance (``E_best + 0.01 |E_best|``); for each budget, ``t_read ln(0.01) / ln(1 - p)``
 with ``t_read`` the wall time per read and p the fraction of reads at the target; the
-minimum over budgets.
+minimum over budgets (and the budget that gives it).
 Table 3, best energy in a fixed time: the lowest energy per spin of the largest budget whose
 run took at most ``--seconds``.
 """
@@ -186,22 +186,22 @@ def report(name, problem, solvers, missing, args):
         print(f"{s:30s} {r / 1e6:12.2f} {r / ref if ref else math.nan:8.2f}")
     scan = budget_scan(solvers, args.reads, args.budgets)
     best = min(float(e.min()) for runs in scan.values() for _, _, e in runs)
-    target = best + 0.01 * abs(best)
-    print(f"lowest energy found {best / N:.5f} per spin; target {target / N:.5f}")
+    targets = [best + gap * abs(best) for gap in (0.01, 0.001)]
+    print(f"lowest energy found {best / N:.5f} per spin; targets 1% and 0.1% above it")
     print(
-        f"{'solver':30s} {'TTS99 [s]':>10s} {'at sweeps':>10s} {'p':>6s} "
-        f"{'best in ' + str(args.seconds) + ' s':>14s}"
+        f"{'solver':30s} {'TTS99 1% [s]':>13s} {'sweeps':>7s} {'TTS99 0.1% [s]':>15s} "
+        f"{'sweeps':>7s} {'best in ' + str(args.seconds) + ' s':>14s}"
     )
     for s in solvers:
         runs = scan[s.name]
-        cands = [
-            (tts(t, args.reads, float(np.mean(e <= target))), b, float(np.mean(e <= target)))
-            for b, t, e in runs
-        ]
-        t_best, b_best, p_best = min(cands)
+        cells = []
+        for target in targets:
+            cands = [(tts(t, args.reads, float(np.mean(e <= target))), b) for b, t, e in runs]
+            cells.append(min(cands))
         within = [e.min() / N for b, t, e in runs if t <= args.seconds]
         fixed = f"{min(within):.5f}" if within else "-"
-        print(f"{s.name:30s} {t_best:10.4g} {b_best:10d} {p_best:6.2f} {fixed:>14s}")
+        (t1, b1), (t2, b2) = cells
+        print(f"{s.name:30s} {t1:13.4g} {b1:7d} {t2:15.4g} {b2:7d} {fixed:>14s}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,8 +22,8 @@ from hopsim.resources import check_memory, check_work
 
 KINDS = ("sk", "maxcut", "gset", "tsp")
 TSP_SOLVERS = (*solvers.SOLVERS, "hopfield_tank")
-#: Most spin updates (reads x sweeps x N, summed) in one job: about a day at 10^7 a second.
-MAX_UPDATES = 1e12
+#: Most operations in one job (about a day at the ~1.5e8 a second measured on one core).
+MAX_OPERATIONS = 1e13
 #: Largest dense SK problem (8 N^2 bytes of couplings; N = 32768 is 8.6 GB).
 MAX_SK = 32768
 
@@ -191,7 +191,7 @@ def check_resources(p: ProblemSpec, s: SolverSpec, n_sets: int, exact_max: int) 
         {"reads": (s.reads, 32), "problem.instances": (p.instances, 8), "problem.N": (big, 64)}
     )
     check_memory(key, value, cells * per_read, "the results")
-    updates = sum(spins) * float(p.instances) * n_sets * s.reads * len(s.solvers) * sum(s.budgets)
+    ops = sum(_operations(p, N, s) for N in p.sizes) * float(p.instances) * n_sets * s.reads
     enumerated = sum(2.0**N * N for N in p.sizes if N <= exact_max and p.kind != "tsp")
     key, value = most_responsible(
         {
@@ -201,7 +201,30 @@ def check_resources(p: ProblemSpec, s: SolverSpec, n_sets: int, exact_max: int) 
             "problem.N": (big, 256),
         }
     )
-    check_work(key, value, updates + enumerated * p.instances, MAX_UPDATES, "spin updates")
+    check_work(key, value, ops + enumerated * p.instances, MAX_OPERATIONS, "operations")
+
+
+def _operations(p: ProblemSpec, N: int, s: SolverSpec) -> float:
+    """Operations of one read of every solver and budget on one instance of size N.
+
+    A single-spin update costs 1 plus, when it flips (a tenth of the updates, a rough mean
+    over an anneal), one field update per neighbour; a mean-field update always updates
+    them; an Euler step of the Hopfield-Tank circuit costs n^3.
+    """
+    spins = N * N if p.kind == "tsp" else N
+    neighbours = {"maxcut": p.degree, "sk": spins - 1, "tsp": spins - 1}.get(p.kind)
+    if p.kind == "gset":
+        neighbours = p.gset_problem.nnz / max(p.gset_problem.N, 1)
+    budget = float(sum(s.budgets))
+    cost = {"anneal": 1 + 0.1 * neighbours, "descent": 1 + 0.1 * neighbours}
+    cost["mean_field"] = 1 + neighbours
+    total = 0.0
+    for name in s.solvers:
+        if name == "hopfield_tank":
+            total += budget * float(N) ** 3
+        else:
+            total += budget * spins * cost[name]
+    return total
 
 
 def exact_limit(cfg: DictConfig) -> int:
