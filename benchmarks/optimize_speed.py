@@ -7,9 +7,10 @@ is skipped and said so).
 
 Instances: SK N = 1000 (dense Gaussian couplings), Max-Cut on G(800, p) with mean degree 48
 (the density of G-set's G1-G5), and random 3-regular graphs with +/-1 weights at N = 2000 and
-10,000 (sparse). Every solver runs in this process on one thread (torch and numba limited to
-``--threads``); the two simulated annealers use the same geometric schedule, beta range
-(hopsim's default for the instance), sweeps and reads.
+10,000 (sparse; simulated-bifurcation, dense only, up to ``--dense-limit`` spins). Every
+solver runs in this process on one thread (torch and numba limited to ``--threads``); the two
+simulated annealers use the same geometric schedule, beta range (hopsim's default for the
+instance), sweeps and reads.
 
 Table 1, spin-update rate: single-spin proposals per second at ``--rate-sweeps`` sweeps
 (simulated bifurcation: agents x steps x N, each step updating every spin through one
@@ -126,10 +127,13 @@ class Bifurcation:
         return self.problem.energy(states)
 
 
-def peers(problem, beta) -> tuple[list, list[str]]:
+def peers(problem, beta, dense_limit: int) -> tuple[list, list[str]]:
     """Every solver that imports here, and the reasons the others do not."""
     out, missing = [Hopsim(problem, beta)], []
     for cls, module in ((DWave, "dwave-samplers"), (Bifurcation, "simulated-bifurcation")):
+        if cls is Bifurcation and problem.N > dense_limit:
+            missing.append(f"{module}: dense only, N = {problem.N} > --dense-limit {dense_limit}")
+            continue
         try:
             out.append(cls(problem, beta))
         except ImportError as exc:
@@ -212,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate-sweeps", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--dense-limit",
+        type=int,
+        default=4000,
+        help="largest N for simulated-bifurcation (an N x N float32 matrix, a product a step)",
+    )
     args = parser.parse_args(argv)
     numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
     try:
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in args.instances:
         problem = INSTANCES[name](np.random.default_rng(2026))
         beta = opt.default_beta_range(problem)
-        solvers, missing = peers(problem, beta)
+        solvers, missing = peers(problem, beta, args.dense_limit)
         print(f"\nbeta range {beta[0]:.3g} to {beta[1]:.3g} (geometric, 1 sweep per beta)")
         report(name, problem, solvers, missing, args)
 
