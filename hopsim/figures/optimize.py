@@ -67,9 +67,21 @@ def _size_colors(sizes) -> list:
     return [cmap(x) for x in np.linspace(0.0, 0.9, len(sizes))]
 
 
-def _size_legend(fig, axes, sizes, palette, title="N") -> None:
+def _size_legend(fig, axes, sizes, palette, title="N", styled=False) -> None:
+    """One legend entry per size (or a colorbar beyond 7); ``styled``: the line styles and
+    markers the lines of size k carry (so that coinciding lines stay told apart)."""
     if len(sizes) <= 7:
-        handles = [plt.Line2D([], [], color=c, marker="o", ms=4) for c in palette]
+        handles = [
+            plt.Line2D(
+                [],
+                [],
+                color=c,
+                ms=4,
+                ls=LINESTYLES[k % len(LINESTYLES)] if styled else "-",
+                marker=MARKERS[k % len(MARKERS)] if styled else "o",
+            )
+            for k, c in enumerate(palette)
+        ]
         fig.legend(
             handles,
             [f"{title} = {int(n)}" for n in sizes],
@@ -149,7 +161,7 @@ def success_figure(ds: xr.Dataset) -> plt.Figure:
     fig, axes = plt.subplots(
         2,
         len(solvers),
-        figsize=(4.2 * len(solvers), 6.8),
+        figsize=(max(4.2 * len(solvers), 7.0), 6.8),
         squeeze=False,
         sharex=True,
         layout="constrained",
@@ -169,26 +181,28 @@ def success_figure(ds: xr.Dataset) -> plt.Figure:
     budgets = ds.sweeps.values
     for c, solver in enumerate(solvers):
         top, bottom = axes[0, c], axes[1, c]
-        for color, N in zip(palette, exact, strict=True):
+        for k, (color, N) in enumerate(zip(palette, exact, strict=True)):
+            style = dict(
+                color=color,
+                ls=LINESTYLES[k % len(LINESTYLES)],
+                marker=MARKERS[k % len(MARKERS)],
+                ms=4,
+            )
             values = p.sel(solver=solver, N=N).values  # (instance, sweeps)
             mean, half, _ = mean_ci(values, axis=0)
             top.errorbar(
                 budgets,
                 mean,
                 yerr=half,
-                color=color,
-                marker="o",
-                ms=3,
                 capsize=2,
+                **style,
                 gid=f"success-{N}",
             )
             tts = analysis.time_to_solution(mean, budgets)
             bottom.plot(
                 budgets,
                 np.where(np.isfinite(tts), tts, np.nan),
-                color=color,
-                marker="o",
-                ms=3,
+                **style,
                 gid=f"tts-{N}",
             )
         top.set_ylim(-0.03, 1.03)
@@ -201,11 +215,11 @@ def success_figure(ds: xr.Dataset) -> plt.Figure:
     axes[0, 0].set_ylabel("P(read ends on the ground state)")
     axes[1, 0].set_ylabel("sweeps x repetitions for 99% [sweeps]")
     fig.suptitle(
-        "Against the exact ground state (Gray-code enumeration); bars: 95% interval over "
+        "Against the exact ground state (Gray-code enumeration);\nbars: 95% interval over "
         f"{ds.instance.size} instances; TTS missing where no read succeeded",
         fontsize=9,
     )
-    _size_legend(fig, axes, exact, palette)
+    _size_legend(fig, axes, exact, palette, styled=True)
     return fig
 
 
