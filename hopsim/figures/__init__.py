@@ -45,6 +45,7 @@ REGISTRY: dict[str, str] = {
     "gradients": "gradients",
     "mixtures": "mixtures",
     "online": "online",
+    "optimize": "optimize",
 }
 
 

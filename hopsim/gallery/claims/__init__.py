@@ -7,7 +7,7 @@ verdict is written by hand: change the data and the verdict follows.
 
 One module per claim family (:mod:`.single_neuron`, :mod:`.discrete`, :mod:`.pictures`,
 :mod:`.capacity`, :mod:`.ising`, :mod:`.rules`, :mod:`.dense_modern`, :mod:`.rnn`,
-:mod:`.memory`, :mod:`.online`); importing
+:mod:`.memory`, :mod:`.online`, :mod:`.optimize`); importing
 this package registers them all, in the order of :data:`FAMILIES` (the table's order).
 The mechanism and the shared helpers are in :mod:`._base`.
 
@@ -71,6 +71,7 @@ FAMILIES = (
     "rnn",
     "memory",
     "online",
+    "optimize",
 )
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
