@@ -5,10 +5,12 @@
     a frozen parameter object (ranges, finiteness, the memory estimate), raising
     :class:`hopsim.config.ConfigError` on an impossible value. ``validate(cfg)`` calls it
     and discards the result.
+``estimate(params) -> hopsim.resources.Estimate``
+    The job's peak memory, its seconds on one core and the config keys the cost grows
+    with, before any work (:func:`estimate`, :func:`check_estimate`).
 ``run(params, seeds, progress) -> xr.Dataset``
     Do the work and return a labelled dataset (no file I/O; the CLI saves it). Nothing
-    below ``parameters`` sees ``cfg``. (Experiments without ``parameters`` still take
-    ``cfg`` itself, after ``validate(cfg)``.)
+    below ``parameters`` sees ``cfg``.
 ``summary(ds) -> str``
     One paragraph for the terminal when the run ends.
 
@@ -73,18 +75,38 @@ def load(name: str) -> ModuleType:
 
 
 def prepare(module: ModuleType, cfg):
-    """What ``module.run`` takes: its checked parameter object, or the validated ``cfg``.
+    """What ``module.run`` takes: its checked parameter object.
 
     The config is read once per job: the parameter object of a resolved config is kept
     (:func:`_parameters`), so the preflight's check of a job and the job itself, in the
     same process, read its keys once.
     """
-    if hasattr(module, "parameters"):
-        from hopsim.config import to_yaml
+    from hopsim.config import to_yaml
 
-        return _parameters(module.__name__, to_yaml(cfg))
-    module.validate(cfg)
-    return cfg
+    return _parameters(module.__name__, to_yaml(cfg))
+
+
+def estimate(module: ModuleType, params):
+    """The job's :class:`hopsim.resources.Estimate` (``module.estimate(params)``; an
+    experiment that has none yet estimates nothing)."""
+    from hopsim.resources import Estimate
+
+    if hasattr(module, "estimate"):
+        return module.estimate(params)
+    return Estimate(0.0, 0.0, {})
+
+
+def check_estimate(module: ModuleType, params, given=(), allow_long: bool = False):
+    """Refuse a job whose estimated memory exceeds this machine's or whose estimated time
+    exceeds :data:`hopsim.resources.MAX_SECONDS` (unless ``allow_long``), naming the first
+    key the cost grows with that the user gave (``given``); return the estimate."""
+    from hopsim import resources
+
+    cost = estimate(module, params)
+    key, value = resources.blamed_key(cost, given)
+    resources.check_memory(key, value, cost.memory, "this job")
+    resources.check_time(cost, given, allow_long)
+    return cost
 
 
 @functools.lru_cache(maxsize=2048)
