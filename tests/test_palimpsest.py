@@ -221,7 +221,8 @@ def test_the_docs_example_runs_and_prints_what_it_says(capsys):
 
     page = Path(__file__).resolve().parents[1] / "docs" / "memory_over_time.md"
     text = page.read_text(encoding="utf-8")
-    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    forgetting = text.split("## Forgetting: palimpsests", 1)[1]  # the section's first block
+    block = forgetting.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(block, "docs/memory_over_time.md", "exec"), {})
     printed = capsys.readouterr().out.strip()
     claimed = block.strip().splitlines()[-1].split(":", 1)[0].lstrip("# ")
