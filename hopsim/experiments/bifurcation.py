@@ -113,6 +113,36 @@ def parameters(cfg: DictConfig) -> BifurcationParams:
     )
 
 
+#: Seconds of one single-neuron fixed-point solve (bracketing on the grid, then Brent; the
+#: grid adds ~4 us per 100 points), and per floating-point operation of the network
+#: continuation (Newton solves and one symmetric eigenproblem per gain, one BLAS thread).
+SECONDS_PER_SOLVE = 5.5e-5
+SECONDS_PER_FLOP = 5.0e-10
+
+
+def estimate(params: BifurcationParams):
+    """The job's :class:`hopsim.resources.Estimate`: the network's matrices and branch plus
+    the single neuron's fixed points; every solve and every gain's continuation."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    solves = p.points * (2 if p.h0 != 0.0 else 1) + len(p.loop_lambda) * p.h_points
+    N = float(p.N)
+    memory = 8.0 * (5 * N * N + p.beta_points * N + p.P * N) + solves * 100.0 + 64.0 * p.grid
+    seconds = _costs.SECONDS_PER_JOB + solves * SECONDS_PER_SOLVE * (1 + p.grid / 1500)
+    seconds += p.beta_points * 20.0 * N**3 * SECONDS_PER_FLOP
+    drivers = {
+        "meanfield.N": p.N,
+        "bifurcation.points": p.points,
+        "bifurcation.h_points": p.h_points,
+        "bifurcation.grid": p.grid,
+        "meanfield.points": p.beta_points,
+        "bifurcation.loop_lambda": list(p.loop_lambda),
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the bifurcation experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -152,6 +152,51 @@ def _check_resources(p: CompletionParams) -> None:
     check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
 
 
+def estimate(p: CompletionParams):
+    """The job's :class:`hopsim.resources.Estimate`: patterns, cues and the largest network;
+    every rule's recall of every (P, noise, trial) cue, and every RNN's training at its full
+    budget of steps (early stopping only shortens it) and its evaluations."""
+    from hopsim.experiments import _costs
+    from hopsim.experiments._discrete_config import NetworkSpec, network_bytes
+    from hopsim.resources import Estimate
+
+    N, Pmax = p.N, max(p.Ps)
+    memory = 2.0 * N * Pmax + 24.0 * p.trials * N + 16.0 * p.trials * Pmax
+    cues = float(len(p.noise)) * p.trials
+    seconds = _costs.SECONDS_PER_JOB
+    for P in p.Ps:
+        for rule in p.learning_rules:
+            spec = NetworkSpec(0.0, "plus", rule, (), "dense")
+            memory = max(memory, network_bytes(spec, N, Pmax))
+            seconds += _costs.learn_seconds(rule, N, P)
+            seconds += _costs.recall_seconds(N, P, cues, p.max_sweeps, p.update, "dense")
+        seconds += cues * _costs.SECONDS_PER_CUE * 2  # cues, the modern update, overlaps
+    tk = p.train
+    for P in p.Ps:
+        for _kind in p.kinds:
+            for size in p.sizes:
+                weights = float(N * N if size == "N2" else N * P)
+                evals = tk.steps // tk.eval_every + 1
+                seconds += _costs.rnn_train_seconds(
+                    weights, tk.batch_size, p.read_steps, tk.steps, evals, p.validation
+                )
+                seconds += _costs.rnn_train_seconds(weights, 0, p.read_steps, 0, 1, cues)
+                memory = max(memory, 16.0 * weights + 40.0 * tk.batch_size * p.read_steps * N)
+    drivers = {
+        "train.steps": tk.steps,
+        "completion.trials": p.trials,
+        "completion.P": list(p.Ps),
+        "completion.N": N,
+        "train.batch_size": tk.batch_size,
+        "rnn.steps": p.read_steps,
+        "rnn.kinds": list(p.kinds),
+        "rnn.sizes": list(p.sizes),
+        "rnn.validation": p.validation,
+        "hopfield.max_sweeps": p.max_sweeps,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the completion experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -265,6 +265,40 @@ def _work_parts(p: GradientsParams) -> dict[str, float]:
     }
 
 
+def job_bytes(p: GradientsParams) -> float:
+    """Peak bytes: the sequences and hidden states of the largest batch, with the autograd
+    graph's copies."""
+    s = p.setting
+    longest = max(p.length, p.explode.lag + 1, *(lag + 1 for lag in p.lags + p.search.lags))
+    inputs = 4.0 * (s.symbols + 1) * (s.validation + p.gradient_batch + 3 * s.batch_size) * longest
+    states = 4.0 * 4 * s.hidden * (p.gradient_batch + s.validation + s.batch_size) * longest
+    return 3.0 * (inputs + states)
+
+
+def estimate(params: GradientsParams):
+    """The job's :class:`hopsim.resources.Estimate`: :func:`job_bytes` and
+    :func:`work_seconds` (every run at its full budget), with the keys they grow with."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    drivers = {
+        "task.seeds": p.seeds,
+        "train.budgets": list(p.budgets),
+        "task.lags": list(p.lags),
+        "model.variants": list(p.variants),
+        "search.lrs": list(p.search.lrs),
+        "search.seeds": p.search.seeds,
+        "explode.steps": p.explode.steps,
+        "explode.seeds": p.explode.seeds,
+        "model.hidden": p.setting.hidden,
+        "train.batch_size": p.setting.batch_size,
+        "task.validation": p.setting.validation,
+        "gradients.batch_size": p.gradient_batch,
+    }
+    return Estimate(job_bytes(p), _costs.SECONDS_PER_JOB + work_seconds(p), drivers)
+
+
 def work_seconds(params: GradientsParams) -> float:
     """Estimated CPU seconds of the whole run on one core (an upper estimate).
 

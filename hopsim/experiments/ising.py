@@ -113,6 +113,36 @@ def parameters(cfg: DictConfig) -> IsingParams:
     )
 
 
+#: Seconds per spin update (checkerboard Metropolis or heat bath, numba; a Wolff "sweep"
+#: flips about N spins in clusters) and per measurement (m, e, their series and errors).
+SECONDS_PER_UPDATE = {"metropolis": 4.0e-9, "glauber": 6.0e-9, "wolff": 2.0e-8}
+SECONDS_PER_MEASUREMENT = 2.0e-7
+
+
+def estimate(params: IsingParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest lattice and the series of
+    one temperature; every spin update of every (L, T) chain and every measurement."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    spins = [float(L if p.kind == "chain" else L * L) for L in p.sizes]
+    n_meas = p.sweeps // p.interval
+    memory = 16.0 * max(spins) + 100.0 * n_meas
+    updates = sum(spins) * len(p.temperatures) * (p.thermalize + p.sweeps)
+    cells = len(p.sizes) * len(p.temperatures)
+    seconds = _costs.SECONDS_PER_JOB + updates * SECONDS_PER_UPDATE[p.algorithm]
+    seconds += cells * n_meas * SECONDS_PER_MEASUREMENT
+    drivers = {
+        "lattice.L": list(p.sizes),
+        "mc.sweeps": p.sweeps,
+        "mc.thermalize": p.thermalize,
+        "mc.temperatures": list(p.temperatures),
+        "lattice.kind": p.kind,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the ising experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -49,6 +49,7 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     check_saved_cell,
     dynamics_spec,
+    network_bytes,
     network_spec,
     pattern_bias,
     run_dynamics,
@@ -121,6 +122,39 @@ def parameters(cfg: DictConfig) -> MixturesParams:
         "a batch",
     )
     return params
+
+
+def estimate(params: MixturesParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
+    one batch; a network learned and every start run at every (N, alpha)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    spec, dyn, T = params.network, params.dynamics, params.trials
+    S = len(params.starts)
+    memory = max(
+        network_bytes(spec, N, max(params.P(N, a) for a in params.alphas)) for N in params.Ns
+    )
+    memory += float(len(params.Ns)) * len(params.alphas) * S * T * 8.0 * 8
+    memory += batch_bytes(max(params.Ns), min(dyn.batch_size, S * T), dyn.max_sweeps)
+    seconds = _costs.SECONDS_PER_JOB
+    for N in params.Ns:
+        for alpha in params.alphas:
+            P = params.P(N, alpha)
+            seconds += _costs.network_seconds(spec, N, P)
+            # starts from mixtures and random states wander: count them past capacity
+            starts = float(S) * T
+            seconds += starts * _costs.SECONDS_PER_CUE * 4  # the start states and overlaps
+            seconds += _costs.spec_recall_seconds(spec, N, max(P, N // 2), starts, dyn)
+    drivers = {
+        "trials": T,
+        "network.N": list(params.Ns),
+        "patterns.alpha": list(params.alphas),
+        "mixtures.starts": list(params.starts),
+        "dynamics.max_sweeps": dyn.max_sweeps,
+        "dynamics.batch_size": dyn.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -114,6 +114,40 @@ def parameters(cfg: DictConfig) -> NetworkODEParams:
     )
 
 
+#: Seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread), per
+#: evaluation's fixed cost (solve_ivp's Python overhead), and evaluations per time constant
+#: (RK45: ~6 per step, ~10 steps per time constant at the default tolerances).
+SECONDS_PER_FLOP = 5.0e-10
+SECONDS_PER_EVAL = 3.0e-5
+EVALS_PER_TAU = 60.0
+
+
+def estimate(params: NetworkODEParams):
+    """The job's :class:`hopsim.resources.Estimate`: the trajectories, the couplings and an
+    implicit solver's Jacobian; every trial's right-hand sides (and, for Radau, BDF and
+    LSODA, a factorisation per ~10 steps)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    N, P, T, points = float(p.N), p.P, p.trials, p.points
+    memory = 8.0 * (2 * T * points * (N + P + 1) + 2 * points * N + 5 * N * N + P * N)
+    evals = EVALS_PER_TAU * p.t_max / p.tau + 600.0
+    per_eval = 2.0 * N * N * SECONDS_PER_FLOP + SECONDS_PER_EVAL
+    seconds = _costs.SECONDS_PER_JOB + T * evals * per_eval
+    if str(p.solver.get("method", "RK45")) in ("Radau", "BDF", "LSODA"):
+        seconds += T * (evals / 60.0) * N**3 * SECONDS_PER_FLOP
+    seconds += 2.0 * N * N * P * SECONDS_PER_FLOP  # learning
+    drivers = {
+        "network_ode.N": p.N,
+        "network_ode.trials": T,
+        "network_ode.t_max": p.t_max,
+        "network_ode.points": points,
+        "network_ode.P": P,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the network_ode experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -53,6 +53,28 @@ def parameters(cfg: DictConfig) -> OptimizeParams:
     return OptimizeParams(problem, solver, exact_max, sets)
 
 
+def estimate(params: OptimizeParams):
+    """The job's :class:`hopsim.resources.Estimate`: the couplings and the results; every
+    read's operations (:func:`hopsim.experiments._optimize_config.operations`) and the
+    exact enumerations."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p, s = params.problem, params.solver
+    n_sets = max(1, len(params.tsp_sets))
+    memory = oc.job_bytes(p, s, n_sets)
+    seconds = _costs.SECONDS_PER_JOB + oc.job_seconds(p, s, n_sets, params.exact_max)
+    drivers = {
+        "problem.N": list(p.sizes),
+        "reads": s.reads,
+        "problem.instances": p.instances,
+        "schedule.sweeps": list(s.budgets),
+        "solvers": list(s.solvers),
+        "exact_max": params.exact_max,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the optimize experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -53,6 +53,18 @@ def parameters(cfg: DictConfig) -> PhasePortraitParams:
     return PhasePortraitParams(tau, h0, F, tuple(lams), v_max, points)
 
 
+def estimate(params: PhasePortraitParams):
+    """The job's :class:`hopsim.resources.Estimate`: the phase lines and the fixed points
+    of every lambda (one solve each, ~55 us)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    lams, points = len(params.lambdas), params.points
+    seconds = _costs.SECONDS_PER_JOB + lams * 5.5e-5 + 5e-8 * lams * points
+    drivers = {"phase_portrait.points": points, "phase_portrait.lambdas": list(params.lambdas)}
+    return Estimate(32.0 * lams * points, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the phase-portrait experiment reads (see :func:`parameters`)."""
     parameters(cfg)

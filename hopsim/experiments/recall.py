@@ -35,6 +35,7 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     check_saved_size,
     dynamics_spec,
+    network_bytes,
     network_spec,
     pattern_spec,
     run_dynamics,
@@ -145,6 +146,40 @@ def _check_update_energy(params: RecallParams) -> None:
         8.0 * float(N) * N * 2 + 8.0 * K * (float(N) * params.dynamics.max_sweeps + 1),
         "the single-update energies",
     )
+
+
+#: Seconds per multiply-add of the single-update replays (the energy from scratch after
+#: every single-neuron update, float64 matrix-vector products).
+SECONDS_PER_TRACE_FLOP = 5.0e-10
+
+
+def estimate(params: RecallParams):
+    """The job's :class:`hopsim.resources.Estimate`: the network, the results and one batch
+    of cues; learning, every cue's recall and the single-update replays."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    pats, dyn, spec = params.patterns, params.dynamics, params.network
+    N, P, T, K = pats.N, pats.P, params.trials, params.update_energy
+    cues = float(P) * T
+    memory = network_bytes(spec, N, P) + cues * (8.0 * (dyn.max_sweeps + 1) + 48)
+    memory += batch_bytes(N, int(min(dyn.batch_size, cues)), dyn.max_sweeps)
+    seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(spec, N, P)
+    seconds += _costs.spec_recall_seconds(spec, N, P, cues, dyn)
+    if K:
+        sweeps = _costs.mean_sweeps(P / N, dyn.max_sweeps, dyn.update)
+        seconds += 2.0 * K * float(N) ** 3 * sweeps * SECONDS_PER_TRACE_FLOP
+        memory = max(memory, 16.0 * float(N) * N + 8.0 * K * (float(N) * dyn.max_sweeps + 1))
+    drivers = {
+        "trials": T,
+        "network.N": N,
+        "patterns.P": P,
+        "patterns.alpha": pats.alpha,
+        "record.update_energy": K,
+        "dynamics.max_sweeps": dyn.max_sweeps,
+        "dynamics.batch_size": dyn.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

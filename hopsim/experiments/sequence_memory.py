@@ -137,6 +137,55 @@ def _check_resources(p: SequenceParams) -> None:
     check_work("train.steps", tk.steps, work * p.rnn_seeds, WORK_LIMIT, "multiply-adds of training")
 
 
+#: Seconds per multiply-add of the Hopfield replays (float64 products) and per replayed
+#: sequence step's bookkeeping.
+SECONDS_PER_FLOP = 5.0e-10
+SECONDS_PER_REPLAY_STEP = 2.0e-5
+
+
+def estimate(p: SequenceParams):
+    """The job's :class:`hopsim.resources.Estimate`: the couplings and states, the RNN
+    training and replay; the synchronous and slow-synapse replays, and every RNN's training
+    at its full budget (early stopping only shortens it) with its evaluations."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    N, L = max(p.Ns), max(p.lengths)
+    memory = 8.0 * N**2 + 9.0 * p.trials * L * N
+    seconds = _costs.SECONDS_PER_JOB
+    for n in p.Ns:
+        for P in p.lengths:
+            steps = float(len(p.noise)) * P
+            seconds += steps * (p.trials * 2.0 * n * n * SECONDS_PER_FLOP + SECONDS_PER_REPLAY_STEP)
+            sweeps = (P + 2) * p.slow_delay
+            seconds += p.async_trials * len(p.noise) * sweeps * n * (n * 1e-9 + 2e-7)
+    if p.trains_rnns:
+        H, tk = max(p.hidden), p.train
+        per_train = 4.0 * tk.batch_size * L * (2 * N + 10 * H) + 16.0 * (4 * H * (N + H) + H * N)
+        memory = max(memory, 3 * per_train, 5.0 * p.cues * L * N + 12.0 * p.cues * H)
+        for n in p.Ns:
+            for h in p.hidden:
+                weights = float(4 * h * (n + h) + h * n)
+                for P in p.lengths:
+                    evals = tk.steps // tk.eval_every + 1
+                    one = _costs.rnn_train_seconds(
+                        weights, tk.batch_size, P - 1, tk.steps, evals, p.cues
+                    )
+                    seconds += one * len(p.kinds) * p.rnn_seeds
+    drivers = {
+        "train.steps": p.train.steps,
+        "hopfield.trials": p.trials,
+        "hopfield.slow_synapse.trials": p.async_trials,
+        "sequence.lengths": list(p.lengths),
+        "sequence.N": list(p.Ns),
+        "rnn.seeds": p.rnn_seeds,
+        "rnn.hidden": list(p.hidden),
+        "rnn.cues": p.cues,
+        "train.batch_size": p.train.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the sequence_memory experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -73,6 +73,28 @@ def parameters(cfg: DictConfig) -> StimulusParams:
     return StimulusParams(tau, h0, F, lam, h, v0, t_max, points, options)
 
 
+#: Seconds of one right-hand-side evaluation of the single neuron (Python and solve_ivp's
+#: overhead dominate), evaluations per time constant at the default tolerances, and per
+#: output sample.
+SECONDS_PER_EVAL = 2.0e-5
+EVALS_PER_TAU = 60.0
+SECONDS_PER_POINT = 2.0e-6
+
+
+def estimate(params: StimulusParams):
+    """The job's :class:`hopsim.resources.Estimate`: the time series; the integration's
+    right-hand-side evaluations (restarted at every input change) and the output."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    changes = len(params.drive.breakpoints()) + 1
+    evals = EVALS_PER_TAU * params.t_max / params.tau + 60.0 * changes
+    seconds = _costs.SECONDS_PER_JOB + evals * SECONDS_PER_EVAL
+    seconds += params.points * SECONDS_PER_POINT
+    drivers = {"stimulus.t_max": params.t_max, "stimulus.points": params.points}
+    return Estimate(48.0 * params.points, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the stimulus experiment reads (see :func:`parameters`)."""
     parameters(cfg)
