@@ -50,14 +50,13 @@ from hopsim.config import (
 from hopsim.experiments import _rnn
 from hopsim.experiments.sequence_memory import flip
 from hopsim.patterns import random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 SIZES = ("N2", "NP")
 #: The modern Hopfield network's entry in ``hopfield.rules`` (not a learning rule).
 MODERN = "modern"
 KINDS = ("gru", "rnn", "lstm")
-WORK_LIMIT = 2e12
 
 
 def _rule_names() -> list[str]:
@@ -133,7 +132,7 @@ def parameters(cfg: DictConfig) -> CompletionParams:
 
 
 def _check_resources(p: CompletionParams) -> None:
-    """Memory of the networks and cues, and the RNNs' training work, before any work."""
+    """Memory of the networks and cues, before any work (the time is :func:`estimate`'s)."""
     from hopsim.experiments._discrete_config import NetworkSpec, network_bytes
 
     N, P = p.N, max(p.Ps)
@@ -143,13 +142,6 @@ def _check_resources(p: CompletionParams) -> None:
         check_memory("completion.P", list(p.Ps), network_bytes(spec, N, P), f"the {rule} couplings")
     if MODERN in p.rules:  # the (trials, P) softmax weights of one update, float64, twice
         check_memory("completion.P", list(p.Ps), 16.0 * p.trials * P, "the modern update")
-    if not p.kinds:
-        return
-    tk = p.train
-    # the N2 size has ~N^2 parameters: work ~ N^2 per sequence step
-    work = len(p.kinds) * len(p.sizes) * len(p.Ps) * tk.steps * tk.batch_size * p.read_steps
-    work *= 2.0 * N * N
-    check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
 
 
 def estimate(p: CompletionParams):

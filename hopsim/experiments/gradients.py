@@ -61,15 +61,13 @@ from hopsim.experiments._copytask import (
     run_seconds,
     train_copy,
 )
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 __all__ = ["VARIANTS", "GradientsParams", "copy_batch", "parameters", "run", "summary"]
 
 NONLINEARITIES = ("tanh", "relu")
 OPTIMIZERS = ("adam", "sgd")
-#: Refuse a run whose estimated CPU time (:func:`work_seconds`) exceeds a day.
-MAX_WORK_SECONDS = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -204,22 +202,15 @@ def validate(cfg: DictConfig) -> None:
 
 
 def _check_resources(p: GradientsParams) -> None:
+    """Refuse sequences and states that cannot fit (the time, :func:`work_seconds`, is the
+    preflight's: :func:`estimate`)."""
     s = p.setting
-    longest = max(p.length, p.explode.lag + 1, *(lag + 1 for lag in p.lags + p.search.lags))
-    inputs = 4.0 * (s.symbols + 1) * (s.validation + p.gradient_batch + 3 * s.batch_size) * longest
-    states = 4.0 * 4 * s.hidden * (p.gradient_batch + s.validation + s.batch_size) * longest
     key, value = (
         ("task.validation", s.validation)
         if s.validation >= p.gradient_batch
         else ("gradients.batch_size", p.gradient_batch)
     )
-    check_memory(key, value, 3.0 * (inputs + states), "sequences and hidden states")
-    parts = _work_parts(p)
-    key = max(parts, key=parts.get)
-    value = {"train.budgets": list(p.budgets), "search.lrs": list(p.search.lrs)}.get(
-        key, p.explode.steps
-    )
-    check_work(key, value, sum(parts.values()), MAX_WORK_SECONDS, "CPU seconds (estimated)")
+    check_memory(key, value, job_bytes(p), "sequences and hidden states")
 
 
 # ----------------------------------------------------------------------------- work

@@ -41,7 +41,7 @@ from hopsim.experiments._continuous_config import (
 )
 from hopsim.learning import learn
 from hopsim.patterns import corrupt_one, random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 from hopsim.theory.continuous import tanh_fixed_point
 
@@ -153,12 +153,8 @@ def validate(cfg: DictConfig) -> None:
     parameters(cfg)
 
 
-#: Most floating-point operations of all trials' integrations (minutes on 2 cores).
-MAX_FLOPS = 2e13
-
-
 def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau: float) -> None:
-    """Refuse a run whose arrays do not fit or whose integrations would take hours."""
+    """Refuse a run whose arrays do not fit (its time is :func:`estimate`'s)."""
     sizes = {
         "network_ode.N": (N, 500),
         "network_ode.trials": (trials, 4),
@@ -170,17 +166,6 @@ def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau:
     nbytes = 8.0 * (2 * trials * points * (N + P + 1) + 2 * points * N + 5 * N * N + P * N)
     key, value = most_responsible(sizes)
     check_memory(key, value, nbytes, "the trajectories and couplings")
-    # RK45: ~6 field evaluations (2 N^2 flops each) per step, ~10 steps per time constant
-    flops = trials * (10.0 * t_max / tau + 100.0) * 6 * 2.0 * float(N) ** 2
-    key, value = most_responsible(
-        {
-            "network_ode.N": (N, 500),
-            "network_ode.trials": (trials, 4),
-            "network_ode.t_max": (t_max / tau, 50.0),
-        }
-    )
-    value = t_max if key == "network_ode.t_max" else value
-    check_work(key, value, flops, MAX_FLOPS, "floating-point operations")
 
 
 def run(params: NetworkODEParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:

@@ -20,7 +20,7 @@ from hopsim import bifurcation as bif
 from hopsim.config import get_float, get_int, get_list, most_responsible
 from hopsim.dynamics.continuous import Activation
 from hopsim.experiments._continuous_config import neuron
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
@@ -49,7 +49,6 @@ def parameters(cfg: DictConfig) -> PhasePortraitParams:
     if key == "phase_portrait.lambdas":
         value = lams
     check_memory(key, value, 32.0 * len(lams) * points, "the phase lines")
-    check_work("phase_portrait.lambdas", lams, len(lams), 100_000, "fixed-point solves")
     return PhasePortraitParams(tau, h0, F, tuple(lams), v_max, points)
 
 

@@ -41,10 +41,9 @@ from tqdm.auto import tqdm
 from hopsim.config import ConfigError, get, get_float, get_int, get_list
 from hopsim.experiments import _rnn
 from hopsim.patterns import random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
-WORK_LIMIT = 2e12  # multiply-adds of RNN training, ~10 minutes of CPU
 KINDS = ("rnn", "lstm", "gru")
 
 
@@ -109,16 +108,9 @@ def parameters(cfg: DictConfig) -> SequenceParams:
 
 
 def _check_resources(p: SequenceParams) -> None:
-    """Memory and work of the Hopfield replays and of the RNNs, before any work."""
+    """Memory of the Hopfield replays and of the RNNs, before any work (the time is
+    :func:`estimate`'s)."""
     N, L = max(p.Ns), max(p.lengths)
-    sweeps = sum((P + 2) * p.slow_delay for P in p.lengths)
-    check_work(
-        "hopfield.slow_synapse.trials",
-        p.async_trials,
-        float(p.async_trials) * len(p.noise) * sum(n * n for n in p.Ns) * sweeps,
-        1e12,
-        "multiply-adds of asynchronous replay",
-    )
     # Hopfield: one (N, N) float64 matrix and (trials, P, N) states at a time
     check_memory("sequence.N", list(p.Ns), 8.0 * N**2 + 9.0 * p.trials * L * N, "couplings")
     if not p.trains_rnns:
@@ -129,12 +121,6 @@ def _check_resources(p: SequenceParams) -> None:
     check_memory("sequence.lengths", list(p.lengths), 3 * per_train, "RNN training")
     # closed-loop replay of every cue: the (cues, P - 1, N) answers, float32 and int8
     check_memory("rnn.cues", p.cues, 5.0 * p.cues * L * N + 12.0 * p.cues * H, "RNN replay")
-    work = 0.0
-    for n in p.Ns:
-        for h in p.hidden:
-            per_step = 4 * h * (n + h) + h * n  # gated blocks, readout
-            work += per_step * tk.batch_size * tk.steps * sum(p.lengths) * 3 * len(p.kinds)
-    check_work("train.steps", tk.steps, work * p.rnn_seeds, WORK_LIMIT, "multiply-adds of training")
 
 
 #: Seconds per multiply-add of the Hopfield replays (float64 products) and per replayed
