@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import math
 
-#: A job's fixed cost: numba kernels loaded from the cache, first calls, the dataset.
-SECONDS_PER_JOB = 1.5
+#: A job's fixed cost (the dataset, first calls), and loading the numba kernels from their
+#: cache (the discrete, Monte Carlo and optimisation experiments: 0.3-0.7 s measured).
+SECONDS_PER_JOB = 0.05
+SECONDS_NUMBA = 0.4
+NUMBA_JOB_SECONDS = SECONDS_PER_JOB + SECONDS_NUMBA
 #: Seconds per unit of learning work (one multiply-add of the rule's products), per rule:
 #: Hebb-like products (N^2 P, float32 BLAS), Storkey's N^2 P local-field updates, the
 #: pseudo-inverse's O(N P^2 + P^3 + N^2 P), the bounded walk's N^2 P clipped steps, and the
@@ -76,10 +79,35 @@ def sweep_seconds(N: int, P: int, mode: str) -> float:
     return SECONDS_PER_SWEEP_N2 * float(N) * float(N)
 
 
-def recall_seconds(N: int, P: int, cues: float, max_sweeps: int, update: str, mode: str) -> float:
-    """Estimated seconds to recall ``cues`` cues in a network of N neurons and P patterns."""
+#: A cue's cost per N^2 beyond its sweeps (its fields from scratch, energies, overlaps and
+#: the classification of the final state), measured per experiment: recall's.
+SECONDS_PER_CUE_N2 = 4.0e-10
+
+
+def recall_seconds(
+    N: int,
+    P: int,
+    cues: float,
+    max_sweeps: int,
+    update: str,
+    mode: str,
+    per_cue_n2: float = SECONDS_PER_CUE_N2,
+) -> float:
+    """Estimated seconds to recall ``cues`` cues in a network of N neurons and P patterns
+    (``per_cue_n2``: the experiment's own cost per cue and N^2 beyond the sweeps)."""
     sweeps = mean_sweeps(P / max(N, 1), max_sweeps, update)
-    return float(cues) * (sweeps * sweep_seconds(N, P, mode) + SECONDS_PER_CUE)
+    per_cue = sweeps * sweep_seconds(N, P, mode) + per_cue_n2 * float(N) * N + SECONDS_PER_CUE
+    return float(cues) * per_cue
+
+
+def classify_bytes(N: int, P: int) -> float:
+    """Peak bytes of classifying final states (:func:`hopsim.analysis.states.classify`): every
+    symmetric 3- and 5-mixture listed while there are at most ``EXHAUSTIVE`` entries (~3.5
+    bytes an entry measured in the mixtures experiment)."""
+    from hopsim.analysis.states import EXHAUSTIVE
+
+    entries = [math.comb(P, n) * 2**n * N for n in (3, 5) if P >= n]
+    return 4.0 * max([e for e in entries if e <= EXHAUSTIVE], default=0.0)
 
 
 def network_seconds(spec, N: int, P: int) -> float:
@@ -90,11 +118,13 @@ def network_seconds(spec, N: int, P: int) -> float:
     return learn_seconds(spec.learning, N, P, spec.options)
 
 
-def spec_recall_seconds(spec, N: int, P: int, cues: float, dynamics) -> float:
+def spec_recall_seconds(
+    spec, N: int, P: int, cues: float, dynamics, per_cue_n2: float = SECONDS_PER_CUE_N2
+) -> float:
     """:func:`recall_seconds` for a NetworkSpec and a DynamicsSpec (a dense associative
     memory's sweep costs N P per neuron flip: counted as the low-rank sweep)."""
     mode = "lowrank" if spec.energy is not None else spec.resolved_mode(N, P)
-    return recall_seconds(N, P, cues, dynamics.max_sweeps, dynamics.update, mode)
+    return recall_seconds(N, P, cues, dynamics.max_sweeps, dynamics.update, mode, per_cue_n2)
 
 
 def finite(x: float) -> float:

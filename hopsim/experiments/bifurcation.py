@@ -115,9 +115,11 @@ def parameters(cfg: DictConfig) -> BifurcationParams:
 
 #: Seconds of one single-neuron fixed-point solve (bracketing on the grid, then Brent; the
 #: grid adds ~4 us per 100 points), and per floating-point operation of the network
-#: continuation (Newton solves and one symmetric eigenproblem per gain, one BLAS thread).
+#: continuation per gain and N^3 (Newton solves and one symmetric eigenproblem, one BLAS
+#: thread: 0.29 s a gain at N = 800), and the job's fixed cost (0.9 s measured).
 SECONDS_PER_SOLVE = 5.5e-5
-SECONDS_PER_FLOP = 5.0e-10
+SECONDS_PER_GAIN_N3 = 6.0e-10
+SECONDS_FIXED = 0.9
 
 
 def estimate(params: BifurcationParams):
@@ -129,9 +131,11 @@ def estimate(params: BifurcationParams):
     p = params
     solves = p.points * (2 if p.h0 != 0.0 else 1) + len(p.loop_lambda) * p.h_points
     N = float(p.N)
-    memory = 8.0 * (5 * N * N + p.beta_points * N + p.P * N) + solves * 100.0 + 64.0 * p.grid
-    seconds = _costs.SECONDS_PER_JOB + solves * SECONDS_PER_SOLVE * (1 + p.grid / 1500)
-    seconds += p.beta_points * 20.0 * N**3 * SECONDS_PER_FLOP
+    # W, the Newton Jacobian and its LU (3.1 N^2 doubles measured at N = 800); the branch
+    memory = 8.0 * (3.5 * N * N + p.beta_points * N + p.P * N) + solves * 100.0 + 64.0 * p.grid
+    seconds = _costs.SECONDS_PER_JOB + SECONDS_FIXED
+    seconds += solves * SECONDS_PER_SOLVE * (1 + p.grid / 1500)
+    seconds += p.beta_points * N**3 * SECONDS_PER_GAIN_N3
     drivers = {
         "meanfield.N": p.N,
         "bifurcation.points": p.points,

@@ -107,6 +107,11 @@ def parameters(cfg: DictConfig) -> CapacityParams:
     return params
 
 
+#: A cue's cost per N^2 beyond its sweeps (its one-step error, the final state's class
+#: against every stored pattern and mixture): measured, benchmarks/estimates.py.
+SECONDS_PER_CUE_N2 = 3.0e-9
+
+
 def estimate(params: CapacityParams):
     """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
     one batch; a network learned and ``trials`` cues (plus the one-step check) recalled at
@@ -121,13 +126,20 @@ def estimate(params: CapacityParams):
     )
     memory += float(len(params.Ns)) * len(params.alphas) * (L * 6 + 2) * T * 8.0
     memory += batch_bytes(max(params.Ns), min(dyn.batch_size, L * T), dyn.max_sweeps)
-    seconds = _costs.SECONDS_PER_JOB
+    memory += max(
+        3.0 * L * T * N + _costs.classify_bytes(N, params.P(N, a))
+        for N in params.Ns
+        for a in params.alphas
+    )
+    seconds = _costs.NUMBA_JOB_SECONDS
     for N in params.Ns:
         for alpha in params.alphas:
             P = params.P(N, alpha)
             if P:
                 seconds += _costs.network_seconds(spec, N, P)
-                seconds += _costs.spec_recall_seconds(spec, N, P, float(L) * T, dyn)
+                seconds += _costs.spec_recall_seconds(
+                    spec, N, P, float(L) * T, dyn, SECONDS_PER_CUE_N2
+                )
     drivers = {
         "trials": T,
         "network.N": list(params.Ns),

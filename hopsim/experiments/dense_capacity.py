@@ -25,7 +25,6 @@ are NaN), ``factor`` (grid index; ``P`` and ``P_factor`` are coordinates), ``net
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -168,13 +167,13 @@ def estimate(p: DenseCapacityParams):
     from hopsim.experiments import _costs
     from hopsim.resources import Estimate
 
-    biggest, seconds, points = 0.0, _costs.SECONDS_PER_JOB, 0
-    for _, _, sizes, factors, grids in p.plan:
+    biggest, seconds, points = 0.0, _costs.NUMBA_JOB_SECONDS, 0
+    for _, _, sizes, _, grids in p.plan:
         for N in sizes:
-            for factor, P in zip(factors, grids[N], strict=True):
+            for P in grids[N]:
                 P, points = float(P), points + 1
                 biggest = max(biggest, P * N * 13 + 3 * 8 * P * max(_BLOCK, p.trials))
-                tested = P if factor <= 1.0 else min(P, _BLOCK * math.ceil(p.checks / _BLOCK))
+                tested = P  # all of them while they are fixed (the exponential energy's are)
                 seconds += p.networks * (tested * N * P * SECONDS_PER_CHECK_NP + 2e-4)
                 sweeps = min(p.max_sweeps, MEAN_SWEEPS)
                 seconds += p.trials * (sweeps * N * P * SECONDS_PER_SWEEP_NP + 1e-4)

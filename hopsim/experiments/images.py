@@ -182,7 +182,7 @@ def estimate(params: ImagesParams):
     frames = trials * (params.max_sweeps + 1) * N * (1 + 1 + 8)
     memory = network_bytes(params.network, N, K) + frames
     sweeps = min(params.max_sweeps, 6.0)
-    seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(params.network, N, K)
+    seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(params.network, N, K)
     seconds += K * N * SECONDS_PER_PIXEL
     mode = params.network.resolved_mode(N, K)
     seconds += trials * sweeps * (_costs.sweep_seconds(N, K, mode) + N * SECONDS_PER_FRAME_PIXEL)

@@ -114,8 +114,11 @@ def parameters(cfg: DictConfig) -> IsingParams:
 
 #: Seconds per spin update (checkerboard Metropolis or heat bath, numba; a Wolff "sweep"
 #: flips about N spins in clusters) and per measurement (m, e, their series and errors).
-SECONDS_PER_UPDATE = {"metropolis": 4.0e-9, "glauber": 6.0e-9, "wolff": 2.0e-8}
+SECONDS_PER_UPDATE = {"metropolis": 3.3e-8, "glauber": 3.5e-8, "wolff": 1.5e-7}
 SECONDS_PER_MEASUREMENT = 2.0e-7
+#: A sweep's fixed cost (one kernel call per sweep and chain; fitted with the updates on
+#: L = 8-64 runs, benchmarks/estimates.py).
+SECONDS_PER_SWEEP = 2.5e-5
 
 
 def estimate(params: IsingParams):
@@ -130,8 +133,9 @@ def estimate(params: IsingParams):
     memory = 16.0 * max(spins) + 100.0 * n_meas
     updates = sum(spins) * len(p.temperatures) * (p.thermalize + p.sweeps)
     cells = len(p.sizes) * len(p.temperatures)
-    seconds = _costs.SECONDS_PER_JOB + updates * SECONDS_PER_UPDATE[p.algorithm]
+    seconds = _costs.NUMBA_JOB_SECONDS + updates * SECONDS_PER_UPDATE[p.algorithm]
     seconds += cells * n_meas * SECONDS_PER_MEASUREMENT
+    seconds += cells * (p.thermalize + p.sweeps) * SECONDS_PER_SWEEP
     drivers = {
         "lattice.L": list(p.sizes),
         "mc.sweeps": p.sweeps,

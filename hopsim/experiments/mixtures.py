@@ -124,6 +124,11 @@ def parameters(cfg: DictConfig) -> MixturesParams:
     return params
 
 
+#: A start's cost per N^2 beyond the sweeps counted at its load (mixture and random starts
+#: wander for tens of sweeps; the final state's class): measured, benchmarks/estimates.py.
+SECONDS_PER_START_N2 = 5.0e-9
+
+
 def estimate(params: MixturesParams):
     """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
     one batch; a network learned and every start run at every (N, alpha)."""
@@ -137,15 +142,16 @@ def estimate(params: MixturesParams):
     )
     memory += float(len(params.Ns)) * len(params.alphas) * S * T * 8.0 * 8
     memory += batch_bytes(max(params.Ns), min(dyn.batch_size, S * T), dyn.max_sweeps)
-    seconds = _costs.SECONDS_PER_JOB
+    memory += max(
+        _costs.classify_bytes(N, params.P(N, a)) for N in params.Ns for a in params.alphas
+    )
+    seconds = _costs.NUMBA_JOB_SECONDS
     for N in params.Ns:
         for alpha in params.alphas:
             P = params.P(N, alpha)
             seconds += _costs.network_seconds(spec, N, P)
-            # starts from mixtures and random states wander: count them past capacity
             starts = float(S) * T
-            seconds += starts * _costs.SECONDS_PER_CUE * 4  # the start states and overlaps
-            seconds += _costs.spec_recall_seconds(spec, N, max(P, N // 2), starts, dyn)
+            seconds += _costs.spec_recall_seconds(spec, N, P, starts, dyn, SECONDS_PER_START_N2)
     drivers = {
         "trials": T,
         "network.N": list(params.Ns),

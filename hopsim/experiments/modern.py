@@ -143,8 +143,11 @@ def estimate(p: ModernParams):
 
     Pmax, n = max(p.Ps), len(p.image_sources)
     block = min(Pmax, md.block_keys(p.queries))
-    memory = 8.0 * (Pmax * p.d + Pmax * min(Pmax, 4096) + 3 * p.queries * block)
-    memory += 8.0 * (len(p.kinds) * len(p.Ps) * len(p.betas) * p.queries * (p.max_steps + 12))
+    # patterns and a copy, the query-pattern products and weights of one update, one
+    # cell's trace and every cell's results
+    memory = 8.0 * (2 * Pmax * p.d + 3 * p.queries * max(block, Pmax))
+    memory += 8.0 * p.queries * (p.max_steps + 12)
+    memory += 8.0 * 10 * len(p.kinds) * len(p.Ps) * len(p.betas) * p.queries
     memory = max(memory, n * p.side**2 * 8.0 * (n + 8))
     steps = min(p.max_steps, MEAN_STEPS)
     per_pair = SECONDS_PER_QPD * p.d + SECONDS_PER_QP

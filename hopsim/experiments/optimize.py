@@ -63,7 +63,11 @@ def estimate(params: OptimizeParams):
     p, s = params.problem, params.solver
     n_sets = max(1, len(params.tsp_sets))
     memory = oc.job_bytes(p, s, n_sets)
-    seconds = _costs.SECONDS_PER_JOB + oc.job_seconds(p, s, n_sets, params.exact_max)
+    seconds = (
+        _costs.SECONDS_PER_JOB
+        + _costs.SECONDS_NUMBA
+        + oc.job_seconds(p, s, n_sets, params.exact_max)
+    )
     drivers = {
         "problem.N": list(p.sizes),
         "reads": s.reads,

@@ -153,7 +153,8 @@ def estimate(params: RecallParams):
     cues = float(P) * T
     memory = network_bytes(spec, N, P) + cues * (8.0 * (dyn.max_sweeps + 1) + 48)
     memory += batch_bytes(N, int(min(dyn.batch_size, cues)), dyn.max_sweeps)
-    seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(spec, N, P)
+    memory += 3.0 * cues * N + _costs.classify_bytes(N, P)  # cues, finals; classification
+    seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(spec, N, P)
     seconds += _costs.spec_recall_seconds(spec, N, P, cues, dyn)
     if K:
         sweeps = _costs.mean_sweeps(P / N, dyn.max_sweeps, dyn.update)

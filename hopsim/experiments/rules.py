@@ -183,7 +183,7 @@ def estimate(params: RulesParams):
     cells = float(len(params.rules)) * len(params.Ns) * len(params.alphas) * T
     memory += cells * (L * 16.0 + 40.0) + 2.0 * max(params.Ns) * C * L
     memory += batch_bytes(max(params.Ns), min(dyn.batch_size, C * L), dyn.max_sweeps)
-    seconds = _costs.SECONDS_PER_JOB
+    seconds = _costs.NUMBA_JOB_SECONDS
     for N in params.Ns:
         for alpha in params.alphas:
             P = params.P(N, alpha)
@@ -192,7 +192,7 @@ def estimate(params: RulesParams):
             seconds += T * C * L * _costs.SECONDS_PER_CUE  # the cues, shared by the rules
             for spec in params.rules:
                 one = _costs.network_seconds(spec, N, P) + 2.0 * N * N * P * 1e-10  # margins
-                one += _costs.spec_recall_seconds(spec, N, P, float(C) * L, dyn)
+                one += _costs.spec_recall_seconds(spec, N, P, float(C) * L, dyn, 1.0e-9)
                 seconds += T * one
     drivers = {
         "rules.cues": C,
