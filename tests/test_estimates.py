@@ -81,15 +81,16 @@ BOMBS = [
     ("rules", ["trials=1000000"], "trials"),
     ("hopfield_temperature", ["trials=100000000"], "trials"),
     ("ising", ["mc.thermalize=1000000000"], "mc.thermalize"),
-    ("network_ode", ["network_ode.N=20000"], "network_ode.N"),
+    ("network_ode", ["network_ode.trials=100", "network_ode.t_max=1000000"], "network_ode.trials"),
+    ("network_ode", ["network_ode.N=100000"], "network_ode.N"),
     ("gradients", ["task.seeds=1000"], "task.seeds"),
     ("dense_capacity", ["dense_capacity.networks=1000000000"], "dense_capacity.networks"),
     ("capacity", ["trials=100000000"], "trials"),
-    ("recall", ["network.N=20000", "record.update_energy=100"], "record.update_energy"),
+    ("recall", ["network.N=5000", "record.update_energy=1000"], "record.update_energy"),
     ("bifurcation", ["meanfield.N=20000"], "meanfield.N"),
     ("sequence_memory", ["train.steps=1000000"], "train.steps"),
     ("completion", ["train.steps=1000000", "train.batch_size=4096"], "train.steps"),
-    ("optimize", ["reads=100000", "problem.N=[2000]", "exact_max=0"], "reads"),
+    ("optimize", ["reads=1000000"], "reads"),
 ]
 
 

@@ -165,10 +165,12 @@ def parameters(cfg: DictConfig) -> ImagesParams:
     return params
 
 
-#: Seconds per pixel of one recorded frame (the state copied, its energy and overlaps) and
-#: per pixel of a picture's loading, binarising and corruption.
-SECONDS_PER_FRAME_PIXEL = 2.0e-8
+#: Seconds of one restoration per N^2 (its sweeps with every frame recorded, the energy
+#: traced after every update: measured at side 64 and 128, benchmarks/estimates.py), per
+#: pixel of a picture's loading, binarising and corruption, and sweeps a restoration takes.
+SECONDS_PER_TRIAL_N2 = 2.0e-9
 SECONDS_PER_PIXEL = 1.0e-6
+MEAN_SWEEPS = 4
 
 
 def estimate(params: ImagesParams):
@@ -179,13 +181,11 @@ def estimate(params: ImagesParams):
 
     N, K = params.side**2, len(params.sources)
     trials = float(K) * len(params.corruptions) * len(params.updates)
-    frames = trials * (params.max_sweeps + 1) * N * (1 + 1 + 8)
+    frames = trials * (min(params.max_sweeps, MEAN_SWEEPS) + 1) * N * (1 + 1 + 8)
     memory = network_bytes(params.network, N, K) + frames
-    sweeps = min(params.max_sweeps, 6.0)
     seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(params.network, N, K)
     seconds += K * N * SECONDS_PER_PIXEL
-    mode = params.network.resolved_mode(N, K)
-    seconds += trials * sweeps * (_costs.sweep_seconds(N, K, mode) + N * SECONDS_PER_FRAME_PIXEL)
+    seconds += trials * float(N) * N * SECONDS_PER_TRIAL_N2
     drivers = {
         "images.side": params.side,
         "images.max_sweeps": params.max_sweeps,

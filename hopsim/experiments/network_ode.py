@@ -114,12 +114,16 @@ def parameters(cfg: DictConfig) -> NetworkODEParams:
     )
 
 
-#: Seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread), per
-#: evaluation's fixed cost (solve_ivp's Python overhead), and evaluations per time constant
-#: (RK45: ~6 per step, ~10 steps per time constant at the default tolerances).
-SECONDS_PER_FLOP = 5.0e-10
+#: Seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread: 2.8 ms at
+#: N = 1500 on the loaded machine), per evaluation's fixed cost (solve_ivp's Python
+#: overhead), evaluations per time constant (RK45 at gain 4: 230 over 50 time constants at
+#: N = 1000), per multiply-add of the energy of every sample (an unoptimised einsum), and
+#: per N^3 of the eigenvalues of W (1.5 s at N = 1500).
+SECONDS_PER_FLOP = 1.0e-9
 SECONDS_PER_EVAL = 3.0e-5
-EVALS_PER_TAU = 60.0
+EVALS_PER_TAU = 6.0
+SECONDS_PER_ENERGY_FLOP = 4.0e-9
+SECONDS_PER_EIGEN_N3 = 4.5e-10
 
 
 def estimate(params: NetworkODEParams):
@@ -131,13 +135,16 @@ def estimate(params: NetworkODEParams):
 
     p = params
     N, P, T, points = float(p.N), p.P, p.trials, p.points
-    memory = 8.0 * (2 * T * points * (N + P + 1) + 2 * points * N + 5 * N * N + P * N)
-    evals = EVALS_PER_TAU * p.t_max / p.tau + 600.0
-    per_eval = 2.0 * N * N * SECONDS_PER_FLOP + SECONDS_PER_EVAL
+    # W and the copy its eigenvalues take; v, the overlaps, the energy's temporaries (fitted
+    # to the peaks measured at N = 500 and 1500, benchmarks/estimates.py)
+    memory = 8.0 * (1.7 * N * N + 6 * T * points * (N + P + 1) + P * N)
+    evals = EVALS_PER_TAU * p.t_max / p.tau + 50.0
+    per_eval = N * N * SECONDS_PER_FLOP + SECONDS_PER_EVAL
     seconds = _costs.SECONDS_PER_JOB + T * evals * per_eval
     if str(p.solver.get("method", "RK45")) in ("Radau", "BDF", "LSODA"):
-        seconds += T * (evals / 60.0) * N**3 * SECONDS_PER_FLOP
-    seconds += 2.0 * N * N * P * SECONDS_PER_FLOP  # learning
+        seconds += T * (evals / 6.0) * N**3 * SECONDS_PER_EIGEN_N3  # a factorisation a step
+    seconds += T * points * N * N * SECONDS_PER_ENERGY_FLOP + N**3 * SECONDS_PER_EIGEN_N3
+    seconds += N * N * P * SECONDS_PER_FLOP  # learning
     drivers = {
         "network_ode.N": p.N,
         "network_ode.trials": T,

@@ -156,9 +156,10 @@ def estimate(params: RecallParams):
     memory += 3.0 * cues * N + _costs.classify_bytes(N, P)  # cues, finals; classification
     seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(spec, N, P)
     seconds += _costs.spec_recall_seconds(spec, N, P, cues, dyn)
+    trace = 0.0
     if K:
         sweeps = _costs.mean_sweeps(P / N, dyn.max_sweeps, dyn.update)
-        seconds += 2.0 * K * float(N) ** 3 * sweeps * SECONDS_PER_TRACE_FLOP
+        trace = 2.0 * K * float(N) ** 3 * sweeps * SECONDS_PER_TRACE_FLOP
         memory = max(memory, 16.0 * float(N) * N + 8.0 * K * (float(N) * dyn.max_sweeps + 1))
     drivers = {
         "trials": T,
@@ -169,7 +170,9 @@ def estimate(params: RecallParams):
         "dynamics.max_sweeps": dyn.max_sweeps,
         "dynamics.batch_size": dyn.batch_size,
     }
-    return Estimate(memory, seconds, drivers)
+    if trace > seconds:  # the replays cost most: name them first
+        drivers = {"record.update_energy": K, **drivers}
+    return Estimate(memory, seconds + trace, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

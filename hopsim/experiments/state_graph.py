@@ -61,9 +61,9 @@ def parameters(cfg: DictConfig) -> StateGraphParams:
 #: Seconds per state and neuron^2 of the enumeration (every state's fields, its synchronous
 #: and N asynchronous successors) and per state of the graph analysis (attractors, basins,
 #: reachability, the dataset); bytes per state and neuron of the arrays kept.
-SECONDS_PER_STATE_N2 = 3.0e-9
+SECONDS_PER_STATE_N2 = 6.0e-9
 SECONDS_PER_STATE = 3.0e-6
-BYTES_PER_STATE_N = 40.0
+BYTES_PER_STATE_N = 65.0
 
 
 def estimate(params: StateGraphParams):
@@ -74,7 +74,7 @@ def estimate(params: StateGraphParams):
 
     N, P = params.patterns.N, params.patterns.P
     states = 2.0**N
-    memory = states * (BYTES_PER_STATE_N * N + 64.0) + 16.0 * N * N
+    memory = states * (BYTES_PER_STATE_N * N + 64.0) + 16.0 * N * N + 80e3
     seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(params.network, N, P)
     seconds += states * (SECONDS_PER_STATE_N2 * N * N + SECONDS_PER_STATE)
     return Estimate(memory, seconds, {"network.N": N, "patterns.explicit": N, "patterns.P": P})

@@ -73,12 +73,13 @@ def parameters(cfg: DictConfig) -> StimulusParams:
     return StimulusParams(tau, h0, F, lam, h, v0, t_max, points, options)
 
 
-#: Seconds of one right-hand-side evaluation of the single neuron (Python and solve_ivp's
-#: overhead dominate), evaluations per time constant at the default tolerances, and per
-#: output sample.
-SECONDS_PER_EVAL = 2.0e-5
-EVALS_PER_TAU = 60.0
+#: Seconds per time constant integrated (solve_ivp's Python steps), per input change (a
+#: restart of the solver and the state it leaves), and per output sample; bytes per time
+#: constant of the solver's steps (measured at t_max = 100 and 3000, benchmarks/estimates.py).
+SECONDS_PER_TAU = 2.0e-4
+SECONDS_PER_CHANGE = 0.045
 SECONDS_PER_POINT = 2.0e-6
+BYTES_PER_TAU = 100.0
 
 
 def estimate(params: StimulusParams):
@@ -88,11 +89,12 @@ def estimate(params: StimulusParams):
     from hopsim.resources import Estimate
 
     changes = len(params.drive.breakpoints()) + 1
-    evals = EVALS_PER_TAU * params.t_max / params.tau + 60.0 * changes
-    seconds = _costs.SECONDS_PER_JOB + evals * SECONDS_PER_EVAL
+    span = params.t_max / params.tau
+    seconds = _costs.SECONDS_PER_JOB + span * SECONDS_PER_TAU + changes * SECONDS_PER_CHANGE
     seconds += params.points * SECONDS_PER_POINT
+    memory = 48.0 * params.points + BYTES_PER_TAU * span + 60e3
     drivers = {"stimulus.t_max": params.t_max, "stimulus.points": params.points}
-    return Estimate(48.0 * params.points, seconds, drivers)
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:
