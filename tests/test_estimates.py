@@ -86,7 +86,11 @@ BOMBS = [
     ("gradients", ["task.seeds=1000"], "task.seeds"),
     ("dense_capacity", ["dense_capacity.networks=1000000000"], "dense_capacity.networks"),
     ("capacity", ["trials=100000000"], "trials"),
-    ("recall", ["network.N=5000", "record.update_energy=1000"], "record.update_energy"),
+    (
+        "recall",
+        ["network.N=5000", "trials=100", "record.update_energy=1000"],
+        "record.update_energy",
+    ),
     ("bifurcation", ["meanfield.N=20000"], "meanfield.N"),
     ("sequence_memory", ["train.steps=1000000"], "train.steps"),
     ("completion", ["train.steps=1000000", "train.batch_size=4096"], "train.steps"),

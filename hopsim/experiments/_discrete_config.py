@@ -398,7 +398,7 @@ def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:
     return patterns + learning + storage
 
 
-#: Most AdaTron updates x P one network's learning may take: about 6 hours on one core at
+#: AdaTron updates x P that take about 6 hours on one core at
 #: the 9e8 per second measured past capacity (benchmarks/rules_speed.py, N = 1000,
 #: alpha = 2.2, shared machine).
 MAX_LEARNING_OPS = 2e13

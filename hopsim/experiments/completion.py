@@ -144,6 +144,11 @@ def _check_resources(p: CompletionParams) -> None:
         check_memory("completion.P", list(p.Ps), 16.0 * p.trials * P, "the modern update")
 
 
+#: A cue's cost per rule beyond its sweeps at N = 64 (its corruption, the modern update,
+#: overlaps and bookkeeping: 0.23 ms measured).
+SECONDS_PER_CUE = 2.0e-4
+
+
 def estimate(p: CompletionParams):
     """The job's :class:`hopsim.resources.Estimate`: patterns, cues and the largest network;
     every rule's recall of every (P, noise, trial) cue, and every RNN's training at its full
@@ -162,7 +167,7 @@ def estimate(p: CompletionParams):
             memory = max(memory, network_bytes(spec, N, Pmax))
             seconds += _costs.learn_seconds(rule, N, P)
             seconds += _costs.recall_seconds(N, P, cues, p.max_sweeps, p.update, "dense")
-        seconds += cues * _costs.SECONDS_PER_CUE * 2  # cues, the modern update, overlaps
+        seconds += cues * len(p.rules) * SECONDS_PER_CUE  # cue, update, overlaps per rule
     tk = p.train
     for P in p.Ps:
         for _kind in p.kinds:
@@ -174,6 +179,8 @@ def estimate(p: CompletionParams):
                 )
                 seconds += _costs.rnn_train_seconds(weights, 0, p.read_steps, 0, 1, cues)
                 memory = max(memory, 16.0 * weights + 40.0 * tk.batch_size * p.read_steps * N)
+    if p.kinds:
+        memory += _costs.TORCH_RUNTIME_BYTES
     drivers = {
         "train.steps": tk.steps,
         "completion.trials": p.trials,

@@ -287,7 +287,8 @@ def estimate(params: GradientsParams):
         "task.validation": p.setting.validation,
         "gradients.batch_size": p.gradient_batch,
     }
-    return Estimate(job_bytes(p), _costs.SECONDS_PER_JOB + work_seconds(p), drivers)
+    memory = job_bytes(p) + _costs.TORCH_RUNTIME_BYTES
+    return Estimate(memory, _costs.SECONDS_PER_JOB + work_seconds(p), drivers)
 
 
 def work_seconds(params: GradientsParams) -> float:

@@ -127,6 +127,9 @@ def _check_resources(p: SequenceParams) -> None:
 #: sequence step's bookkeeping.
 SECONDS_PER_FLOP = 5.0e-10
 SECONDS_PER_REPLAY_STEP = 2.0e-5
+#: Seconds per single-neuron update of the slow-synapse replay (a Python-level step:
+#: ~4 us measured at N = 32 and 64).
+SECONDS_PER_ASYNC_UPDATE = 4.0e-6
 
 
 def estimate(p: SequenceParams):
@@ -144,11 +147,12 @@ def estimate(p: SequenceParams):
             steps = float(len(p.noise)) * P
             seconds += steps * (p.trials * 2.0 * n * n * SECONDS_PER_FLOP + SECONDS_PER_REPLAY_STEP)
             sweeps = (P + 2) * p.slow_delay
-            seconds += p.async_trials * len(p.noise) * sweeps * n * (n * 1e-9 + 2e-7)
+            seconds += p.async_trials * len(p.noise) * sweeps * n * SECONDS_PER_ASYNC_UPDATE
     if p.trains_rnns:
         H, tk = max(p.hidden), p.train
         per_train = 4.0 * tk.batch_size * L * (2 * N + 10 * H) + 16.0 * (4 * H * (N + H) + H * N)
         memory = max(memory, 3 * per_train, 5.0 * p.cues * L * N + 12.0 * p.cues * H)
+        memory += _costs.TORCH_RUNTIME_BYTES
         for n in p.Ns:
             for h in p.hidden:
                 weights = float(4 * h * (n + h) + h * n)
