@@ -81,7 +81,7 @@ def sweep_seconds(N: int, P: int, mode: str) -> float:
 
 #: A cue's cost per N^2 beyond its sweeps (its fields from scratch, energies, overlaps and
 #: the classification of the final state), measured per experiment: recall's.
-SECONDS_PER_CUE_N2 = 4.0e-10
+SECONDS_PER_CUE_N2 = 2.0e-10
 
 
 def recall_seconds(
@@ -103,7 +103,9 @@ def recall_seconds(
 def classify_bytes(N: int, P: int) -> float:
     """Peak bytes of classifying final states (:func:`hopsim.analysis.states.classify`): every
     symmetric 3- and 5-mixture listed while there are at most ``EXHAUSTIVE`` entries (~3.5
-    bytes an entry measured in the mixtures experiment)."""
+    bytes an entry measured in the mixtures experiment). Only states that are neither a
+    pattern nor its inverse are classified: the experiments that start from mixtures and
+    random states count it; recalls of cues, which retrieve below capacity, do not."""
     from hopsim.analysis.states import EXHAUSTIVE
 
     entries = [math.comb(P, n) * 2**n * N for n in (3, 5) if P >= n]

@@ -109,7 +109,7 @@ def parameters(cfg: DictConfig) -> CapacityParams:
 
 #: A cue's cost per N^2 beyond its sweeps (its one-step error, the final state's class
 #: against every stored pattern and mixture): measured, benchmarks/estimates.py.
-SECONDS_PER_CUE_N2 = 3.0e-9
+SECONDS_PER_CUE_N2 = 1.0e-9
 
 
 def estimate(params: CapacityParams):
@@ -121,16 +121,14 @@ def estimate(params: CapacityParams):
 
     spec, dyn, T = params.network, params.dynamics, params.trials
     L = len(params.levels)
-    memory = max(
+    # the next network is built while the last one is still held: two at the peak
+    biggest = max(
         network_bytes(spec, N, max(params.P(N, a) for a in params.alphas)) for N in params.Ns
     )
+    memory = biggest * min(2, len(params.Ns) * len(params.alphas))
     memory += float(len(params.Ns)) * len(params.alphas) * (L * 6 + 2) * T * 8.0
     memory += batch_bytes(max(params.Ns), min(dyn.batch_size, L * T), dyn.max_sweeps)
-    memory += max(
-        3.0 * L * T * N + _costs.classify_bytes(N, params.P(N, a))
-        for N in params.Ns
-        for a in params.alphas
-    )
+    memory += 3.0 * L * T * max(params.Ns)  # the cues and final states
     seconds = _costs.NUMBA_JOB_SECONDS
     for N in params.Ns:
         for alpha in params.alphas:

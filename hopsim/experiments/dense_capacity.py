@@ -25,6 +25,7 @@ are NaN), ``factor`` (grid index; ``P`` and ``P_factor`` are coordinates), ``net
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -154,8 +155,8 @@ def parameters(cfg: DictConfig) -> DenseCapacityParams:
 
 #: Seconds per pattern-neuron entry N P of a dense energy's work: the fixed-point test of one
 #: pattern (every neuron's energy difference over the P overlaps), and one cue's sweep.
-SECONDS_PER_CHECK_NP = 5.0e-9
-SECONDS_PER_SWEEP_NP = 5.0e-9
+SECONDS_PER_CHECK_NP = 2.0e-9
+SECONDS_PER_SWEEP_NP = 2.0e-9
 #: Sweeps a noisy cue takes (a recall ends in 2-3; a failed one wanders a few more).
 MEAN_SWEEPS = 4.0
 
@@ -168,12 +169,13 @@ def estimate(p: DenseCapacityParams):
     from hopsim.resources import Estimate
 
     biggest, seconds, points = 0.0, _costs.NUMBA_JOB_SECONDS, 0
-    for _, _, sizes, _, grids in p.plan:
+    for _, _, sizes, factors, grids in p.plan:
         for N in sizes:
-            for P in grids[N]:
+            for factor, P in zip(factors, grids[N], strict=True):
                 P, points = float(P), points + 1
                 biggest = max(biggest, P * N * 13 + 3 * 8 * P * max(_BLOCK, p.trials))
-                tested = P  # all of them while they are fixed (the exponential energy's are)
+                # all P below the prediction (they are fixed), the first blocks above it
+                tested = P if factor <= 1.0 else min(P, _BLOCK * math.ceil(p.checks / _BLOCK))
                 seconds += p.networks * (tested * N * P * SECONDS_PER_CHECK_NP + 2e-4)
                 sweeps = min(p.max_sweeps, MEAN_SWEEPS)
                 seconds += p.trials * (sweeps * N * P * SECONDS_PER_SWEEP_NP + 1e-4)

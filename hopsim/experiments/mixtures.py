@@ -126,7 +126,7 @@ def parameters(cfg: DictConfig) -> MixturesParams:
 
 #: A start's cost per N^2 beyond the sweeps counted at its load (mixture and random starts
 #: wander for tens of sweeps; the final state's class): measured, benchmarks/estimates.py.
-SECONDS_PER_START_N2 = 5.0e-9
+SECONDS_PER_START_N2 = 1.0e-9
 
 
 def estimate(params: MixturesParams):

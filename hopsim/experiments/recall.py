@@ -153,7 +153,7 @@ def estimate(params: RecallParams):
     cues = float(P) * T
     memory = network_bytes(spec, N, P) + cues * (8.0 * (dyn.max_sweeps + 1) + 48)
     memory += batch_bytes(N, int(min(dyn.batch_size, cues)), dyn.max_sweeps)
-    memory += 3.0 * cues * N + _costs.classify_bytes(N, P)  # cues, finals; classification
+    memory += 3.0 * cues * N  # the cues, the final states
     seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(spec, N, P)
     seconds += _costs.spec_recall_seconds(spec, N, P, cues, dyn)
     trace = 0.0
