@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 
 #: A job's fixed cost (the dataset, first calls), and loading the numba kernels from their
-#: cache (the discrete, Monte Carlo and optimisation experiments: 0.3-0.7 s measured).
-SECONDS_PER_JOB = 0.05
-SECONDS_NUMBA = 0.4
+#: cache (the discrete, Monte Carlo and optimisation experiments: 0.2-0.3 s of CPU measured).
+SECONDS_PER_JOB = 0.01
+SECONDS_NUMBA = 0.2
 NUMBA_JOB_SECONDS = SECONDS_PER_JOB + SECONDS_NUMBA
 #: Seconds per unit of learning work (one multiply-add of the rule's products), per rule:
 #: Hebb-like products (N^2 P, float32 BLAS), Storkey's N^2 P local-field updates, the

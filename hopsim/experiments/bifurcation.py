@@ -116,10 +116,10 @@ def parameters(cfg: DictConfig) -> BifurcationParams:
 #: Seconds of one single-neuron fixed-point solve (bracketing on the grid, then Brent; the
 #: grid adds ~4 us per 100 points), and per floating-point operation of the network
 #: continuation per gain and N^3 (Newton solves and one symmetric eigenproblem, one BLAS
-#: thread: 0.29 s a gain at N = 800), and the job's fixed cost (0.9 s measured).
+#: thread: ~0.08 s of CPU a gain at N = 800), and the job's fixed cost (0.25 s measured).
 SECONDS_PER_SOLVE = 5.5e-5
-SECONDS_PER_GAIN_N3 = 6.0e-10
-SECONDS_FIXED = 0.9
+SECONDS_PER_GAIN_N3 = 1.6e-10
+SECONDS_FIXED = 0.25
 
 
 def estimate(params: BifurcationParams):

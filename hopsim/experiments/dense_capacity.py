@@ -155,8 +155,8 @@ def parameters(cfg: DictConfig) -> DenseCapacityParams:
 
 #: Seconds per pattern-neuron entry N P of a dense energy's work: the fixed-point test of one
 #: pattern (every neuron's energy difference over the P overlaps), and one cue's sweep.
-SECONDS_PER_CHECK_NP = 2.0e-9
-SECONDS_PER_SWEEP_NP = 2.0e-9
+SECONDS_PER_CHECK_NP = 1.0e-9
+SECONDS_PER_SWEEP_NP = 1.0e-9
 #: Sweeps a noisy cue takes (a recall ends in 2-3; a failed one wanders a few more).
 MEAN_SWEEPS = 4.0
 

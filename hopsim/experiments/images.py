@@ -168,7 +168,7 @@ def parameters(cfg: DictConfig) -> ImagesParams:
 #: Seconds of one restoration per N^2 (its sweeps with every frame recorded, the energy
 #: traced after every update: measured at side 64 and 128, benchmarks/estimates.py), per
 #: pixel of a picture's loading, binarising and corruption, and sweeps a restoration takes.
-SECONDS_PER_TRIAL_N2 = 2.0e-9
+SECONDS_PER_TRIAL_N2 = 1.5e-10
 SECONDS_PER_PIXEL = 1.0e-6
 MEAN_SWEEPS = 4
 

@@ -114,11 +114,11 @@ def parameters(cfg: DictConfig) -> IsingParams:
 
 #: Seconds per spin update (checkerboard Metropolis or heat bath, numba; a Wolff "sweep"
 #: flips about N spins in clusters) and per measurement (m, e, their series and errors).
-SECONDS_PER_UPDATE = {"metropolis": 3.3e-8, "glauber": 3.5e-8, "wolff": 1.5e-7}
+SECONDS_PER_UPDATE = {"metropolis": 6.0e-9, "glauber": 1.0e-8, "wolff": 3.0e-8}
 SECONDS_PER_MEASUREMENT = 2.0e-7
 #: A sweep's fixed cost (one kernel call per sweep and chain; fitted with the updates on
 #: L = 8-64 runs, benchmarks/estimates.py).
-SECONDS_PER_SWEEP = 2.5e-5
+SECONDS_PER_SWEEP = 4.0e-6
 
 
 def estimate(params: IsingParams):

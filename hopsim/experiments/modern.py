@@ -129,8 +129,8 @@ def validate(cfg: DictConfig) -> None:
 #: Seconds of one update per query-pattern pair: the d-long products (per dimension) and
 #: the softmax, energy and bookkeeping (per pair); updates a query takes on average (most
 #: betas converge in a few, metastable mixtures crawl to ``max_steps``).
-SECONDS_PER_QPD = 1.0e-10
-SECONDS_PER_QP = 2.0e-8
+SECONDS_PER_QPD = 5.0e-11
+SECONDS_PER_QP = 8.0e-9
 MEAN_STEPS = 30.0
 
 

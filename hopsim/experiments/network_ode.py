@@ -114,16 +114,16 @@ def parameters(cfg: DictConfig) -> NetworkODEParams:
     )
 
 
-#: Seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread: 2.8 ms at
-#: N = 1500 on the loaded machine), per evaluation's fixed cost (solve_ivp's Python
-#: overhead), evaluations per time constant (RK45 at gain 4: 230 over 50 time constants at
-#: N = 1000), per multiply-add of the energy of every sample (an unoptimised einsum), and
-#: per N^3 of the eigenvalues of W (1.5 s at N = 1500).
-SECONDS_PER_FLOP = 1.0e-9
-SECONDS_PER_EVAL = 3.0e-5
+#: CPU seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread), per
+#: evaluation's fixed cost (solve_ivp's Python overhead), evaluations per time constant
+#: (RK45 at gain 4: 230 over 50 time constants at N = 1000), per multiply-add of the energy
+#: of every sample (an unoptimised einsum), and per N^3 of the eigenvalues of W (fitted to
+#: the runs at N = 500 and 1500, benchmarks/estimates.py).
+SECONDS_PER_FLOP = 3.0e-10
+SECONDS_PER_EVAL = 1.0e-5
 EVALS_PER_TAU = 6.0
-SECONDS_PER_ENERGY_FLOP = 4.0e-9
-SECONDS_PER_EIGEN_N3 = 4.5e-10
+SECONDS_PER_ENERGY_FLOP = 1.0e-9
+SECONDS_PER_EIGEN_N3 = 1.5e-10
 
 
 def estimate(params: NetworkODEParams):

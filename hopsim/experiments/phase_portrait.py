@@ -59,8 +59,8 @@ def estimate(params: PhasePortraitParams):
     from hopsim.resources import Estimate
 
     lams, points = len(params.lambdas), params.points
-    # a fixed-point solve ~55 us; the phase line ~0.2 us a sample (measured at 5e6)
-    seconds = _costs.SECONDS_PER_JOB + lams * 5.5e-5 + 2e-7 * lams * points
+    # a fixed-point solve ~55 us; the phase line ~0.08 us a sample (measured at 5e6)
+    seconds = _costs.SECONDS_PER_JOB + lams * 5.5e-5 + 8e-8 * lams * points
     drivers = {"phase_portrait.points": points, "phase_portrait.lambdas": list(params.lambdas)}
     return Estimate(32.0 * lams * points, seconds, drivers)
 

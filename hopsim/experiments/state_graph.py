@@ -61,8 +61,8 @@ def parameters(cfg: DictConfig) -> StateGraphParams:
 #: Seconds per state and neuron^2 of the enumeration (every state's fields, its synchronous
 #: and N asynchronous successors) and per state of the graph analysis (attractors, basins,
 #: reachability, the dataset); bytes per state and neuron of the arrays kept.
-SECONDS_PER_STATE_N2 = 6.0e-9
-SECONDS_PER_STATE = 3.0e-6
+SECONDS_PER_STATE_N2 = 4.0e-9
+SECONDS_PER_STATE = 2.0e-6
 BYTES_PER_STATE_N = 65.0
 
 

@@ -76,9 +76,9 @@ def parameters(cfg: DictConfig) -> StimulusParams:
 #: Seconds per time constant integrated (solve_ivp's Python steps), per input change (a
 #: restart of the solver and the state it leaves), and per output sample; bytes per time
 #: constant of the solver's steps (measured at t_max = 100 and 3000, benchmarks/estimates.py).
-SECONDS_PER_TAU = 2.0e-4
-SECONDS_PER_CHANGE = 0.045
-SECONDS_PER_POINT = 2.0e-6
+SECONDS_PER_TAU = 8.0e-5
+SECONDS_PER_CHANGE = 0.018
+SECONDS_PER_POINT = 1.0e-6
 BYTES_PER_TAU = 100.0
 
 
