@@ -135,12 +135,12 @@ def finite(x: float) -> float:
 
 
 #: An RNN optimiser step's fixed cost (torch's per-call overhead dominates small models:
-#: 27-35 ms a step of 5 sequence steps measured in sequence_memory and completion), its
+#: 8-10 ms of CPU a step of 5 sequence steps measured in sequence_memory and completion), its
 #: cost per sequence step, and per multiply-add of the forward and backward passes (one
 #: torch thread); torch's own working memory once it trains (RSS above the imports, 150-200
 #: MB measured for models of a few thousand weights).
-SECONDS_PER_RNN_STEP = 5.0e-3
-SECONDS_PER_RNN_SEQ_STEP = 4.0e-3
+SECONDS_PER_RNN_STEP = 1.5e-3
+SECONDS_PER_RNN_SEQ_STEP = 1.2e-3
 SECONDS_PER_RNN_FLOP = 1.0e-9
 TORCH_RUNTIME_BYTES = 150e6
 

@@ -256,12 +256,13 @@ def _check_cost(params: OnlineParams) -> None:
 #: one RNN multiply-add, and the fixed costs: a job's start, a network built at a
 #: checkpoint, a cue's set-up, an RNN optimiser step (torch's per-call overhead dominates
 #: these small models: 8-10 ms at N = 32-64 on the loaded machine).
+#: (benchmarks/estimates.py: a network at N = 64 costs ~5 ms of CPU, a job ~0.3 s.)
 SECONDS_PER_SWEEP_N2 = 2.0e-9
 SECONDS_PER_WALK_STEP = 1.0e-9
 SECONDS_PER_FLOP = 2.0e-10
 SECONDS_PER_RNN_FLOP = 1.5e-9
-SECONDS_PER_JOB = 0.5
-SECONDS_PER_NETWORK = 0.05
+SECONDS_PER_JOB = 0.3
+SECONDS_PER_NETWORK = 0.005
 SECONDS_PER_CUE = 1.0e-4
 SECONDS_PER_RNN_STEP = 0.012
 #: Sweeps a cue takes on average (retrieval ends in 2-3, a failed one wanders for ~10).

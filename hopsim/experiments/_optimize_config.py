@@ -175,10 +175,10 @@ def tsp_sets(cfg: DictConfig) -> tuple[tuple[str, tsp.HTParameters], ...]:
 
 
 #: Seconds per operation of :func:`_operations` (numba kernels, one core) and per
-#: enumerated state-spin of the exact ground states (~70 s for the default's 8 instances at
-#: N <= 24): measured by benchmarks/estimates.py.
-SECONDS_PER_OPERATION = 1.0 / 4e8
-SECONDS_PER_ENUMERATED = 2.0e-8
+#: enumerated state-spin of the exact ground states (~4 s of CPU for the default's 8
+#: instances at N <= 24): measured by benchmarks/estimates.py.
+SECONDS_PER_OPERATION = 1.0 / 8e8
+SECONDS_PER_ENUMERATED = 1.5e-9
 
 
 def job_bytes(p: ProblemSpec, s: SolverSpec, n_sets: int) -> float:

@@ -128,8 +128,8 @@ def _check_resources(p: SequenceParams) -> None:
 SECONDS_PER_FLOP = 5.0e-10
 SECONDS_PER_REPLAY_STEP = 2.0e-5
 #: Seconds per single-neuron update of the slow-synapse replay (a Python-level step:
-#: ~4 us measured at N = 32 and 64).
-SECONDS_PER_ASYNC_UPDATE = 4.0e-6
+#: ~1.5 us of CPU measured at N = 32 and 64).
+SECONDS_PER_ASYNC_UPDATE = 1.5e-6
 
 
 def estimate(p: SequenceParams):
@@ -140,7 +140,7 @@ def estimate(p: SequenceParams):
     from hopsim.resources import Estimate
 
     N, L = max(p.Ns), max(p.lengths)
-    memory = 8.0 * N**2 + 9.0 * p.trials * L * N
+    memory = 8.0 * N**2 + 1.0 * p.trials * L * N  # the couplings, the int8 states
     seconds = _costs.SECONDS_PER_JOB
     for n in p.Ns:
         for P in p.lengths:
