@@ -145,7 +145,7 @@ def estimate(p: ModernParams):
     block = min(Pmax, md.block_keys(p.queries))
     # patterns and a copy, the query-pattern products and weights of one update, one
     # cell's trace and every cell's results
-    memory = 8.0 * (2 * Pmax * p.d + 3 * p.queries * max(block, Pmax))
+    memory = 8.0 * (2 * Pmax * p.d + 2 * p.queries * max(block, Pmax))
     memory += 8.0 * p.queries * (p.max_steps + 12)
     memory += 8.0 * 10 * len(p.kinds) * len(p.Ps) * len(p.betas) * p.queries
     memory = max(memory, n * p.side**2 * 8.0 * (n + 8))
