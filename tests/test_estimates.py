@@ -95,6 +95,8 @@ BOMBS = [
     ("sequence_memory", ["train.steps=1000000"], "train.steps"),
     ("completion", ["train.steps=1000000", "train.batch_size=4096"], "train.steps"),
     ("optimize", ["reads=1000000"], "reads"),
+    ("optimize", ["problem.N=[2048]", "schedule.sweeps=[100000000]"], "schedule.sweeps"),
+    ("gradients", ["train.budgets=[1000000]"], "train.budgets"),
 ]
 
 

@@ -68,14 +68,16 @@ def estimate(params: OptimizeParams):
         + _costs.SECONDS_NUMBA
         + oc.job_seconds(p, s, n_sets, params.exact_max)
     )
-    drivers = {
-        "problem.N": list(p.sizes),
-        "reads": s.reads,
-        "problem.instances": p.instances,
-        "schedule.sweeps": list(s.budgets),
-        "solvers": list(s.solvers),
-        "exact_max": params.exact_max,
+    # the keys in order of how far each is beyond its default scale (most responsible first)
+    scaled = {
+        "schedule.sweeps": (max(s.budgets) / 1000, list(s.budgets)),
+        "reads": (s.reads / 32, s.reads),
+        "problem.instances": (p.instances / 8, p.instances),
+        "problem.N": (max(p.sizes) / 256, list(p.sizes)),
     }
+    order = sorted(scaled, key=lambda k: -scaled[k][0])
+    drivers = {k: scaled[k][1] for k in order}
+    drivers.update({"solvers": list(s.solvers), "exact_max": params.exact_max})
     return Estimate(memory, seconds, drivers)
 
 
