@@ -177,7 +177,6 @@ BAD = [
         "problem.instances",
     ),
     (exp("optimize", "reads=10000000"), "reads"),
-    (exp("optimize", "problem.N=[2048]", "schedule.sweeps=[100000000]"), "schedule.sweeps"),
 ]
 
 

@@ -32,7 +32,7 @@ from hopsim.learning import Rule, get_rule
 from hopsim.learning.memory import learning_bytes
 from hopsim.network import MODES, TIE_RULES, Network, choose_mode, coupling_bytes
 from hopsim.patterns import random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 #: Largest N (or P) any discrete experiment accepts before the memory estimate.
@@ -398,7 +398,7 @@ def network_bytes(spec: NetworkSpec, N: int, P: int) -> float:
     return patterns + learning + storage
 
 
-#: Most AdaTron updates x P one network's learning may take: about 6 hours on one core at
+#: AdaTron updates x P that take about 6 hours on one core at
 #: the 9e8 per second measured past capacity (benchmarks/rules_speed.py, N = 1000,
 #: alpha = 2.2, shared machine).
 MAX_LEARNING_OPS = 2e13
@@ -417,19 +417,10 @@ def learning_ops(spec: NetworkSpec, N: int, P: int) -> float:
 
 
 def check_network_memory(spec: NetworkSpec, N: int, P: int, key: str, value: Any) -> None:
-    """Refuse (ResourceError naming ``key``) when one network cannot fit in memory, or when
-    learning it could run for hours (Krauth-Mezard past capacity spends its whole budget)."""
+    """Refuse (ResourceError naming ``key``) when one network cannot fit in memory (the time
+    of learning it is the experiment's estimate's: :mod:`hopsim.experiments._costs`)."""
     check_memory(key, value, float(N) * float(P), "the patterns")
     check_memory(key, value, network_bytes(spec, N, P), "the couplings")
-    if spec.learning == "krauth_mezard":
-        budget = float(spec.options.get("budget") or 1000.0)
-        check_work(
-            "network.learning_options.budget",
-            budget,
-            learning_ops(spec, N, P),
-            MAX_LEARNING_OPS,
-            "AdaTron updates x P",
-        )
 
 
 # ----------------------------------------------------------------------------- patterns

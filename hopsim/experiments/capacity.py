@@ -31,6 +31,7 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     check_saved_cell,
     dynamics_spec,
+    network_bytes,
     network_spec,
     one_update,
     pattern_bias,
@@ -104,6 +105,48 @@ def parameters(cfg: DictConfig) -> CapacityParams:
         "a batch",
     )
     return params
+
+
+#: A cue's cost per N^2 beyond its sweeps (its one-step error, the final state's class
+#: against every stored pattern and mixture): measured, benchmarks/estimates.py.
+SECONDS_PER_CUE_N2 = 1.0e-9
+
+
+def estimate(params: CapacityParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
+    one batch; a network learned and ``trials`` cues (plus the one-step check) recalled at
+    every (N, alpha, level)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    spec, dyn, T = params.network, params.dynamics, params.trials
+    L = len(params.levels)
+    # the next network is built while the last one is still held: two at the peak
+    biggest = max(
+        network_bytes(spec, N, max(params.P(N, a) for a in params.alphas)) for N in params.Ns
+    )
+    memory = biggest * min(2, len(params.Ns) * len(params.alphas))
+    memory += float(len(params.Ns)) * len(params.alphas) * (L * 6 + 2) * T * 8.0
+    memory += batch_bytes(max(params.Ns), min(dyn.batch_size, L * T), dyn.max_sweeps)
+    memory += 3.0 * L * T * max(params.Ns)  # the cues and final states
+    seconds = _costs.NUMBA_JOB_SECONDS
+    for N in params.Ns:
+        for alpha in params.alphas:
+            P = params.P(N, alpha)
+            if P:
+                seconds += _costs.network_seconds(spec, N, P)
+                seconds += _costs.spec_recall_seconds(
+                    spec, N, P, float(L) * T, dyn, SECONDS_PER_CUE_N2
+                )
+    drivers = {
+        "trials": T,
+        "network.N": list(params.Ns),
+        "patterns.alpha": list(params.alphas),
+        "corruption.level": list(params.levels),
+        "dynamics.max_sweeps": dyn.max_sweeps,
+        "dynamics.batch_size": dyn.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

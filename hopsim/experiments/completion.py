@@ -50,14 +50,13 @@ from hopsim.config import (
 from hopsim.experiments import _rnn
 from hopsim.experiments.sequence_memory import flip
 from hopsim.patterns import random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 SIZES = ("N2", "NP")
 #: The modern Hopfield network's entry in ``hopfield.rules`` (not a learning rule).
 MODERN = "modern"
 KINDS = ("gru", "rnn", "lstm")
-WORK_LIMIT = 2e12
 
 
 def _rule_names() -> list[str]:
@@ -133,7 +132,7 @@ def parameters(cfg: DictConfig) -> CompletionParams:
 
 
 def _check_resources(p: CompletionParams) -> None:
-    """Memory of the networks and cues, and the RNNs' training work, before any work."""
+    """Memory of the networks and cues, before any work (the time is :func:`estimate`'s)."""
     from hopsim.experiments._discrete_config import NetworkSpec, network_bytes
 
     N, P = p.N, max(p.Ps)
@@ -143,13 +142,58 @@ def _check_resources(p: CompletionParams) -> None:
         check_memory("completion.P", list(p.Ps), network_bytes(spec, N, P), f"the {rule} couplings")
     if MODERN in p.rules:  # the (trials, P) softmax weights of one update, float64, twice
         check_memory("completion.P", list(p.Ps), 16.0 * p.trials * P, "the modern update")
-    if not p.kinds:
-        return
+
+
+#: A cue's cost per rule beyond its sweeps at N = 64 (its corruption, the modern update,
+#: overlaps and bookkeeping: ~0.07 ms of CPU measured).
+SECONDS_PER_CUE = 6.0e-5
+
+
+def estimate(p: CompletionParams):
+    """The job's :class:`hopsim.resources.Estimate`: patterns, cues and the largest network;
+    every rule's recall of every (P, noise, trial) cue, and every RNN's training at its full
+    budget of steps (early stopping only shortens it) and its evaluations."""
+    from hopsim.experiments import _costs
+    from hopsim.experiments._discrete_config import NetworkSpec, network_bytes
+    from hopsim.resources import Estimate
+
+    N, Pmax = p.N, max(p.Ps)
+    memory = 2.0 * N * Pmax + 24.0 * p.trials * len(p.noise) * N + 16.0 * p.trials * Pmax
+    cues = float(len(p.noise)) * p.trials
+    seconds = _costs.SECONDS_PER_JOB
+    for P in p.Ps:
+        for rule in p.learning_rules:
+            spec = NetworkSpec(0.0, "plus", rule, (), "dense")
+            memory = max(memory, network_bytes(spec, N, Pmax))
+            seconds += _costs.learn_seconds(rule, N, P)
+            seconds += _costs.recall_seconds(N, P, cues, p.max_sweeps, p.update, "dense")
+        seconds += cues * len(p.rules) * SECONDS_PER_CUE  # cue, update, overlaps per rule
     tk = p.train
-    # the N2 size has ~N^2 parameters: work ~ N^2 per sequence step
-    work = len(p.kinds) * len(p.sizes) * len(p.Ps) * tk.steps * tk.batch_size * p.read_steps
-    work *= 2.0 * N * N
-    check_work("train.steps", tk.steps, work, WORK_LIMIT, "multiply-adds of training")
+    for P in p.Ps:
+        for _kind in p.kinds:
+            for size in p.sizes:
+                weights = float(N * N if size == "N2" else N * P)
+                evals = tk.steps // tk.eval_every + 1
+                seconds += _costs.rnn_train_seconds(
+                    weights, tk.batch_size, p.read_steps, tk.steps, evals, p.validation
+                )
+                seconds += _costs.rnn_train_seconds(weights, 0, p.read_steps, 0, 1, cues)
+                memory = max(memory, 16.0 * weights + 40.0 * tk.batch_size * p.read_steps * N)
+    if p.kinds:
+        memory += _costs.TORCH_RUNTIME_BYTES
+    drivers = {
+        "train.steps": tk.steps,
+        "completion.trials": p.trials,
+        "completion.P": list(p.Ps),
+        "completion.N": N,
+        "train.batch_size": tk.batch_size,
+        "rnn.steps": p.read_steps,
+        "rnn.kinds": list(p.kinds),
+        "rnn.sizes": list(p.sizes),
+        "rnn.validation": p.validation,
+        "hopfield.max_sweeps": p.max_sweeps,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -25,6 +25,7 @@ are NaN), ``factor`` (grid index; ``P`` and ``P_factor`` are coordinates), ``net
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -150,6 +151,45 @@ def parameters(cfg: DictConfig) -> DenseCapacityParams:
     return DenseCapacityParams(
         tuple(plan), networks, checks, trials, noise, tie, update, max_sweeps, beta
     )
+
+
+#: Seconds per pattern-neuron entry N P of a dense energy's work: the fixed-point test of one
+#: pattern (every neuron's energy difference over the P overlaps), and one cue's sweep.
+SECONDS_PER_CHECK_NP = 1.0e-9
+SECONDS_PER_SWEEP_NP = 1.0e-9
+#: Sweeps a noisy cue takes (a recall ends in 2-3; a failed one wanders a few more).
+MEAN_SWEEPS = 4.0
+
+
+def estimate(p: DenseCapacityParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest point's patterns and
+    overlaps plus the results; every network's fixed-point test (all P patterns while they
+    are fixed, at least ``checks``) and every cue's recall."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    biggest, seconds, points = 0.0, _costs.NUMBA_JOB_SECONDS, 0
+    for _, _, sizes, factors, grids in p.plan:
+        for N in sizes:
+            for factor, P in zip(factors, grids[N], strict=True):
+                P, points = float(P), points + 1
+                biggest = max(biggest, P * N * 13 + 3 * 8 * P * max(_BLOCK, p.trials))
+                # all P below the prediction (they are fixed), the first blocks above it
+                tested = P if factor <= 1.0 else min(P, _BLOCK * math.ceil(p.checks / _BLOCK))
+                seconds += p.networks * (tested * N * P * SECONDS_PER_CHECK_NP + 2e-4)
+                sweeps = min(p.max_sweeps, MEAN_SWEEPS)
+                seconds += p.trials * (sweeps * N * P * SECONDS_PER_SWEEP_NP + 1e-4)
+    results = float(points) * (3 * p.networks + 3 * p.trials) * 8.0
+    drivers = {
+        "dense_capacity.networks": p.networks,
+        "dense_capacity.trials": p.trials,
+        "dense_capacity.checks": p.checks,
+        "dense_capacity.factors": [list(x[3]) for x in p.plan][0],
+        "dense_capacity.N": sorted({N for x in p.plan for N in x[2]}),
+        "dense_capacity.energies": [x[0] for x in p.plan],
+        "dynamics.max_sweeps": p.max_sweeps,
+    }
+    return Estimate(biggest + results, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -61,15 +61,13 @@ from hopsim.experiments._copytask import (
     run_seconds,
     train_copy,
 )
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 __all__ = ["VARIANTS", "GradientsParams", "copy_batch", "parameters", "run", "summary"]
 
 NONLINEARITIES = ("tanh", "relu")
 OPTIMIZERS = ("adam", "sgd")
-#: Refuse a run whose estimated CPU time (:func:`work_seconds`) exceeds a day.
-MAX_WORK_SECONDS = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -204,22 +202,15 @@ def validate(cfg: DictConfig) -> None:
 
 
 def _check_resources(p: GradientsParams) -> None:
+    """Refuse sequences and states that cannot fit (the time, :func:`work_seconds`, is the
+    preflight's: :func:`estimate`)."""
     s = p.setting
-    longest = max(p.length, p.explode.lag + 1, *(lag + 1 for lag in p.lags + p.search.lags))
-    inputs = 4.0 * (s.symbols + 1) * (s.validation + p.gradient_batch + 3 * s.batch_size) * longest
-    states = 4.0 * 4 * s.hidden * (p.gradient_batch + s.validation + s.batch_size) * longest
     key, value = (
         ("task.validation", s.validation)
         if s.validation >= p.gradient_batch
         else ("gradients.batch_size", p.gradient_batch)
     )
-    check_memory(key, value, 3.0 * (inputs + states), "sequences and hidden states")
-    parts = _work_parts(p)
-    key = max(parts, key=parts.get)
-    value = {"train.budgets": list(p.budgets), "search.lrs": list(p.search.lrs)}.get(
-        key, p.explode.steps
-    )
-    check_work(key, value, sum(parts.values()), MAX_WORK_SECONDS, "CPU seconds (estimated)")
+    check_memory(key, value, job_bytes(p), "sequences and hidden states")
 
 
 # ----------------------------------------------------------------------------- work
@@ -263,6 +254,41 @@ def _work_parts(p: GradientsParams) -> dict[str, float]:
         "search.lrs": search if p.search.enabled else 0.0,
         "explode.steps": explode_seconds(p.explode, p.setting),
     }
+
+
+def job_bytes(p: GradientsParams) -> float:
+    """Peak bytes: the sequences and hidden states of the largest batch, with the autograd
+    graph's copies."""
+    s = p.setting
+    longest = max(p.length, p.explode.lag + 1, *(lag + 1 for lag in p.lags + p.search.lags))
+    inputs = 4.0 * (s.symbols + 1) * (s.validation + p.gradient_batch + 3 * s.batch_size) * longest
+    states = 4.0 * 4 * s.hidden * (p.gradient_batch + s.validation + s.batch_size) * longest
+    return 3.0 * (inputs + states)
+
+
+def estimate(params: GradientsParams):
+    """The job's :class:`hopsim.resources.Estimate`: :func:`job_bytes` and
+    :func:`work_seconds` (every run at its full budget), with the keys they grow with."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    drivers = {
+        "task.seeds": p.seeds,
+        "train.budgets": list(p.budgets),
+        "task.lags": list(p.lags),
+        "model.variants": list(p.variants),
+        "search.lrs": list(p.search.lrs),
+        "search.seeds": p.search.seeds,
+        "explode.steps": p.explode.steps,
+        "explode.seeds": p.explode.seeds,
+        "model.hidden": p.setting.hidden,
+        "train.batch_size": p.setting.batch_size,
+        "task.validation": p.setting.validation,
+        "gradients.batch_size": p.gradient_batch,
+    }
+    memory = job_bytes(p) + _costs.TORCH_RUNTIME_BYTES
+    return Estimate(memory, _costs.SECONDS_PER_JOB + work_seconds(p), drivers)
 
 
 def work_seconds(params: GradientsParams) -> float:

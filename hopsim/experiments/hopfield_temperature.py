@@ -28,6 +28,7 @@ from hopsim.experiments._discrete_config import (
     MAX_UNITS,
     NetworkSpec,
     check_network_memory,
+    network_bytes,
     network_spec,
     pattern_bias,
 )
@@ -87,6 +88,45 @@ def parameters(cfg: DictConfig) -> TemperatureParams:
     cells = float(len(sizes)) * len(alphas) * len(temps) * params.trials
     check_memory("trials", params.trials, 16.0 * cells, "the results")
     return params
+
+
+#: Seconds per site update of one chain (CPU time measured at N = 500 and 1000, 13
+#: temperatures: ~0.1 us, linear in N) and a sweep's fixed cost (one call over the chains,
+#: the overlap reading).
+SECONDS_PER_SITE = 1.0e-7
+SECONDS_PER_SWEEP = 2.0e-5
+
+
+def estimate(params: TemperatureParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest network and its chains plus
+    the results; every network learned and every chain's sweeps at every temperature."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    spec, temps = params.network, len(params.temperatures)
+    memory = max(
+        network_bytes(spec, N, max(n_patterns(a, N) for a in params.alphas))
+        + 4.0 * N * N  # the sampler's couplings
+        + 100.0 * N * temps
+        for N in params.sizes
+    )
+    memory += 16.0 * len(params.sizes) * len(params.alphas) * temps * params.trials
+    steps = params.thermalize + params.sweeps
+    seconds = _costs.NUMBA_JOB_SECONDS
+    for N in params.sizes:
+        for alpha in params.alphas:
+            one = _costs.network_seconds(spec, N, n_patterns(alpha, N))
+            one += steps * (temps * SECONDS_PER_SITE * N + SECONDS_PER_SWEEP)
+            seconds += params.trials * one
+    drivers = {
+        "trials": params.trials,
+        "mc.sweeps": params.sweeps,
+        "mc.thermalize": params.thermalize,
+        "network.N": list(params.sizes),
+        "mc.temperatures": list(params.temperatures),
+        "patterns.alpha": list(params.alphas),
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -52,7 +52,12 @@ from tqdm.auto import tqdm
 from hopsim import images as im
 from hopsim.config import ConfigError, get, get_choice, get_float, get_int
 from hopsim.dynamics import discrete
-from hopsim.experiments._discrete_config import NetworkSpec, check_network_memory, network_spec
+from hopsim.experiments._discrete_config import (
+    NetworkSpec,
+    check_network_memory,
+    network_bytes,
+    network_spec,
+)
 from hopsim.io import flag_attrs
 from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
@@ -158,6 +163,37 @@ def parameters(cfg: DictConfig) -> ImagesParams:
     frames = trials * (params.max_sweeps + 1) * N * (1 + 1 + 8)  # recorded, kept, traced
     check_memory("images.max_sweeps", params.max_sweeps, frames, "the recorded frames")
     return params
+
+
+#: Seconds of one restoration per N^2 (its sweeps with every frame recorded, the energy
+#: traced after every update: measured at side 64 and 128, benchmarks/estimates.py), per
+#: pixel of a picture's loading, binarising and corruption, and sweeps a restoration takes.
+SECONDS_PER_TRIAL_N2 = 1.5e-10
+SECONDS_PER_PIXEL = 1.0e-6
+MEAN_SWEEPS = 4
+
+
+def estimate(params: ImagesParams):
+    """The job's :class:`hopsim.resources.Estimate`: the network and the recorded frames;
+    learning, and every (picture, corruption, update) restoration at its sweeps."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    N, K = params.side**2, len(params.sources)
+    trials = float(K) * len(params.corruptions) * len(params.updates)
+    frames = trials * (min(params.max_sweeps, MEAN_SWEEPS) + 1) * N * (1 + 1 + 8)
+    memory = network_bytes(params.network, N, K) + frames
+    seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(params.network, N, K)
+    seconds += K * N * SECONDS_PER_PIXEL
+    seconds += trials * float(N) * N * SECONDS_PER_TRIAL_N2
+    drivers = {
+        "images.side": params.side,
+        "images.max_sweeps": params.max_sweeps,
+        "images.paths": list(params.sources),
+        "images.corruptions": list(params.corruptions),
+        "images.updates": list(params.updates),
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

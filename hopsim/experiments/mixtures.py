@@ -49,6 +49,7 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     check_saved_cell,
     dynamics_spec,
+    network_bytes,
     network_spec,
     pattern_bias,
     run_dynamics,
@@ -121,6 +122,45 @@ def parameters(cfg: DictConfig) -> MixturesParams:
         "a batch",
     )
     return params
+
+
+#: A start's cost per N^2 beyond the sweeps counted at its load (mixture and random starts
+#: wander for tens of sweeps; the final state's class): measured, benchmarks/estimates.py.
+SECONDS_PER_START_N2 = 1.0e-9
+
+
+def estimate(params: MixturesParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
+    one batch; a network learned and every start run at every (N, alpha)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    spec, dyn, T = params.network, params.dynamics, params.trials
+    S = len(params.starts)
+    memory = max(
+        network_bytes(spec, N, max(params.P(N, a) for a in params.alphas)) for N in params.Ns
+    )
+    memory += float(len(params.Ns)) * len(params.alphas) * S * T * 8.0 * 8
+    memory += batch_bytes(max(params.Ns), min(dyn.batch_size, S * T), dyn.max_sweeps)
+    memory += max(
+        _costs.classify_bytes(N, params.P(N, a)) for N in params.Ns for a in params.alphas
+    )
+    seconds = _costs.NUMBA_JOB_SECONDS
+    for N in params.Ns:
+        for alpha in params.alphas:
+            P = params.P(N, alpha)
+            seconds += _costs.network_seconds(spec, N, P)
+            starts = float(S) * T
+            seconds += _costs.spec_recall_seconds(spec, N, P, starts, dyn, SECONDS_PER_START_N2)
+    drivers = {
+        "trials": T,
+        "network.N": list(params.Ns),
+        "patterns.alpha": list(params.alphas),
+        "mixtures.starts": list(params.starts),
+        "dynamics.max_sweeps": dyn.max_sweeps,
+        "dynamics.batch_size": dyn.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -126,6 +126,49 @@ def validate(cfg: DictConfig) -> None:
     parameters(cfg)
 
 
+#: Seconds of one update per query-pattern pair: the d-long products (per dimension) and
+#: the softmax, energy and bookkeeping (per pair); updates a query takes on average (most
+#: betas converge in a few, metastable mixtures crawl to ``max_steps``).
+SECONDS_PER_QPD = 5.0e-11
+SECONDS_PER_QP = 8.0e-9
+MEAN_STEPS = 30.0
+
+
+def estimate(p: ModernParams):
+    """The job's :class:`hopsim.resources.Estimate`: the patterns, one block's Gram rows
+    and weights, the results, and the pictures; every query's updates at every (kind, P,
+    beta), and the pictures' restoration."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    Pmax, n = max(p.Ps), len(p.image_sources)
+    block = min(Pmax, md.block_keys(p.queries))
+    # patterns and a copy, the query-pattern products and weights of one update, one
+    # cell's trace and every cell's results
+    memory = 8.0 * (2 * Pmax * p.d + 2 * p.queries * max(block, Pmax))
+    memory += 8.0 * p.queries * (p.max_steps + 12)
+    memory += 8.0 * 10 * len(p.kinds) * len(p.Ps) * len(p.betas) * p.queries
+    memory = max(memory, n * p.side**2 * 8.0 * (n + 8))
+    steps = min(p.max_steps, MEAN_STEPS)
+    per_pair = SECONDS_PER_QPD * p.d + SECONDS_PER_QP
+    seconds = _costs.SECONDS_PER_JOB
+    for P in p.Ps:
+        seconds += len(p.kinds) * len(p.betas) * steps * p.queries * P * per_pair
+        seconds += len(p.kinds) * p.queries * P * p.d * SECONDS_PER_QPD  # the separations
+    pair = SECONDS_PER_QPD * p.side**2 + SECONDS_PER_QP
+    seconds += 2 * p.max_steps * n * n * pair + n * n * p.side**2 * SECONDS_PER_QPD
+    drivers = {
+        "modern.P": list(p.Ps),
+        "modern.queries": p.queries,
+        "modern.betas": list(p.betas),
+        "modern.max_steps": p.max_steps,
+        "modern.d": p.d,
+        "modern.kinds": list(p.kinds),
+        "images.side": p.side,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def make_patterns(p: ModernParams, kind: str, P: int, rng: np.random.Generator) -> np.ndarray:
     """The stored patterns (P, d) of one set."""
     if kind == "sphere":

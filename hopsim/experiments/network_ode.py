@@ -41,7 +41,7 @@ from hopsim.experiments._continuous_config import (
 )
 from hopsim.learning import learn
 from hopsim.patterns import corrupt_one, random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 from hopsim.theory.continuous import tanh_fixed_point
 
@@ -114,17 +114,54 @@ def parameters(cfg: DictConfig) -> NetworkODEParams:
     )
 
 
+#: CPU seconds per multiply-add of a right-hand side (W v, float64 BLAS, one thread), per
+#: evaluation's fixed cost (solve_ivp's Python overhead), evaluations per time constant
+#: (RK45 at gain 4: 230 over 50 time constants at N = 1000), per multiply-add of the energy
+#: of every sample (an unoptimised einsum), and per N^3 of the eigenvalues of W (fitted to
+#: the runs at N = 500 and 1500, benchmarks/estimates.py).
+SECONDS_PER_FLOP = 3.0e-10
+SECONDS_PER_EVAL = 1.0e-5
+EVALS_PER_TAU = 6.0
+SECONDS_PER_ENERGY_FLOP = 1.0e-9
+SECONDS_PER_EIGEN_N3 = 1.5e-10
+
+
+def estimate(params: NetworkODEParams):
+    """The job's :class:`hopsim.resources.Estimate`: the trajectories, the couplings and an
+    implicit solver's Jacobian; every trial's right-hand sides (and, for Radau, BDF and
+    LSODA, a factorisation per ~10 steps)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p = params
+    N, P, T, points = float(p.N), p.P, p.trials, p.points
+    # W and the copy its eigenvalues take; v, the overlaps, the energy's temporaries (fitted
+    # to the peaks measured at N = 500 and 1500, benchmarks/estimates.py)
+    memory = 8.0 * (1.7 * N * N + 6 * T * points * (N + P + 1) + P * N)
+    evals = EVALS_PER_TAU * p.t_max / p.tau + 50.0
+    per_eval = N * N * SECONDS_PER_FLOP + SECONDS_PER_EVAL
+    seconds = _costs.SECONDS_PER_JOB + T * evals * per_eval
+    if str(p.solver.get("method", "RK45")) in ("Radau", "BDF", "LSODA"):
+        seconds += T * (evals / 6.0) * N**3 * SECONDS_PER_EIGEN_N3  # a factorisation a step
+    seconds += T * points * N * N * SECONDS_PER_ENERGY_FLOP + N**3 * SECONDS_PER_EIGEN_N3
+    seconds += N * N * P * SECONDS_PER_FLOP  # learning
+    drivers = {
+        "network_ode.N": p.N,
+        "network_ode.trials": T,
+        "network_ode.t_max": p.t_max,
+        "network_ode.points": points,
+        "network_ode.P": P,
+    }
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the network_ode experiment reads (see :func:`parameters`)."""
     parameters(cfg)
 
 
-#: Most floating-point operations of all trials' integrations (minutes on 2 cores).
-MAX_FLOPS = 2e13
-
-
 def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau: float) -> None:
-    """Refuse a run whose arrays do not fit or whose integrations would take hours."""
+    """Refuse a run whose arrays do not fit (its time is :func:`estimate`'s)."""
     sizes = {
         "network_ode.N": (N, 500),
         "network_ode.trials": (trials, 4),
@@ -136,17 +173,6 @@ def check_resources(N: int, P: int, trials: int, points: int, t_max: float, tau:
     nbytes = 8.0 * (2 * trials * points * (N + P + 1) + 2 * points * N + 5 * N * N + P * N)
     key, value = most_responsible(sizes)
     check_memory(key, value, nbytes, "the trajectories and couplings")
-    # RK45: ~6 field evaluations (2 N^2 flops each) per step, ~10 steps per time constant
-    flops = trials * (10.0 * t_max / tau + 100.0) * 6 * 2.0 * float(N) ** 2
-    key, value = most_responsible(
-        {
-            "network_ode.N": (N, 500),
-            "network_ode.trials": (trials, 4),
-            "network_ode.t_max": (t_max / tau, 50.0),
-        }
-    )
-    value = t_max if key == "network_ode.t_max" else value
-    check_work(key, value, flops, MAX_FLOPS, "floating-point operations")
 
 
 def run(params: NetworkODEParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:

@@ -53,6 +53,34 @@ def parameters(cfg: DictConfig) -> OptimizeParams:
     return OptimizeParams(problem, solver, exact_max, sets)
 
 
+def estimate(params: OptimizeParams):
+    """The job's :class:`hopsim.resources.Estimate`: the couplings and the results; every
+    read's operations (:func:`hopsim.experiments._optimize_config.operations`) and the
+    exact enumerations."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    p, s = params.problem, params.solver
+    n_sets = max(1, len(params.tsp_sets))
+    memory = oc.job_bytes(p, s, n_sets)
+    seconds = (
+        _costs.SECONDS_PER_JOB
+        + _costs.SECONDS_NUMBA
+        + oc.job_seconds(p, s, n_sets, params.exact_max)
+    )
+    # the keys in order of how far each is beyond its default scale (most responsible first)
+    scaled = {
+        "schedule.sweeps": (max(s.budgets) / 1000, list(s.budgets)),
+        "reads": (s.reads / 32, s.reads),
+        "problem.instances": (p.instances / 8, p.instances),
+        "problem.N": (max(p.sizes) / 256, list(p.sizes)),
+    }
+    order = sorted(scaled, key=lambda k: -scaled[k][0])
+    drivers = {k: scaled[k][1] for k in order}
+    drivers.update({"solvers": list(s.solvers), "exact_max": params.exact_max})
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the optimize experiment reads (see :func:`parameters`)."""
     parameters(cfg)

@@ -20,7 +20,7 @@ from hopsim import bifurcation as bif
 from hopsim.config import get_float, get_int, get_list, most_responsible
 from hopsim.dynamics.continuous import Activation
 from hopsim.experiments._continuous_config import neuron
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
 
@@ -49,8 +49,20 @@ def parameters(cfg: DictConfig) -> PhasePortraitParams:
     if key == "phase_portrait.lambdas":
         value = lams
     check_memory(key, value, 32.0 * len(lams) * points, "the phase lines")
-    check_work("phase_portrait.lambdas", lams, len(lams), 100_000, "fixed-point solves")
     return PhasePortraitParams(tau, h0, F, tuple(lams), v_max, points)
+
+
+def estimate(params: PhasePortraitParams):
+    """The job's :class:`hopsim.resources.Estimate`: the phase lines and the fixed points
+    of every lambda (one solve each, ~55 us)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    lams, points = len(params.lambdas), params.points
+    # a fixed-point solve ~55 us; the phase line ~0.08 us a sample (measured at 5e6)
+    seconds = _costs.SECONDS_PER_JOB + lams * 5.5e-5 + 8e-8 * lams * points
+    drivers = {"phase_portrait.points": points, "phase_portrait.lambdas": list(params.lambdas)}
+    return Estimate(32.0 * lams * points, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -35,13 +35,14 @@ from hopsim.experiments._discrete_config import (
     check_network_memory,
     check_saved_size,
     dynamics_spec,
+    network_bytes,
     network_spec,
     pattern_spec,
     run_dynamics,
 )
 from hopsim.io import flag_attrs
 from hopsim.patterns import CLAMPED, CORRUPTIONS, corrupt_batch, cue_kind
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.retrieval import learning_attrs
 from hopsim.rng import SeedTree
 
@@ -102,13 +103,10 @@ def parameters(cfg: DictConfig) -> RecallParams:
     return params
 
 
-#: multiply-adds of the single-update replays at most (~10 minutes of one core)
-TRACE_WORK_LIMIT = 5e12
-
-
 def _check_update_energy(params: RecallParams) -> None:
     """``record.update_energy``: at most one trace per cue, single-neuron dynamics, a
-    quadratic energy, and a replay that fits in time (O(N^3) a sweep) and memory."""
+    quadratic energy, and a replay that fits in memory (its time, O(N^3) a sweep, is
+    :func:`estimate`'s)."""
     K = params.update_energy
     if K == 0:
         return
@@ -131,20 +129,50 @@ def _check_update_energy(params: RecallParams) -> None:
             K,
             f"0 with corruption.kind={params.corruption} (the replay has no clamped neurons)",
         )
-    sweeps = min(params.dynamics.max_sweeps, 100)  # a typical bound: trials settle in tens
-    check_work(
-        "record.update_energy",
-        K,
-        2.0 * K * float(N) ** 3 * sweeps,
-        TRACE_WORK_LIMIT,
-        "multiply-adds of the single-update replays",
-    )
     check_memory(
         "record.update_energy",
         K,
         8.0 * float(N) * N * 2 + 8.0 * K * (float(N) * params.dynamics.max_sweeps + 1),
         "the single-update energies",
     )
+
+
+#: Seconds per multiply-add of the single-update replays (the energy from scratch after
+#: every single-neuron update, float64 matrix-vector products).
+SECONDS_PER_TRACE_FLOP = 5.0e-10
+
+
+def estimate(params: RecallParams):
+    """The job's :class:`hopsim.resources.Estimate`: the network, the results and one batch
+    of cues; learning, every cue's recall and the single-update replays."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    pats, dyn, spec = params.patterns, params.dynamics, params.network
+    N, P, T, K = pats.N, pats.P, params.trials, params.update_energy
+    cues = float(P) * T
+    memory = network_bytes(spec, N, P) + cues * (8.0 * (dyn.max_sweeps + 1) + 48)
+    memory += batch_bytes(N, int(min(dyn.batch_size, cues)), dyn.max_sweeps)
+    memory += 3.0 * cues * N  # the cues, the final states
+    seconds = _costs.NUMBA_JOB_SECONDS + _costs.network_seconds(spec, N, P)
+    seconds += _costs.spec_recall_seconds(spec, N, P, cues, dyn)
+    trace = 0.0
+    if K:
+        sweeps = _costs.mean_sweeps(P / N, dyn.max_sweeps, dyn.update)
+        trace = 2.0 * K * float(N) ** 3 * sweeps * SECONDS_PER_TRACE_FLOP
+        memory = max(memory, 16.0 * float(N) * N + 8.0 * K * (float(N) * dyn.max_sweeps + 1))
+    drivers = {
+        "trials": T,
+        "network.N": N,
+        "patterns.P": P,
+        "patterns.alpha": pats.alpha,
+        "record.update_energy": K,
+        "dynamics.max_sweeps": dyn.max_sweeps,
+        "dynamics.batch_size": dyn.batch_size,
+    }
+    if trace > seconds:  # the replays cost most: name them first
+        drivers = {"record.update_energy": K, **drivers}
+    return Estimate(memory, seconds + trace, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -47,6 +47,7 @@ from hopsim.experiments._discrete_config import (
     batch_bytes,
     check_network_memory,
     dynamics_spec,
+    network_bytes,
     network_spec,
     pattern_bias,
 )
@@ -164,6 +165,48 @@ def parameters(cfg: DictConfig) -> RulesParams:
         "a batch of cues",
     )
     return params
+
+
+def estimate(params: RulesParams):
+    """The job's :class:`hopsim.resources.Estimate`: the largest network, the results and
+    one batch of cues; every rule's network learned, checked and recalled from ``rules.cues``
+    cues per level, for every (N, alpha, trial)."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    dyn, T, C, L = params.dynamics, params.trials, params.cues, len(params.levels)
+    memory = max(
+        network_bytes(spec, N, max(params.P(N, a) for a in params.alphas))
+        for spec in params.rules
+        for N in params.Ns
+    )
+    cells = float(len(params.rules)) * len(params.Ns) * len(params.alphas) * T
+    memory += cells * (L * 16.0 + 40.0) + 2.0 * max(params.Ns) * C * L
+    memory += batch_bytes(max(params.Ns), min(dyn.batch_size, C * L), dyn.max_sweeps)
+    seconds = _costs.NUMBA_JOB_SECONDS
+    for N in params.Ns:
+        for alpha in params.alphas:
+            P = params.P(N, alpha)
+            if not P:
+                continue
+            seconds += T * C * L * _costs.SECONDS_PER_CUE  # the cues, shared by the rules
+            for spec in params.rules:
+                one = _costs.network_seconds(spec, N, P) + 2.0 * N * N * P * 1e-10  # margins
+                one += _costs.spec_recall_seconds(spec, N, P, float(C) * L, dyn, 1.0e-9)
+                seconds += T * one
+    drivers = {
+        "rules.cues": C,
+        "trials": T,
+        "network.N": list(params.Ns),
+        "patterns.alpha": list(params.alphas),
+        "rules.names": list(params.names),
+        "corruption.level": list(params.levels),
+        "network.learning_options.budget": next(
+            (s.options.get("budget") for s in params.rules if s.learning == "krauth_mezard"), None
+        ),
+        "dynamics.max_sweeps": dyn.max_sweeps,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -41,10 +41,9 @@ from tqdm.auto import tqdm
 from hopsim.config import ConfigError, get, get_float, get_int, get_list
 from hopsim.experiments import _rnn
 from hopsim.patterns import random_patterns
-from hopsim.resources import check_memory, check_work
+from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 
-WORK_LIMIT = 2e12  # multiply-adds of RNN training, ~10 minutes of CPU
 KINDS = ("rnn", "lstm", "gru")
 
 
@@ -109,16 +108,9 @@ def parameters(cfg: DictConfig) -> SequenceParams:
 
 
 def _check_resources(p: SequenceParams) -> None:
-    """Memory and work of the Hopfield replays and of the RNNs, before any work."""
+    """Memory of the Hopfield replays and of the RNNs, before any work (the time is
+    :func:`estimate`'s)."""
     N, L = max(p.Ns), max(p.lengths)
-    sweeps = sum((P + 2) * p.slow_delay for P in p.lengths)
-    check_work(
-        "hopfield.slow_synapse.trials",
-        p.async_trials,
-        float(p.async_trials) * len(p.noise) * sum(n * n for n in p.Ns) * sweeps,
-        1e12,
-        "multiply-adds of asynchronous replay",
-    )
     # Hopfield: one (N, N) float64 matrix and (trials, P, N) states at a time
     check_memory("sequence.N", list(p.Ns), 8.0 * N**2 + 9.0 * p.trials * L * N, "couplings")
     if not p.trains_rnns:
@@ -129,12 +121,59 @@ def _check_resources(p: SequenceParams) -> None:
     check_memory("sequence.lengths", list(p.lengths), 3 * per_train, "RNN training")
     # closed-loop replay of every cue: the (cues, P - 1, N) answers, float32 and int8
     check_memory("rnn.cues", p.cues, 5.0 * p.cues * L * N + 12.0 * p.cues * H, "RNN replay")
-    work = 0.0
+
+
+#: Seconds per multiply-add of the Hopfield replays (float64 products) and per replayed
+#: sequence step's bookkeeping.
+SECONDS_PER_FLOP = 5.0e-10
+SECONDS_PER_REPLAY_STEP = 2.0e-5
+#: Seconds per single-neuron update of the slow-synapse replay (a Python-level step:
+#: ~1.5 us of CPU measured at N = 32 and 64).
+SECONDS_PER_ASYNC_UPDATE = 1.5e-6
+
+
+def estimate(p: SequenceParams):
+    """The job's :class:`hopsim.resources.Estimate`: the couplings and states, the RNN
+    training and replay; the synchronous and slow-synapse replays, and every RNN's training
+    at its full budget (early stopping only shortens it) with its evaluations."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    N, L = max(p.Ns), max(p.lengths)
+    memory = 8.0 * N**2 + 1.0 * p.trials * L * N  # the couplings, the int8 states
+    seconds = _costs.SECONDS_PER_JOB
     for n in p.Ns:
-        for h in p.hidden:
-            per_step = 4 * h * (n + h) + h * n  # gated blocks, readout
-            work += per_step * tk.batch_size * tk.steps * sum(p.lengths) * 3 * len(p.kinds)
-    check_work("train.steps", tk.steps, work * p.rnn_seeds, WORK_LIMIT, "multiply-adds of training")
+        for P in p.lengths:
+            steps = float(len(p.noise)) * P
+            seconds += steps * (p.trials * 2.0 * n * n * SECONDS_PER_FLOP + SECONDS_PER_REPLAY_STEP)
+            sweeps = (P + 2) * p.slow_delay
+            seconds += p.async_trials * len(p.noise) * sweeps * n * SECONDS_PER_ASYNC_UPDATE
+    if p.trains_rnns:
+        H, tk = max(p.hidden), p.train
+        per_train = 4.0 * tk.batch_size * L * (2 * N + 10 * H) + 16.0 * (4 * H * (N + H) + H * N)
+        memory = max(memory, 3 * per_train, 5.0 * p.cues * L * N + 12.0 * p.cues * H)
+        memory += _costs.TORCH_RUNTIME_BYTES
+        for n in p.Ns:
+            for h in p.hidden:
+                weights = float(4 * h * (n + h) + h * n)
+                for P in p.lengths:
+                    evals = tk.steps // tk.eval_every + 1
+                    one = _costs.rnn_train_seconds(
+                        weights, tk.batch_size, P - 1, tk.steps, evals, p.cues
+                    )
+                    seconds += one * len(p.kinds) * p.rnn_seeds
+    drivers = {
+        "train.steps": p.train.steps,
+        "hopfield.trials": p.trials,
+        "hopfield.slow_synapse.trials": p.async_trials,
+        "sequence.lengths": list(p.lengths),
+        "sequence.N": list(p.Ns),
+        "rnn.seeds": p.rnn_seeds,
+        "rnn.hidden": list(p.hidden),
+        "rnn.cues": p.cues,
+        "train.batch_size": p.train.batch_size,
+    }
+    return Estimate(memory, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

@@ -58,6 +58,28 @@ def parameters(cfg: DictConfig) -> StateGraphParams:
     return StateGraphParams(pats, network_spec(cfg, pats.N))
 
 
+#: Seconds per state and neuron^2 of the enumeration (every state's fields, its synchronous
+#: and N asynchronous successors) and per state of the graph analysis (attractors, basins,
+#: reachability, the dataset); bytes per state and neuron of the arrays kept.
+SECONDS_PER_STATE_N2 = 4.0e-9
+SECONDS_PER_STATE = 2.0e-6
+BYTES_PER_STATE_N = 65.0
+
+
+def estimate(params: StateGraphParams):
+    """The job's :class:`hopsim.resources.Estimate`: every one of the 2^N states, its
+    successors and its reachable fixed points."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    N, P = params.patterns.N, params.patterns.P
+    states = 2.0**N
+    memory = states * (BYTES_PER_STATE_N * N + 64.0) + 16.0 * N * N + 80e3
+    seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(params.network, N, P)
+    seconds += states * (SECONDS_PER_STATE_N2 * N * N + SECONDS_PER_STATE)
+    return Estimate(memory, seconds, {"network.N": N, "patterns.explicit": N, "patterns.P": P})
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the state_graph experiment reads (see :func:`parameters`)."""
     parameters(cfg)

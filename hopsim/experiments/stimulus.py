@@ -73,6 +73,30 @@ def parameters(cfg: DictConfig) -> StimulusParams:
     return StimulusParams(tau, h0, F, lam, h, v0, t_max, points, options)
 
 
+#: Seconds per time constant integrated (solve_ivp's Python steps), per input change (a
+#: restart of the solver and the state it leaves), and per output sample; bytes per time
+#: constant of the solver's steps (measured at t_max = 100 and 3000, benchmarks/estimates.py).
+SECONDS_PER_TAU = 8.0e-5
+SECONDS_PER_CHANGE = 0.018
+SECONDS_PER_POINT = 1.0e-6
+BYTES_PER_TAU = 100.0
+
+
+def estimate(params: StimulusParams):
+    """The job's :class:`hopsim.resources.Estimate`: the time series; the integration's
+    right-hand-side evaluations (restarted at every input change) and the output."""
+    from hopsim.experiments import _costs
+    from hopsim.resources import Estimate
+
+    changes = len(params.drive.breakpoints()) + 1
+    span = params.t_max / params.tau
+    seconds = _costs.SECONDS_PER_JOB + span * SECONDS_PER_TAU + changes * SECONDS_PER_CHANGE
+    seconds += params.points * SECONDS_PER_POINT
+    memory = 48.0 * params.points + BYTES_PER_TAU * span + 60e3
+    drivers = {"stimulus.t_max": params.t_max, "stimulus.points": params.points}
+    return Estimate(memory, seconds, drivers)
+
+
 def validate(cfg: DictConfig) -> None:
     """Check every key the stimulus experiment reads (see :func:`parameters`)."""
     parameters(cfg)
