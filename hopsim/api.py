@@ -311,10 +311,10 @@ def _checked_config(experiment: str, given: list[str], seed: int):
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import OverrideParseException
 
-    from hopsim import cli
+    from hopsim import composition, preflight
 
     for text in given:
-        key = cli._override_key(text)
+        key = composition.override_key(text)
         if key in ("experiment", "seed") or key.startswith("hydra"):
             raise ParameterError(
                 "overrides",
@@ -329,7 +329,7 @@ def _checked_config(experiment: str, given: list[str], seed: int):
         parsed = OverridesParser.create().parse_overrides(job)
     except OverrideParseException as exc:
         raise ParameterError(
-            "overrides", given, f"Hydra overrides ({cli._one_line(exc)})"
+            "overrides", given, f"Hydra overrides ({composition.one_line(exc)})"
         ) from None
     for text, ov in zip(job, parsed, strict=True):
         if ov.is_sweep_override():
@@ -337,12 +337,12 @@ def _checked_config(experiment: str, given: list[str], seed: int):
                 "overrides", text, "one value per key (a sweep runs from the command: hopsim -m)"
             )
     try:
-        cfg = cli._composed(job, None)
-        cli._check_resolvable(cfg)
-        cli._check_additions(cfg, job)
-    except cli._Refused as exc:
+        cfg = composition.composed(job, None)
+        preflight.check_resolvable(cfg)
+        preflight.check_additions(cfg, job)
+    except composition.Refused as exc:
         raise RunConfigError(str(exc)) from None
-    cli.validate(cfg)  # a ConfigError names the key, as the command's message does
+    preflight.validate(cfg)  # a ConfigError names the key, as the command's message does
     return cfg
 
 

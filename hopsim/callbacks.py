@@ -102,7 +102,7 @@ def interrupted_message() -> str:
 
 def _start_progress(config: DictConfig, sweep_dir: Path) -> SweepProgress | None:
     """The sweep's progress display (see :mod:`hopsim.progress`), or None if it cannot run."""
-    from hopsim.cli import sweep_size
+    from hopsim.sweeps import sweep_size
 
     try:
         hydra = config.hydra
