@@ -9,10 +9,12 @@ It then hands over to the Hydra app, which runs one job or a multirun.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import hydra
@@ -33,7 +35,9 @@ from hopsim.io import (
     write_text_atomic,
 )
 from hopsim.parallel import configure_threads, threads_for_params
-from hopsim.preflight import preflight, validate_common
+from hopsim.plan import long_run_notice, plan_lines
+from hopsim.preflight import Checked, check_cost, fail, preflight, validate_common
+from hopsim.resources import ResourceError
 from hopsim.rng import SeedTree
 
 _NO_PREFLIGHT = {"-h", "--help", "--hydra-help", "--info", "-i", "--shell-completion", "-sc"}
@@ -49,7 +53,7 @@ def _show_progress(cfg: DictConfig) -> bool:
 
 
 #: Keys that change how a job runs but not what it computes.
-RUN_ONLY_KEYS = ("resume", "progress", "threads")
+RUN_ONLY_KEYS = ("resume", "progress", "threads", "allow_long", "plan")
 
 
 def identity_yaml(config_yaml: str) -> str:
@@ -76,6 +80,7 @@ def run_job(cfg: DictConfig, output_dir: Path, overrides: list[str]) -> Path:
     validate_common(cfg)
     module = experiments.load(str(cfg.experiment))
     params = experiments.prepare(module, cfg)  # the preflight's, when it ran in this process
+    check_cost(module, params, cfg, overrides)  # refused as the preflight refuses it
     config_yaml = to_yaml(cfg)
     result_path = output_dir / RESULT_NAME
     clean_stale_temporaries(output_dir)
@@ -131,6 +136,8 @@ def _hydra_app(cfg: DictConfig) -> None:
             run_job(cfg, output_dir, overrides)
         except ResultWriteError as exc:
             callbacks.fail(str(exc))
+        except ResourceError as exc:  # the preflight's refusal, met only by the job itself
+            fail(str(exc))
         return
     # In a sweep a failing job must not stop the others: record it and go on.
     # The merge callback marks it NaN and lists it; the command then exits non-zero.
@@ -148,27 +155,70 @@ def _hydra_app(cfg: DictConfig) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``hopsim`` console script and ``python -m hopsim``."""
+    """Entry point of the ``hopsim`` console script and ``python -m hopsim``.
+
+    Each call is one :class:`hopsim.callbacks.Invocation`: two calls in one Python process
+    share no state (a failed command does not fail the next one).
+    """
     argv = sys.argv[1:]
-    with console.interruptible():
-        try:
-            with console.quiet_broken_pipe():
-                if not _NO_PREFLIGHT.intersection(argv) and not any(
-                    a.startswith("--cfg") for a in argv
-                ):
-                    preflight(argv)
-                    GlobalHydra.instance().clear()
-                os.environ.setdefault("HYDRA_FULL_ERROR", "0")
-                _hydra_app()
-            if console.interrupted():  # a Ctrl-C whose KeyboardInterrupt was lost on the way
-                raise KeyboardInterrupt
-        except KeyboardInterrupt:
-            _interrupted()
-    if callbacks.STATE["failed"]:  # a callback's failure that Hydra only warned about
-        raise SystemExit(1)
+    with callbacks.invocation() as run:
+        with console.interruptible():
+            try:
+                with console.quiet_broken_pipe():
+                    if not _NO_PREFLIGHT.intersection(argv) and not any(
+                        a.startswith("--cfg") for a in argv
+                    ):
+                        checked = preflight(argv)
+                        GlobalHydra.instance().clear()
+                        if checked.plan:
+                            _print_plan(checked)
+                            return
+                        _announce(checked)
+                        argv = [*argv, *checked.hydra_overrides]
+                    os.environ.setdefault("HYDRA_FULL_ERROR", "0")
+                    with _arguments(argv):
+                        _hydra_app()
+                if console.interrupted():  # a Ctrl-C whose KeyboardInterrupt was lost
+                    raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                _interrupted(run)
+        if run.failed:  # a callback's failure that Hydra only warned about
+            raise SystemExit(1)
 
 
-def _interrupted() -> None:
+def _print_plan(checked: Checked) -> None:
+    """``plan=true``: every job's estimate and the total on stdout; nothing runs or is
+    written. A job the command would refuse is listed with its reason, and the command
+    then ends with that refusal (exit 2)."""
+    for line in plan_lines(checked.jobs):
+        print(line)
+    refused = [job for job in checked.jobs if job.refusal]
+    if refused:
+        which = f"job {refused[0].number}: " if checked.total > 1 else ""
+        fail(f"{which}{refused[0].refusal}")
+
+
+def _announce(checked: Checked) -> None:
+    """Say at once on stderr what the command runs that it would otherwise refuse, and the
+    memory a SLURM job asks for when it follows the estimate."""
+    if checked.allow_long and (notice := long_run_notice(checked.jobs)):
+        print(notice, file=sys.stderr)
+    for override in checked.hydra_overrides:
+        print(f"hopsim: {override} (the largest job's estimate and the interpreter)")
+
+
+@contextlib.contextmanager
+def _arguments(argv: list[str]) -> Iterator[None]:
+    """``sys.argv`` as Hydra's app reads it: the command's arguments and the preflight's."""
+    saved = sys.argv
+    sys.argv = [saved[0] if saved else "hopsim", *argv]
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
+def _interrupted(run: callbacks.Invocation) -> None:
     """After Ctrl-C: stop the workers, then say what was kept (one line) and exit 130.
 
     The count is taken once no worker can write any more, so the line stays true; the
@@ -178,11 +228,11 @@ def _interrupted() -> None:
     """
     console.stopping()
     console.stop_workers()
-    if callbacks.STATE["mode"] == "multirun" and callbacks.STATE["dir"]:
-        for folder in Path(callbacks.STATE["dir"]).glob("*/"):
+    if run.mode == "multirun" and run.dir:
+        for folder in Path(run.dir).glob("*/"):
             for name in (RESULT_NAME, SUMMARY_NAME):
                 clean_stale_temporaries(folder, name)
-    print(callbacks.interrupted_message(), file=sys.stderr)
+    print(callbacks.interrupted_message(run), file=sys.stderr)
     console.exit_now(console.EXIT_INTERRUPTED)
 
 

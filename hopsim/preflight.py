@@ -2,34 +2,45 @@
 
 :func:`preflight` stops the command with one line on stderr and exit status 2 at the
 first refused job (an impossible value or combination of values, a run too large or too
-long for this machine), before any file is written.
+long for this machine: :func:`check_cost`), before any file is written. It returns what it
+checked (:class:`Checked`): each job's estimated cost, for ``plan=true``, the notice of a
+run allowed past the time limit and a SLURM job's memory request (:mod:`hopsim.plan`).
 """
 
 from __future__ import annotations
 
+import math
 import sys
+from dataclasses import dataclass, field
+from types import ModuleType
 
 from omegaconf import DictConfig, OmegaConf
 
-from hopsim import experiments, override_checks
+from hopsim import experiments, override_checks, plan
 from hopsim.composition import (
     JobConfigs,
     Refused,
+    compose,
     compose_cached,
     composed,
     group_choices,
+    is_group_override,
     one_line,
     unknown_key,
 )
-from hopsim.config import MAX_INT, ConfigError, check_numbers, get_choice, get_int
-from hopsim.sweeps import job_indices, override_key, sweep_values
+from hopsim.config import MAX_INT, ConfigError, check_numbers, get_bool, get_choice, get_int
+from hopsim.resources import Estimate, ResourceError
+from hopsim.sweeps import PREFLIGHT_MAX_JOBS, job_indices, override_key, sweep_values
 
 EXIT_CONFIG = 2
+#: Keys that say how the command goes, not what a job computes: one value per command.
+COMMAND_KEYS = ("allow_long", "plan")
 OPTIONS_WITH_VALUE = {"-cp", "--config-path", "-cn", "--config-name", "-cd", "--config-dir"}
 
 
 def validate_common(cfg: DictConfig) -> None:
-    """Keys every experiment has (seed, progress, resume, threads), and every number.
+    """Keys every experiment has (seed, progress, resume, threads, allow_long, plan), and
+    every number.
 
     No number anywhere in the config may be NaN, inf or out of range
     (:func:`hopsim.config.check_numbers`), and keys that another key takes precedence over
@@ -42,6 +53,8 @@ def validate_common(cfg: DictConfig) -> None:
     get_choice(cfg, "progress", ["auto", "on", "off"])
     if not isinstance(cfg.get("resume"), bool):
         raise ConfigError("resume", cfg.get("resume"), "true or false")
+    get_bool(cfg, "allow_long")
+    get_bool(cfg, "plan")
     if cfg.get("threads") != "auto":
         get_int(cfg, "threads", lo=1, hi=4096)
     check_numbers(cfg)
@@ -100,6 +113,11 @@ def _check_command_line(options: list[str], overrides: list[str]) -> None:
             fail(
                 f"{text} is not allowed: every key the experiment reads must be set; "
                 f"give it a value with {override_key(text)}=VALUE"
+            )
+        if ov.is_sweep_override() and override_key(text) in COMMAND_KEYS:
+            fail(
+                f"{text} is not allowed: {override_key(text)} holds for the whole command; "
+                "give it one value, true or false"
             )
     # a swept key given again later would make the sweep grid ambiguous (the merge cannot
     # place the jobs): refuse it before any job runs
@@ -165,12 +183,45 @@ def check_additions(cfg: DictConfig, variant: list[str]) -> None:
     raise Refused(unknown_key(additions[0], extra[0], context))
 
 
-def check_job(cfg: DictConfig, job: list[str]) -> None:
-    """The checks of one job's config (without its ``hydra`` node)."""
+def given_keys(overrides: list[str]) -> list[str]:
+    """The config keys the user set among ``overrides``: values, without ``+``/``++`` and
+    without group choices (``experiment=``) or ``hydra.*`` keys."""
+    keys = [override_key(o) for o in overrides if "=" in o and not is_group_override(o)]
+    return [k for k in keys if k.split(".")[0] != "hydra"]
+
+
+def check_cost(module: ModuleType, params, cfg: DictConfig, overrides: list[str]) -> Estimate:
+    """The job's estimate, refused (:class:`hopsim.resources.ResourceError`) when it needs
+    more memory than this machine has, or more than a day unless ``allow_long=true``.
+
+    The refusal names the first key the cost grows with that ``overrides`` set
+    (:func:`given_keys`); the preflight and the job itself (:func:`hopsim.cli.run_job`)
+    call this one function, so a job refuses with the preflight's line.
+    """
+    given = given_keys(overrides)
+    return experiments.check_estimate(module, params, given, get_bool(cfg, "allow_long"))
+
+
+def check_job(cfg: DictConfig, job: list[str]) -> tuple[Estimate, bool, str | None]:
+    """The checks of one job's config (without its ``hydra`` node).
+
+    Returns its estimate, whether its experiment estimates its cost, and (with
+    ``plan=true``, which lists the jobs instead of refusing them) why its cost would be
+    refused, or None.
+    """
     check_resolvable(cfg)
     check_additions(cfg, job)
     try:
-        validate(cfg)
+        validate_common(cfg)
+        module = experiments.load(str(cfg.experiment))
+        params = experiments.prepare(module, cfg)
+        estimated = hasattr(module, "estimate")
+        try:
+            return check_cost(module, params, cfg, job), estimated, None
+        except ResourceError as exc:
+            if not get_bool(cfg, "plan"):
+                raise
+            return experiments.estimate(module, params), estimated, str(exc)
     except ConfigError as exc:
         raise Refused(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - e.g. an interpolation that cannot resolve
@@ -189,7 +240,20 @@ def _job_message(message: str, job: list[str], swept: list[str], changed: list[s
     return f"job {' '.join(swept)}: {message}"
 
 
-def preflight(argv: list[str]) -> None:
+@dataclass
+class Checked:
+    """What the preflight checked: the jobs (all, or the sample of a larger sweep), the
+    number of jobs of the sweep, the command's ``plan`` and ``allow_long``, and overrides
+    of the launcher it computed (``hydra.launcher.mem_gb`` for SLURM)."""
+
+    jobs: list[plan.JobPlan] = field(default_factory=list)
+    total: int = 1
+    plan: bool = False
+    allow_long: bool = False
+    hydra_overrides: list[str] = field(default_factory=list)
+
+
+def preflight(argv: list[str]) -> Checked:
     """Compose and validate every job of the command; exit 2 on the first refused one.
 
     A sweep's jobs are checked in the order of :func:`job_indices` (all of them up to
@@ -197,6 +261,8 @@ def preflight(argv: list[str]) -> None:
     too (with the hydra node), a ``+key=`` addition the experiment does not read is
     refused, and a composition error names the override that causes it in the context of
     the command's group choices. In a sweep the line names the refused job's swept values.
+    Each job's cost is checked (:func:`check_cost`); with ``plan=true`` a job too long or
+    too large is listed with its refusal instead (:func:`hopsim.plan.plan_lines`).
     """
     from hydra.errors import OverrideParseException
 
@@ -206,9 +272,11 @@ def preflight(argv: list[str]) -> None:
         choices = sweep_values(overrides)
     except OverrideParseException as exc:
         fail(one_line(exc))
+    checked = Checked(total=math.prod(len(values) for values in choices))
     configs = JobConfigs()
     first = [values[0] for values in choices]
-    for indices in job_indices([len(values) for values in choices]):
+    counts = [len(values) for values in choices]
+    for indices in job_indices(counts):
         job = [values[k] for values, k in zip(choices, indices, strict=True)]
         swept = [o for o, values in zip(job, choices, strict=True) if len(values) > 1]
         changed = [o for o, f in zip(job, first, strict=True) if o != f]
@@ -217,9 +285,42 @@ def preflight(argv: list[str]) -> None:
             cfg = configs.get(job) if changed else None
             if cfg is None:
                 cfg = composed(job, changed[0] if len(changed) == 1 else None)
-            check_job(cfg, job)
+            cost, estimated, refusal = check_job(cfg, job)
         except Refused as exc:
             fail(_job_message(str(exc), job, swept, changed))
+        if not checked.jobs:
+            checked.plan, checked.allow_long = bool(cfg.plan), bool(cfg.allow_long)
+            if checked.plan and checked.total > PREFLIGHT_MAX_JOBS:
+                fail(
+                    f"plan=true is not allowed: the sweep has {checked.total} jobs; a plan "
+                    f"lists at most {PREFLIGHT_MAX_JOBS} (sweep fewer values)"
+                )
+        shown = tuple(o for o in job if override_key(o) != "plan")
+        checked.jobs.append(
+            plan.JobPlan(plan.job_number(indices, counts), shown, cost, estimated, refusal)
+        )
+    checked.jobs.sort(key=lambda job: job.number)
+    checked.hydra_overrides = _launcher_overrides(overrides, checked)
+    return checked
+
+
+def _launcher_overrides(overrides: list[str], checked: Checked) -> list[str]:
+    """``hydra.launcher.mem_gb=K`` from the largest job's estimate when the launcher asks
+    SLURM for memory (:func:`hopsim.plan.slurm_mem_gb`) and the user did not set it."""
+    launchers = [o for o in overrides if override_key(o) == "hydra/launcher"]
+    if not launchers or any(override_key(o) == plan.MEM_KEY for o in overrides):
+        return []
+    mem_gb = plan.slurm_mem_gb(checked.jobs)
+    if mem_gb is None:
+        return []
+    try:
+        cfg = compose(group_choices(overrides), hydra_config=True)
+    except Exception:  # noqa: BLE001 - composed and checked with every job above
+        return []
+    launcher = OmegaConf.select(cfg, "hydra.launcher")
+    if not isinstance(launcher, DictConfig) or "mem_gb" not in launcher:
+        return []  # a launcher that asks for no memory (basic, joblib)
+    return [f"{plan.MEM_KEY}={mem_gb}"]
 
 
 def fail(message: str) -> None:
