@@ -34,6 +34,7 @@ from hopsim.io import (
     save_dataset,
     write_text_atomic,
 )
+from hopsim.job_folders import redirected_job
 from hopsim.parallel import configure_threads, threads_for_params
 from hopsim.plan import long_run_notice, plan_lines
 from hopsim.preflight import Checked, check_cost, fail, preflight, validate_common
@@ -141,7 +142,7 @@ def _hydra_app(cfg: DictConfig) -> None:
         return
     # In a sweep a failing job must not stop the others: record it and go on.
     # The merge callback marks it NaN and lists it; the command then exits non-zero.
-    problem = callbacks.redirected_job(output_dir)
+    problem = redirected_job(output_dir)
     try:
         if problem:
             raise ResultWriteError(f"cannot write its folder: {problem}")

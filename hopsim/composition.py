@@ -14,7 +14,7 @@ import functools
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from hopsim import _hydra_adapter, override_checks
+from hopsim import _hydra_adapter, job_folders, override_checks
 from hopsim.config import ConfigError, get_int
 from hopsim.sweeps import CONFIG_MODULE, override_key
 
@@ -32,6 +32,7 @@ def compose(overrides: list[str], hydra_config: bool = False) -> DictConfig:
     """Compose the config for ``overrides`` (with the ``hydra`` node when ``hydra_config``)."""
     from hydra import compose, initialize_config_module
 
+    job_folders.register_resolver()  # conf/config.yaml names the job folders through it
     GlobalHydra.instance().clear()
     try:
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
