@@ -283,7 +283,7 @@ def run(
     >>> int(ds.N), ds.attrs["experiment"]
     (100, 'recall')
     """
-    from hopsim import experiments
+    from hopsim import experiments, preflight
     from hopsim.config import to_yaml
     from hopsim.io import provenance_attrs
     from hopsim.parallel import thread_limit, threads_for_params
@@ -297,6 +297,7 @@ def run(
     cfg = _checked_config(experiment, given, int(seed))
     module = experiments.load(experiment)
     params = experiments.prepare(module, cfg)
+    preflight.check_cost(module, params, cfg, given)  # too large, or past a day: as the command
     threads = threads_for_params(params, cfg.get("threads", "auto"), None)
     with thread_limit(threads):  # as many threads as the command would take (key threads)
         ds = module.run(params, SeedTree(int(seed)), progress=bool(progress))

@@ -24,6 +24,7 @@ class Refused(Exception):
 
 
 def one_line(text: str) -> str:
+    """``text`` (an error's message, several lines) joined into one line."""
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
     return " ".join(lines)
 
@@ -252,9 +253,11 @@ class JobConfigs:
         return problem
 
     def _apply(self, overrides: list[str], cfg: DictConfig) -> None:
+        """Apply value ``overrides`` to ``cfg`` in place, as Hydra applies them."""
         _hydra_adapter.apply_overrides([self._parse(o) for o in overrides], cfg)
 
     def _parse(self, override: str):
+        """Hydra's parse of ``override``, once per text."""
         if override not in self._parsed:
             self._parsed[override] = self._parser.parse_override(override)
         return self._parsed[override]

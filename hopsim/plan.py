@@ -56,6 +56,7 @@ def job_number(indices: Sequence[int], counts: Sequence[int]) -> int:
 
 
 def _cost_text(job: JobPlan) -> str:
+    """``~5.1 MB, ~9.7 s``, or ``not estimated``."""
     if not job.estimated:
         return "not estimated"
     return f"~{format_bytes(job.cost.memory)}, ~{format_seconds(job.cost.seconds)}"
@@ -64,9 +65,9 @@ def _cost_text(job: JobPlan) -> str:
 def plan_lines(jobs: Sequence[JobPlan]) -> list[str]:
     """The lines ``plan=true`` prints: one per job (its number, estimated memory and time,
     overrides), then the total."""
-    shown = [o for o in (" ".join(job.overrides) for job in jobs)]
     lines = []
-    for job, overrides in zip(jobs, shown, strict=True):
+    for job in jobs:
+        overrides = " ".join(job.overrides)
         mark = f"  [refused: {job.refusal}]" if job.refusal else ""
         lines.append(f"job {job.number}: {_cost_text(job)}: {overrides or '(defaults)'}{mark}")
     estimated = [job for job in jobs if job.estimated]

@@ -324,5 +324,6 @@ def _launcher_overrides(overrides: list[str], checked: Checked) -> list[str]:
 
 
 def fail(message: str) -> None:
+    """End the command with ``hopsim: error: <message>`` on stderr and exit status 2."""
     print(f"hopsim: error: {message}", file=sys.stderr)
     raise SystemExit(EXIT_CONFIG)

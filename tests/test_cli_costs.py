@@ -190,3 +190,11 @@ def test_no_mem_gb_without_an_estimate_or_a_memory_launcher():
     assert preflight.preflight(recall).hydra_overrides == []  # no estimate yet: the preset's
     joblib = ["-m", "hydra/launcher=joblib", ONLINE, "online.N=20,30"]
     assert preflight.preflight(joblib).hydra_overrides == []
+
+
+def test_the_python_api_refuses_as_the_command_does():
+    import hopsim
+
+    with pytest.raises(ResourceError, match=r"^online\.streams=1000 would run for") as exc:
+        hopsim.run("online", {"online.streams": 1000})
+    assert isinstance(exc.value, ValueError) and exc.value.parameter == "online.streams"
