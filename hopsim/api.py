@@ -283,7 +283,7 @@ def run(
     >>> int(ds.N), ds.attrs["experiment"]
     (100, 'recall')
     """
-    from hopsim import experiments
+    from hopsim import experiments, preflight
     from hopsim.config import to_yaml
     from hopsim.io import provenance_attrs
     from hopsim.parallel import thread_limit, threads_for_params
@@ -297,6 +297,7 @@ def run(
     cfg = _checked_config(experiment, given, int(seed))
     module = experiments.load(experiment)
     params = experiments.prepare(module, cfg)
+    preflight.check_cost(module, params, cfg, given)  # too large, or past a day: as the command
     threads = threads_for_params(params, cfg.get("threads", "auto"), None)
     with thread_limit(threads):  # as many threads as the command would take (key threads)
         ds = module.run(params, SeedTree(int(seed)), progress=bool(progress))
@@ -311,10 +312,10 @@ def _checked_config(experiment: str, given: list[str], seed: int):
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import OverrideParseException
 
-    from hopsim import cli
+    from hopsim import composition, preflight
 
     for text in given:
-        key = cli._override_key(text)
+        key = composition.override_key(text)
         if key in ("experiment", "seed") or key.startswith("hydra"):
             raise ParameterError(
                 "overrides",
@@ -329,7 +330,7 @@ def _checked_config(experiment: str, given: list[str], seed: int):
         parsed = OverridesParser.create().parse_overrides(job)
     except OverrideParseException as exc:
         raise ParameterError(
-            "overrides", given, f"Hydra overrides ({cli._one_line(exc)})"
+            "overrides", given, f"Hydra overrides ({composition.one_line(exc)})"
         ) from None
     for text, ov in zip(job, parsed, strict=True):
         if ov.is_sweep_override():
@@ -337,12 +338,12 @@ def _checked_config(experiment: str, given: list[str], seed: int):
                 "overrides", text, "one value per key (a sweep runs from the command: hopsim -m)"
             )
     try:
-        cfg = cli._composed(job, None)
-        cli._check_resolvable(cfg)
-        cli._check_additions(cfg, job)
-    except cli._Refused as exc:
+        cfg = composition.composed(job, None)
+        preflight.check_resolvable(cfg)
+        preflight.check_additions(cfg, job)
+    except composition.Refused as exc:
         raise RunConfigError(str(exc)) from None
-    cli.validate(cfg)  # a ConfigError names the key, as the command's message does
+    preflight.validate(cfg)  # a ConfigError names the key, as the command's message does
     return cfg
 
 

@@ -6,8 +6,12 @@ It also shows a multirun's overall progress (jobs done of total, see :mod:`hopsi
 Hydra turns an ``Exception`` raised in a callback into a warning and carries on, so every
 failure here is reported as one line on stderr and ends the command with ``SystemExit(1)``
 (not an ``Exception``, so Hydra lets it through for every launcher). The failure is also
-recorded in :data:`STATE`, and :func:`hopsim.cli.main` exits 1 whenever it is set, so the
-exit status never says success when a job or the merge failed.
+recorded in the command's :class:`Invocation`, and :func:`hopsim.cli.main` exits 1 whenever
+it is set, so the exit status never says success when a job or the merge failed.
+
+Each call of :func:`hopsim.cli.main` makes its own :class:`Invocation` (:func:`invocation`),
+which the callback Hydra instantiates reaches through :func:`current`: two commands run in
+one Python process share nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,67 +37,79 @@ from hopsim.io import (
     UNWRITABLE_DIR,
     DatasetError,
     count_jobs,
-    folder_problem,
     job_finished,
     merge_jobs,
     parse_sweep,
     save_dataset,
 )
+from hopsim.job_folders import dir_problem
 from hopsim.progress import SweepProgress, mark_job
 
-#: What the command is writing, for the Ctrl-C message, and whether anything failed; the
-#: multirun's progress display (:class:`hopsim.progress.SweepProgress`) in the launching
-#: process.
-STATE: dict[str, Any] = {"mode": None, "dir": None, "failed": False, "progress": None}
 
+@dataclass
+class Invocation:
+    """What one call of the command is writing, and whether anything failed.
 
-def dir_problem(path: str | os.PathLike) -> str | None:
-    """Why ``path`` cannot be used as an output folder, or None if it can (or can be made)."""
-    problem = folder_problem(path)
-    hydra_dir = Path(path) / ".hydra"
-    if problem is None and hydra_dir.exists():
-        if not hydra_dir.is_dir() or not os.access(hydra_dir, os.W_OK | os.X_OK):
-            return f"{hydra_dir} cannot be written"
-    return problem
-
-
-def job_subdir(sweep_dir: str, num: Any) -> str:
-    """``hydra.sweep.subdir`` of a job: its number, or ``.unwritable/<number>`` when the
-    folder ``<sweep dir>/<number>`` cannot be written (a file in the way, read-only).
-
-    Hydra creates and writes the job folder before hopsim runs; a folder that cannot be
-    written would stop the whole sweep there. The redirected job runs only to record that
-    it failed (see :func:`redirected_job`), and the others go on.
+    Attributes
+    ----------
+    mode : str or None
+        ``"run"`` or ``"multirun"`` once Hydra has started (None before).
+    dir : str or None
+        The run or sweep folder (for the Ctrl-C message).
+    failed : bool
+        A callback failed (Hydra only warns about it): the command exits 1.
+    progress : SweepProgress or None
+        The multirun's progress display, in the launching process.
     """
-    if dir_problem(Path(sweep_dir) / str(num)) is None:
-        return str(num)
-    return f"{UNWRITABLE_DIR}/{num}"
+
+    mode: str | None = None
+    dir: str | None = None
+    failed: bool = False
+    progress: SweepProgress | None = None
 
 
-OmegaConf.register_new_resolver("hopsim_job_subdir", job_subdir, replace=True)
+#: The invocation of the command running in this context (set by :func:`invocation`).
+_CURRENT: ContextVar[Invocation] = ContextVar("hopsim_invocation")
 
 
-def redirected_job(output_dir: Path) -> str | None:
-    """If this job was moved to ``.unwritable/`` (see :func:`job_subdir`): why."""
-    if output_dir.parent.name != UNWRITABLE_DIR:
-        return None
-    intended = output_dir.parent.parent / output_dir.name
-    return dir_problem(intended) or f"{intended} could not be written"
+@contextmanager
+def invocation() -> Iterator[Invocation]:
+    """A fresh :class:`Invocation` for one command, current until the block ends."""
+    run = Invocation()
+    token = _CURRENT.set(run)
+    try:
+        yield run
+    finally:
+        _CURRENT.reset(token)
+
+
+def current() -> Invocation:
+    """The running command's :class:`Invocation`.
+
+    Outside :func:`invocation` (a job in a launcher's worker process, or a Hydra app
+    called without :func:`hopsim.cli.main`) a new one: nothing is shared with anyone.
+    """
+    try:
+        return _CURRENT.get()
+    except LookupError:
+        run = Invocation()
+        _CURRENT.set(run)
+        return run
 
 
 def fail(message: str) -> None:
     """Report ``message`` as the command's one error line and exit 1."""
-    STATE["failed"] = True
+    current().failed = True
     print(f"hopsim: error: {message}", file=sys.stderr)
     raise SystemExit(1)
 
 
-def interrupted_message() -> str:
-    """One line for Ctrl-C: what was kept."""
-    where = STATE["dir"]
+def interrupted_message(run: Invocation) -> str:
+    """One line for Ctrl-C: what ``run`` kept."""
+    where = run.dir
     if where is None:
         return "hopsim: interrupted before any job started; nothing was written"
-    if STATE["mode"] == "multirun":
+    if run.mode == "multirun":
         done, _ = count_jobs(where)
         return (
             f"hopsim: interrupted; kept {done} finished job(s) in {where} (no merged "
@@ -102,7 +122,7 @@ def interrupted_message() -> str:
 
 def _start_progress(config: DictConfig, sweep_dir: Path) -> SweepProgress | None:
     """The sweep's progress display (see :mod:`hopsim.progress`), or None if it cannot run."""
-    from hopsim.cli import sweep_size
+    from hopsim.sweeps import sweep_size
 
     try:
         hydra = config.hydra
@@ -131,20 +151,22 @@ class MergeResults(Callback):
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         run_dir = Path(str(config.hydra.run.dir))
-        STATE.update(mode="run", dir=str(run_dir))
+        run = current()
+        run.mode, run.dir = "run", str(run_dir)
         problem = dir_problem(run_dir)
         if problem:
             fail(f"cannot write the run folder: {problem} (set hydra.run.dir=...)")
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir))
-        STATE.update(mode="multirun", dir=str(sweep_dir))
+        run = current()
+        run.mode, run.dir = "multirun", str(sweep_dir)
         problem = dir_problem(sweep_dir)
         if problem:
             fail(f"cannot write the sweep folder: {problem} (set hydra.sweep.dir=...)")
         # the record of unwritable job folders is about this sweep only
         shutil.rmtree(sweep_dir / UNWRITABLE_DIR, ignore_errors=True)
-        STATE["progress"] = _start_progress(config, sweep_dir)
+        run.progress = _start_progress(config, sweep_dir)
 
     def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
         """Leave the job's progress marker (in the job's process, for every launcher)."""
@@ -156,14 +178,15 @@ class MergeResults(Callback):
                 getattr(job_return, "status", JobStatus.COMPLETED) != JobStatus.COMPLETED
             )
             mark_job(hc.sweep.dir, hc.job.num, failed)
-            progress = STATE.get("progress")
+            progress = current().progress
             if progress is not None and progress.pid == os.getpid():
                 progress.update()  # jobs in this process (basic launcher): report it now
         except Exception:  # noqa: BLE001 - progress never changes a job's outcome
             pass
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        progress, STATE["progress"] = STATE.get("progress"), None
+        run = current()
+        progress, run.progress = run.progress, None
         if progress is not None:
             progress.close()
         try:

@@ -1,5 +1,5 @@
 """Checks of the command line's overrides that Hydra does not make (used by the preflight
-of :mod:`hopsim.cli`): each refusal is one line naming the override or key."""
+of :mod:`hopsim.preflight`): each refusal is one line naming the override or key."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ The command lines are taken from fenced and indented code blocks and from inline
 ``&&``/``;`` chains, shell comments and quoting are handled as a shell would.
 
 - A ``hopsim`` command goes through the command's own preflight
-  (:func:`hopsim.cli.preflight`: compose with the overrides through Hydra's compose API,
+  (:func:`hopsim.preflight.preflight`: compose with the overrides through Hydra's compose API,
   including ``hydra/launcher=...`` and ``hydra.*`` keys, and validate with the experiment's
   own checks), first as a whole and then, for a ``-m`` sweep, once for every job of the
   sweep grid (comma-separated values expanded by Hydra's own override parser). Nothing runs.
@@ -236,12 +236,12 @@ def _without_placeholders(args: list[str]) -> list[str]:
 
 def _preflight(argv: list[str]) -> str | None:
     """Run hopsim's preflight on ``argv``; the error line it prints, or None if it passes."""
-    from hopsim import cli
+    from hopsim import preflight
 
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err):
-            cli.preflight(argv)
+            preflight.preflight(argv)
     except SystemExit as exc:
         lines = err.getvalue().strip().splitlines()
         return lines[-1] if lines else f"exit {exc.code}"

@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 from ctrl_c import SLOW, press_ctrl_c, start_hopsim
 
-from hopsim import callbacks
+from hopsim import job_folders
 from hopsim.io import (
     STALE_LEGACY_TMP_S,
     clean_stale_temporaries,
@@ -127,10 +127,10 @@ def test_read_only_folders_are_reported(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     monkeypatch.setattr(os, "access", lambda p, m: Path(p) != locked and real_access(p, m))
-    assert callbacks.dir_problem(locked) == f"{locked} is read-only"
-    assert "read-only" in callbacks.dir_problem(locked / "run" / "deeper")
-    assert callbacks.job_subdir(str(locked.parent), "locked") == ".unwritable/locked"
-    assert callbacks.dir_problem(tmp_path) is None
+    assert job_folders.dir_problem(locked) == f"{locked} is read-only"
+    assert "read-only" in job_folders.dir_problem(locked / "run" / "deeper")
+    assert job_folders.job_subdir(str(locked.parent), "locked") == ".unwritable/locked"
+    assert job_folders.dir_problem(tmp_path) is None
 
 
 def test_result_that_cannot_be_written_is_one_line(tmp_path):

@@ -10,9 +10,9 @@ from conftest import compose_config
 
 from hopsim import rnn
 from hopsim.analysis import gating
-from hopsim.cli import validate
 from hopsim.config import ConfigError
 from hopsim.experiments import _copytask, gradients
+from hopsim.preflight import validate
 from hopsim.rng import SeedTree
 
 torch.set_num_threads(1)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from hopsim import callbacks, cli, experiments
+from hopsim import cli, experiments
 
 ALL = experiments.available()
 
@@ -28,8 +28,6 @@ def run_main(monkeypatch, capsys, tmp_path: Path, *argv: str) -> tuple[int, str,
     """Run ``hopsim *argv`` in-process with ``tmp_path`` as the working directory."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["hopsim", *argv])
-    # module state of an earlier in-process run (a failed job) must not leak into this one
-    monkeypatch.setitem(callbacks.STATE, "failed", False)
     code = 0
     try:
         cli.main()

@@ -4,7 +4,7 @@ A sweep whose values are each fine alone but one of whose combinations is refuse
 experiment's checks stops with one line naming that job, exit status 2, and nothing
 written. The jobs are not composed one by one: the config of each combination of group
 choices is composed once and every job's values are applied to a copy of it
-(:class:`hopsim.cli._JobConfigs`); those configs must be the ones Hydra composes.
+(:class:`hopsim.composition.JobConfigs`); those configs must be the ones Hydra composes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from omegaconf import OmegaConf
 from test_hostile_inputs import assert_refused, run_main
 
-from hopsim import cli
+from hopsim import composition, sweeps
 from hopsim.io import RESULT_NAME
 
 COMBINATIONS = [
@@ -108,15 +108,15 @@ JOBS = [
 
 @pytest.mark.parametrize("job", JOBS, ids=[" ".join(j) for j in JOBS])
 def test_applied_values_give_the_config_hydra_composes(job):
-    configs = cli._JobConfigs()
+    configs = composition.JobConfigs()
     applied = configs.get(job)
     assert applied is not None
-    composed = cli._composed(job, None)
+    composed = composition.composed(job, None)
     assert OmegaConf.to_yaml(applied) == OmegaConf.to_yaml(composed)
 
 
 def test_jobs_are_checked_first_value_first_then_every_job():
-    jobs = list(cli._job_indices([2, 3]))
+    jobs = list(sweeps.job_indices([2, 3]))
     assert jobs[:4] == [(0, 0), (1, 0), (0, 1), (0, 2)]  # the first job, one value at a time
     assert sorted(jobs) == [(i, j) for i in range(2) for j in range(3)]
     assert len(jobs) == len(set(jobs)) == 6
@@ -124,8 +124,8 @@ def test_jobs_are_checked_first_value_first_then_every_job():
 
 def test_a_sweep_beyond_the_limit_checks_a_fixed_sample():
     counts = [20, 20, 20]
-    jobs = list(cli._job_indices(counts, limit=500))
-    assert jobs == list(cli._job_indices(counts, limit=500))  # the same jobs on every run
+    jobs = list(sweeps.job_indices(counts, limit=500))
+    assert jobs == list(sweeps.job_indices(counts, limit=500))  # the same jobs on every run
     one_at_a_time = 1 + sum(c - 1 for c in counts)
     assert len(jobs) == len(set(jobs))
     assert one_at_a_time + 400 < len(jobs) <= one_at_a_time + 500

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from hopsim.cli import sweep_size
 from hopsim.io import load_dataset
 from hopsim.progress import LOG_NAME, PROGRESS_DIR, progress_line
+from hopsim.sweeps import sweep_size
 
 SWEEP = ("network.N=20,30", "patterns.P=2", "trials=2")
 LINE = re.compile(

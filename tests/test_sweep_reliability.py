@@ -30,7 +30,7 @@ from conftest import compose_config
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from hopsim import experiments
-from hopsim.cli import run_job, validate
+from hopsim.cli import run_job
 from hopsim.config import ConfigError
 from hopsim.io import (
     DatasetError,
@@ -41,6 +41,7 @@ from hopsim.io import (
     save_dataset,
     sweep_dim_name,
 )
+from hopsim.preflight import validate
 
 #: Tiny configs (seconds in total) for every experiment these tests cover.
 TINY = {

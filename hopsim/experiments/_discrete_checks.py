@@ -2,7 +2,7 @@
 hopfield_temperature): keys a precedence rule may ignore, and loads that store nothing.
 
 :func:`check_shadowed_keys` runs for every experiment in the CLI preflight
-(:func:`hopsim.cli.validate_common`); the others are for the experiments' ``validate``.
+(:func:`hopsim.preflight.validate_common`); the others are for the experiments' ``validate``.
 """
 
 from __future__ import annotations
