@@ -425,7 +425,7 @@ def _plain(value):
 
     try:
         return OmegaConf.to_container(value) if hasattr(value, "_metadata") else value
-    except Exception:  # noqa: BLE001
+    except Exception:
         return value
 
 
@@ -666,7 +666,7 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
         merged = _merge_cells(keys, swept, canon, dims, {c: loaded[c] for c in cells})
     except DatasetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - xarray raises many types; the merge is one line
+    except Exception as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         raise DatasetError(
             f"{sweep_dir}: the job datasets do not fit together ({type(exc).__name__}: "
@@ -742,7 +742,7 @@ def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
             if missing:
                 try:
                     merged = merged.reindex({dim: [*present, *missing]})
-                except Exception:  # noqa: BLE001 - labels of another type: keep what ran
+                except Exception:
                     pass
         else:
             labels, as_text = _label_values(swept[key])

@@ -27,7 +27,7 @@ import xarray as xr
 
 from hopsim.figures._common import LINESTYLES, MARKERS, axis_label, colors, legend_below, panel
 from hopsim.theory import ising as th
-from hopsim.theory.ising import chain_abs_magnetization  # noqa: F401 (also used as fig.chain_...)
+from hopsim.theory.ising import chain_abs_magnetization
 
 PANELS = ("abs_magnetization", "energy", "specific_heat", "susceptibility", "binder")
 STEMS = ("ising_observables", "ising_binder", "ising_autocorrelation")
