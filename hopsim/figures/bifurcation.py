@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import OKABE_ITO, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory.continuous import fold_points_tanh, small_amplitude_branch
 
 STEMS = ("bifurcation",)
@@ -197,3 +198,17 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"bifurcation": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 80
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "bifurcation",
+        title="Single-neuron pitchfork",
+        why="Fixed points of tau dv/dt = -v + tanh(h + lambda v) against lambda, the fold "
+        "points of the hysteresis loops, and the network's own pitchfork.",
+        overrides=("experiment=bifurcation",),
+    ),
+)

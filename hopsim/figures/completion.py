@@ -19,6 +19,7 @@ import xarray as xr
 from matplotlib.patches import Patch
 
 from hopsim.figures._common import OKABE_ITO, FigureError, legend_below, setting
+from hopsim.gallery.plan import Entry
 
 STEMS = ("completion",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -197,3 +198,27 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"completion": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 170
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "completion",
+        title="Pattern completion: Hopfield against RNNs",
+        why="Recall from corrupted cues by Hopfield rules and by GRUs/SimpleRNNs at equal "
+        "parameter counts, with int8 quantisation.",
+        overrides=("experiment=completion",),
+        quick=(
+            "experiment=completion",
+            "completion.N=32",
+            "completion.P=[2,4,8]",
+            "completion.noise=[0,0.2,0.4]",
+            "completion.trials=20",
+            "rnn.kinds=[gru]",
+            "train.steps=200",
+        ),
+        needs=("torch",),
+    ),
+)

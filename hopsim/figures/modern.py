@@ -37,6 +37,7 @@ from hopsim.figures._common import (
     legend_below,
     setting,
 )
+from hopsim.gallery.plan import Entry
 from hopsim.modern import REGIMES
 
 STEMS = ("modern", "modern_pictures")
@@ -293,3 +294,17 @@ def picture_figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"modern": figure(ds), "modern_pictures": picture_figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 50
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "modern",
+        title="Modern continuous Hopfield network",
+        why="The softmax update: its three fixed-point regimes against beta, the one-step "
+        "error against Ramsauer et al.'s bound, and grey-level pictures.",
+        overrides=("experiment=modern",),
+    ),
+)

@@ -22,6 +22,7 @@ from matplotlib import patheffects
 from scipy.optimize import brentq
 
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory import ising as th
 
 STEMS = ("phase_diagram",)
@@ -275,3 +276,16 @@ def _phase_labels(ax, a_max: float, t_top: float) -> None:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"phase_diagram": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 60
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "hopfield_temperature",
+        title="Retrieval at finite temperature",
+        why="Glauber dynamics at temperature T: the Amit-Gutfreund-Sompolinsky phase diagram.",
+        overrides=("experiment=hopfield_temperature",),
+    ),
+)

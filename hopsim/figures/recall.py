@@ -31,6 +31,7 @@ from hopsim.figures._common import (
     mean_ci,
     select_fixed,
 )
+from hopsim.gallery.plan import Entry
 
 TRIAL_DIMS = ("pattern", "trial", "sweep")
 #: keys that change the energy function itself: energies of different values are different
@@ -280,3 +281,58 @@ def figures(ds: xr.Dataset, fix=None, **_) -> dict[str, plt.Figure]:
 
         out["recall_clamping"] = clamping.figure(chosen)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 10
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "recall",
+        title="Recall (the default run)",
+        why="The quick start's command: 10 patterns in 200 neurons, cues with 10% flipped bits.",
+    ),
+    Entry(
+        "recall_energy",
+        title="The energy after every single-neuron update",
+        why="The source report's Lyapunov argument checked update by update: a loaded network "
+        "(alpha = 0.12, 30% of the bits flipped) whose first 8 cues are replayed one neuron "
+        "at a time, the energy computed from scratch after each update.",
+        overrides=(
+            "experiment=recall",
+            "network.N=200",
+            "patterns.P=24",
+            "corruption.level=0.3",
+            "trials=2",
+            "record.update_energy=8",
+        ),
+    ),
+    Entry(
+        "recall_updates",
+        title="Synchronous against asynchronous recall",
+        why="The source report (section 2): asynchronous updates give stronger attractors, "
+        "synchronous ones oscillate.",
+        overrides=(
+            "experiment=recall",
+            "dynamics.update=sync,async",
+            "patterns.P=24",
+            "corruption.level=0.2",
+            "trials=20",
+        ),
+        multirun=True,
+    ),
+    Entry(
+        "recall_biased",
+        title="Biased patterns: Hebb against covariance",
+        why="Patterns with P(+1) = 0.8: Hebb collapses onto the mean pattern, the covariance "
+        "rule (with its threshold) recalls them.",
+        overrides=(
+            "experiment=recall",
+            "network.learning=hebb,covariance",
+            "patterns.bias=0.6",
+            "network.N=400",
+            "patterns.P=20",
+        ),
+        multirun=True,
+    ),
+)

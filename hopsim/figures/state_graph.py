@@ -32,6 +32,7 @@ from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
 
 from hopsim.figures._common import OKABE_ITO, axis_label, panel
+from hopsim.gallery.plan import Entry
 
 MAX_GRAPH_N = 8
 HYPERCUBE_N = 4
@@ -594,3 +595,47 @@ def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
         out["state_graph"] = graph_figure(ds)
     out["state_graph_basins"] = basin_figure(ds)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 120
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "state_graph_2",
+        title="2 neurons storing [-1, 1]",
+        why="The source report's figure 7: every state and its successors.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1]]"),
+    ),
+    Entry(
+        "state_graph_2b",
+        title="2 neurons storing [1, 1]",
+        why="The source report's figure 8.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1]]"),
+    ),
+    Entry(
+        "state_graph_3",
+        title="3 neurons storing [-1, 1, 1]",
+        why="The source report's figure 9.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1,1]]"),
+    ),
+    Entry(
+        "state_graph_3b",
+        title="3 neurons storing [1, 1, 1] and [1, 1, -1]",
+        why="The source report's figure 10: the tie rule breaks the pairing of a pattern and "
+        "its inverse.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1,1],[1,1,-1]]"),
+    ),
+    Entry(
+        "state_graph_16",
+        title="16 neurons, 3 random patterns",
+        why="All 65536 states: the fixed points include mixtures and spurious states "
+        "(the source report's figure 5).",
+        overrides=(
+            "experiment=state_graph",
+            "patterns.explicit=null",
+            "network.N=16",
+            "patterns.P=3",
+        ),
+    ),
+)
