@@ -28,14 +28,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import median_time  # noqa: E402
+from _timing import median_time
 
-from hopsim import modern as md  # noqa: E402
-from hopsim.dense import DenseNetwork, Polynomial  # noqa: E402
-from hopsim.dynamics.dense import OverlapCache  # noqa: E402
-from hopsim.dynamics.discrete import async_orders  # noqa: E402
-from hopsim.patterns import corrupt, random_patterns  # noqa: E402
-from hopsim.rng import SeedTree  # noqa: E402
+from hopsim import modern as md
+from hopsim.dense import DenseNetwork, Polynomial
+from hopsim.dynamics.dense import OverlapCache
+from hopsim.dynamics.discrete import async_orders
+from hopsim.patterns import corrupt, random_patterns
+from hopsim.rng import SeedTree
 
 
 def plain_sweep(xi: np.ndarray, S: np.ndarray, orders: np.ndarray, n: int) -> None:

@@ -17,7 +17,7 @@ import os
 
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets it, before numpy
 
-import argparse  # noqa: E402
+import argparse
 import platform
 from functools import partial
 

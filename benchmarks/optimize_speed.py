@@ -29,15 +29,15 @@ import os
 
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # as `import hopsim` sets it, before numpy
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import time  # noqa: E402
+import argparse
+import math
+import platform
+import time
 
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
+import numba
+import numpy as np
 
-from hopsim import optimize as opt  # noqa: E402
+from hopsim import optimize as opt
 
 INSTANCES = {
     "sk1000": lambda rng: opt.sk(1000, rng),

@@ -38,7 +38,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # The commands (hopsim, hopsim-plot, hopsim-gallery): Ctrl-C while the modules below load
 # (a second or more) is one line and exit 130, not an import's traceback (a Python session
 # importing hopsim keeps its own Ctrl-C)
-from hopsim.console import guard_start  # noqa: E402
+from hopsim.console import guard_start
 
 guard_start()
 

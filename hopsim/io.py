@@ -425,7 +425,7 @@ def _plain(value):
 
     try:
         return OmegaConf.to_container(value) if hasattr(value, "_metadata") else value
-    except Exception:  # noqa: BLE001
+    except Exception:
         return value
 
 
@@ -639,19 +639,7 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
             distinct.setdefault(_canon(value), value)
         swept[key], canon[key] = list(distinct.values()), list(distinct)
     grid = list(itertools.product(*canon.values()))
-    loaded: dict[tuple, xr.Dataset] = {}
-    try:
-        job_dirs = _job_dirs(sweep_dir)
-    except OSError as exc:
-        raise DatasetError(f"{sweep_dir}: cannot list the job folders ({exc.strerror})") from None
-    for job_dir in job_dirs:
-        values = job_values(job_dir, keys)
-        if values is None or not job_finished(job_dir):
-            continue
-        try:
-            loaded[values] = load_dataset(job_dir / RESULT_NAME)
-        except DatasetError:
-            continue
+    loaded = _finished_jobs(sweep_dir, keys)
     failed = [
         ", ".join(f"{k}={_canon(v)}" for k, v in zip(keys, cell, strict=True))
         for cell in grid
@@ -666,7 +654,7 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
         merged = _merge_cells(keys, swept, canon, dims, {c: loaded[c] for c in cells})
     except DatasetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - xarray raises many types; the merge is one line
+    except Exception as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         raise DatasetError(
             f"{sweep_dir}: the job datasets do not fit together ({type(exc).__name__}: "
@@ -674,6 +662,31 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
         ) from None
     for name in merged.variables:  # ints that gained NaN must not keep an int encoding
         merged[name].encoding = {}
+    _sweep_attrs(merged, first, overrides, keys, dims, len(grid), failed)
+    return merged, failed
+
+
+def _finished_jobs(sweep_dir: Path, keys: list) -> dict[tuple, xr.Dataset]:
+    """The datasets of the finished jobs that can be read, keyed by their swept values."""
+    loaded: dict[tuple, xr.Dataset] = {}
+    try:
+        job_dirs = _job_dirs(sweep_dir)
+    except OSError as exc:
+        raise DatasetError(f"{sweep_dir}: cannot list the job folders ({exc.strerror})") from None
+    for job_dir in job_dirs:
+        values = job_values(job_dir, keys)
+        if values is None or not job_finished(job_dir):
+            continue
+        try:
+            loaded[values] = load_dataset(job_dir / RESULT_NAME)
+        except DatasetError:
+            continue
+    return loaded
+
+
+def _sweep_attrs(merged, first, overrides, keys, dims, jobs: int, failed: list) -> None:
+    """The merged dataset's attrs: the first job's experiment, version, config and seed,
+    and what was swept, over which dimensions, and which cells failed."""
     merged.attrs = {k: v for k, v in merged.attrs.items() if k not in ("config", "overrides")}
     merged.attrs.update(
         {k: first.attrs[k] for k in ("experiment", "hopsim_version") if k in first.attrs}
@@ -682,7 +695,7 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
         sweep=" ".join(overrides),
         swept_keys=" ".join(keys),
         sweep_dims=" ".join(d for d, _ in dims),
-        jobs=len(grid),
+        jobs=jobs,
         failed_jobs="; ".join(failed),
         n_failed=len(failed),
         created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -690,7 +703,6 @@ def merge_jobs(sweep_dir: str | os.PathLike, overrides: list[str]) -> tuple[xr.D
     merged.attrs.pop("wall_time_s", None)
     merged.attrs["config"] = first.attrs.get("config", "")
     merged.attrs["seed"] = first.attrs.get("seed", -1)
-    return merged, failed
 
 
 def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
@@ -742,7 +754,7 @@ def _merge_cells(keys, swept, canon, dims, loaded) -> xr.Dataset:
             if missing:
                 try:
                     merged = merged.reindex({dim: [*present, *missing]})
-                except Exception:  # noqa: BLE001 - labels of another type: keep what ran
+                except Exception:
                     pass
         else:
             labels, as_text = _label_values(swept[key])

@@ -55,7 +55,7 @@ def check_sweep_values(text: str, override) -> None:
     try:
         values = [_canon(v) for v in override.sweep_iterator()]
         shown = list(override.sweep_string_iterator())
-    except Exception:  # noqa: BLE001 - a glob over a group: its options are distinct
+    except Exception:
         return
     seen = set()
     for value, label in zip(values, shown, strict=False):
@@ -86,7 +86,7 @@ def check_sweep_subdir(cfg: DictConfig) -> None:
             with open_dict(probe):
                 probe.hydra.job.num = num
             subdir = os.path.normpath(str(probe.hydra.sweep.subdir))
-        except Exception:  # noqa: BLE001 - an interpolation that cannot resolve
+        except Exception:
             subdir = None
         if subdir not in (str(num), os.path.join(UNWRITABLE_DIR, str(num))):
             raise ConfigError(

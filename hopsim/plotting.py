@@ -17,10 +17,10 @@ import matplotlib
 if "matplotlib.pyplot" not in sys.modules:  # scripts draw headless; a notebook keeps its backend
     matplotlib.use("Agg")
 
-import xarray as xr  # noqa: E402
+import xarray as xr
 
-from hopsim.figures._common import axis_label  # noqa: E402,F401  (kept for old imports)
-from hopsim.io import DatasetError, load_dataset, newest_result, resolve_result_path  # noqa: E402
+from hopsim.figures._common import axis_label  # noqa: F401  (kept for old imports)
+from hopsim.io import DatasetError, load_dataset, newest_result, resolve_result_path
 
 
 def _parser(experiment: str, description: str) -> argparse.ArgumentParser:

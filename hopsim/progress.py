@@ -60,7 +60,7 @@ def mark_job(sweep_dir: str | os.PathLike, num: Any, failed: bool) -> None:
         (folder / f"{num}.{'ok' if not failed else 'failed'}").unlink(missing_ok=True)
         (folder / f"{num}.{'failed' if not failed else 'ok'}").unlink(missing_ok=True)
         (folder / f"{num}.{'failed' if failed else 'ok'}").touch()
-    except Exception:  # noqa: BLE001 - progress never changes a job's outcome
+    except Exception:
         pass
 
 
@@ -87,14 +87,14 @@ def _markers(folder: Path) -> list[tuple[float, str, bool]]:
 class _QuietFileHandler(logging.FileHandler):
     """A log file that cannot be written is skipped, without logging's traceback on stderr."""
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         pass
 
 
 class _QuietStreamHandler(logging.StreamHandler):
     """Like :class:`_QuietFileHandler`, for stderr (a closed pipe, say)."""
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         pass
 
 
@@ -158,7 +158,7 @@ class SweepProgress:
                     self.logger.info(
                         progress_line(self.reported, self.total, self._failed, elapsed)
                     )
-        except Exception:  # noqa: BLE001 - progress never changes the sweep's outcome
+        except Exception:
             pass
 
     def close(self) -> None:
@@ -172,5 +172,5 @@ class SweepProgress:
             for handler in self._handlers:
                 self.logger.removeHandler(handler)
                 handler.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

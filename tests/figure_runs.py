@@ -11,11 +11,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from conftest import compose_config  # noqa: E402
+import numpy as np
+import pytest
+from conftest import compose_config
 
-from hopsim.io import load_dataset  # noqa: E402
+from hopsim.io import load_dataset
 
 _ROOT = Path(tempfile.mkdtemp(prefix="hopsim-figtests-"))
 _CACHE: dict[tuple, Path] = {}

@@ -168,7 +168,7 @@ def test_a_swept_key_the_figure_does_not_draw_needs_fix(tmp_path, hopsim_cmd):
         ds.hopsim.figures()
     assert "\n" not in str(info.value)
     figs = ds.hopsim.figures(fix={"h": 0.2})
-    assert set(figs) == {"ising_observables", "ising_binder"}
+    assert set(figs) == {"ising_observables", "ising_binder", "ising_autocorrelation"}
     proc = subprocess.run(
         [sys.executable, "analysis/ising.py", str(tmp_path / "sweep"), "--out", str(tmp_path)],
         capture_output=True,

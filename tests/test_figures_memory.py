@@ -10,10 +10,10 @@ import numpy as np
 from figure_runs import assert_legends_clear, close_figures  # noqa: F401  (autouse)
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_claims_memory import _clamping_sweep  # noqa: E402
+from test_claims_memory import _clamping_sweep
 
-from hopsim.analysis.clamping import clamping_gain, completion, has_clamping_sweep  # noqa: E402
-from hopsim.figures import clamping  # noqa: E402
+from hopsim.analysis.clamping import clamping_gain, completion, has_clamping_sweep
+from hopsim.figures import clamping
 
 
 def _sweep():

@@ -383,11 +383,11 @@ def integrate(
     out = np.full((t_eval.size, model.N), np.nan)
     v = np.asarray(v0, dtype=np.float64).reshape(model.N).copy()
     out[0] = v
-    kwargs = {"rtol": rtol, "atol": atol, "max_step": max_step}
+    kwargs = {"method": method, "rtol": rtol, "atol": atol, "max_step": max_step}
     if method in IMPLICIT_METHODS and use_jacobian:
         kwargs["jac"] = model.jacobian
     counts = {"nfev": 0, "njev": 0, "nlu": 0}
-    status, message, t_stop = 0, "reached the end of the interval", t1
+    stop = (0, "reached the end of the interval", t1)
 
     for k, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         last = k == len(edges) - 2
@@ -396,35 +396,44 @@ def integrate(
         events = None
         if last and stop_tol is not None:
             if float(np.max(np.abs(model.rhs(a, v)))) < stop_tol:
-                status, message, t_stop = 1, f"converged: max|dv/dt| < {stop_tol:g}", a
+                stop = (1, f"converged: max|dv/dt| < {stop_tol:g}", a)
                 break
             events = _converged_event(model, stop_tol)
         try:
-            sol = solve_ivp(
-                model.rhs, (a, b), v, method=method, t_eval=samples, events=events, **kwargs
-            )
+            sol = solve_ivp(model.rhs, (a, b), v, t_eval=samples, events=events, **kwargs)
         except (ArithmeticError, ValueError, np.linalg.LinAlgError, RuntimeError) as exc:
-            status, message, t_stop = -2, f"{type(exc).__name__}: {exc}".splitlines()[0], a
+            stop = (-2, f"{type(exc).__name__}: {exc}".splitlines()[0], a)
             break
         for key in counts:
             counts[key] += int(getattr(sol, key, 0) or 0)
-        if len(sol.t):
-            got = np.searchsorted(t_eval, sol.t)
-            keep = (got < t_eval.size) & (t_eval[np.minimum(got, t_eval.size - 1)] == sol.t)
-            out[got[keep]] = np.asarray(sol.y).reshape(model.N, -1).T[keep]
-        if sol.status == -1:
-            last_t = float(sol.t[-1]) if len(sol.t) else a
-            status, message = -1, f"solver failed after t={last_t:g}: {sol.message}"
-            t_stop = last_t
-            break
-        bad = ~np.all(np.isfinite(np.asarray(sol.y).reshape(model.N, -1)), axis=0)
-        if bad.any():  # e.g. LSODA may report success on a NaN state
-            t_bad = float(np.asarray(sol.t)[bad][0])
-            status, message, t_stop = -1, f"solver failed: non-finite state at t={t_bad:g}", t_bad
-            break
-        if sol.status == 1:
-            t_stop = float(sol.t_events[0][0])
-            status, message = 1, f"converged: max|dv/dt| < {stop_tol:g} at t={t_stop:g}"
+        _record(sol, t_eval, out, model.N)
+        ended = _stopped(sol, a, stop_tol, model.N)
+        if ended is not None:
+            stop = ended
             break
         v = sol.y[:, -1].copy()
-    return Solution(t_eval, out, status, message, t_stop, **counts)
+    return Solution(t_eval, out, *stop, **counts)
+
+
+def _record(sol, t_eval: np.ndarray, out: np.ndarray, N: int) -> None:
+    """Write the solver's samples into the rows of ``out`` whose times they are."""
+    if len(sol.t):
+        got = np.searchsorted(t_eval, sol.t)
+        keep = (got < t_eval.size) & (t_eval[np.minimum(got, t_eval.size - 1)] == sol.t)
+        out[got[keep]] = np.asarray(sol.y).reshape(N, -1).T[keep]
+
+
+def _stopped(sol, a: float, stop_tol: float | None, N: int) -> tuple | None:
+    """``(status, message, t_stop)`` when the run ends in this interval (a solver failure,
+    a non-finite state, convergence by the event), else None."""
+    if sol.status == -1:
+        last_t = float(sol.t[-1]) if len(sol.t) else a
+        return -1, f"solver failed after t={last_t:g}: {sol.message}", last_t
+    bad = ~np.all(np.isfinite(np.asarray(sol.y).reshape(N, -1)), axis=0)
+    if bad.any():  # e.g. LSODA may report success on a NaN state
+        t_bad = float(np.asarray(sol.t)[bad][0])
+        return -1, f"solver failed: non-finite state at t={t_bad:g}", t_bad
+    if sol.status == 1:
+        t_stop = float(sol.t_events[0][0])
+        return 1, f"converged: max|dv/dt| < {stop_tol:g} at t={t_stop:g}", t_stop
+    return None

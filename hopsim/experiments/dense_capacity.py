@@ -216,25 +216,18 @@ def _fixed_checks(net: DenseNetwork, checks: int) -> tuple[float, int, int]:
 
 def run(p: DenseCapacityParams, seeds: SeedTree, progress: bool = False) -> xr.Dataset:
     """Run every (energy, N, P) point; see the module docstring for the dataset."""
-    plan, networks, checks, trials = p.plan, p.networks, p.checks, p.trials
-    noise, tie, update, max_sweeps = p.noise, p.tie, p.update, p.max_sweeps
-    names = [p[0] for p in plan]
-    all_N = sorted({N for p in plan for N in p[2]})
-    n_fac = max(len(p[3]) for p in plan)
+    plan, checks, trials = p.plan, p.checks, p.trials
+    all_N = sorted({N for q in plan for N in q[2]})
+    shape = (len(plan), len(all_N), max(len(q[3]) for q in plan))
+    out = {name: np.full(shape + (p.networks,), np.nan) for name in ("fixed_fraction", "all_fixed")}
+    out["tested"] = np.zeros(shape + (p.networks,), dtype=np.int64)
+    out.update({name: np.full(shape + (trials,), np.nan) for name in _TRIAL_VARS})
+    out["P"] = np.zeros(shape, dtype=np.int64)
+    out["P_factor"] = np.full(shape, np.nan)
+    out["theory_pattern"] = np.full(shape[:2], np.nan)
+    out["theory_all"] = np.full(shape[:2], np.nan)
 
-    E, S, F = len(names), len(all_N), n_fac
-    frac = np.full((E, S, F, networks), np.nan)
-    all_fixed = np.full((E, S, F, networks), np.nan)
-    tested = np.zeros((E, S, F, networks), dtype=np.int64)
-    overlap = np.full((E, S, F, trials), np.nan)
-    sweeps = np.full((E, S, F, trials), np.nan)
-    outcome = np.full((E, S, F, trials), np.nan)
-    P_grid = np.zeros((E, S, F), dtype=np.int64)
-    factor_grid = np.full((E, S, F), np.nan)
-    theory_pattern = np.full((E, S), np.nan)
-    theory_all = np.full((E, S), np.nan)
-
-    work = [(e, N, P) for e, p in enumerate(plan) for N in p[2] for P in p[4][N]]
+    work = [(e, N, P) for e, q in enumerate(plan) for N in q[2] for P in q[4][N]]
     bar = tqdm(
         total=float(sum(N * P * (checks + trials) for _, N, P in work)),
         desc="dense_capacity",
@@ -244,62 +237,72 @@ def run(p: DenseCapacityParams, seeds: SeedTree, progress: bool = False) -> xr.D
     for e, (name, energy, sizes, factors, grids) in enumerate(plan):
         for N in sizes:
             s = all_N.index(N)
-            theory_pattern[e, s], theory_all[e, s] = prediction(energy, N)
-            k_flip = int(round(noise * N))
+            out["theory_pattern"][e, s], out["theory_all"][e, s] = prediction(energy, N)
             for f, P in enumerate(grids[N]):
                 P = int(P)
                 bar.set_description_str(f"dense_capacity {name} N={N} P={P}")
-                P_grid[e, s, f], factor_grid[e, s, f] = P, factors[f]
-                first = None
-                for k in range(networks):
-                    xi = random_patterns(seeds.generator("dense patterns", N, P, k), P, N)
-                    net = DenseNetwork.build(xi, energy, 0.0, tie)
-                    frac[e, s, f, k], all_fixed[e, s, f, k], tested[e, s, f, k] = _fixed_checks(
-                        net, checks
-                    )
-                    first = net if k == 0 else first
-                targets = first.patterns[np.arange(trials) % P]
-                cues = np.stack(
-                    [
-                        corrupt_one(t, "flip", noise, seeds.generator("dense cue", N, P, j))
-                        if k_flip
-                        else t
-                        for j, t in enumerate(targets)
-                    ]
-                )
-                rngs = [seeds.generator("dense dynamics", N, P, update, j) for j in range(trials)]
-                traj = dense_dynamics.run(first, cues, update, max_sweeps, rngs)
-                overlap[e, s, f] = np.einsum("bi,bi->b", traj.final, targets.astype(np.int64)) / N
-                sweeps[e, s, f], outcome[e, s, f] = traj.sweeps, traj.outcome
+                out["P"][e, s, f], out["P_factor"][e, s, f] = P, factors[f]
+                cell = {k: out[k][e, s, f] for k in (*_NETWORK_VARS, *_TRIAL_VARS)}
+                _point(p, seeds, energy, N, P, cell)
                 bar.update(N * P * (checks + trials))
     bar.close()
+    return _dataset(p, out, [q[0] for q in plan], all_N)
 
+
+#: Variables with one value per network, and per recall trial, of each (energy, N, P) point.
+_NETWORK_VARS = ("fixed_fraction", "all_fixed", "tested")
+_TRIAL_VARS = ("overlap", "sweeps", "outcome")
+
+
+def _point(p: DenseCapacityParams, seeds: SeedTree, energy, N: int, P: int, cell: dict) -> None:
+    """One (energy, N, P) point, written into ``cell`` (views of the run's arrays): the
+    fixed-point checks of ``p.networks`` networks, and recall from noisy cues on the first."""
+    trials, noise = p.trials, p.noise
+    first = None
+    for k in range(p.networks):
+        xi = random_patterns(seeds.generator("dense patterns", N, P, k), P, N)
+        net = DenseNetwork.build(xi, energy, 0.0, p.tie)
+        checked = _fixed_checks(net, p.checks)
+        cell["fixed_fraction"][k], cell["all_fixed"][k], cell["tested"][k] = checked
+        first = net if k == 0 else first
+    targets = first.patterns[np.arange(trials) % P]
+    k_flip = int(round(noise * N))
+    cues = np.stack(
+        [
+            corrupt_one(t, "flip", noise, seeds.generator("dense cue", N, P, j)) if k_flip else t
+            for j, t in enumerate(targets)
+        ]
+    )
+    rngs = [seeds.generator("dense dynamics", N, P, p.update, j) for j in range(trials)]
+    traj = dense_dynamics.run(first, cues, p.update, p.max_sweeps, rngs)
+    cell["overlap"][:] = np.einsum("bi,bi->b", traj.final, targets.astype(np.int64)) / N
+    cell["sweeps"][:], cell["outcome"][:] = traj.sweeps, traj.outcome
+
+
+def _dataset(p: DenseCapacityParams, out: dict, names: list, all_N: list) -> xr.Dataset:
+    """The run's arrays as the labelled dataset, with the crossings and attrs."""
     dims3 = ("energy", "N", "factor")
     ds = xr.Dataset(
         {
-            "fixed_fraction": (dims3 + ("network",), frac),
-            "all_fixed": (dims3 + ("network",), all_fixed),
-            "tested": (dims3 + ("network",), tested),
-            "overlap": (dims3 + ("trial",), overlap),
-            "sweeps": (dims3 + ("trial",), sweeps),
-            "outcome": (dims3 + ("trial",), outcome),
-            "theory_pattern": (("energy", "N"), theory_pattern),
-            "theory_all": (("energy", "N"), theory_all),
+            **{k: (dims3 + ("network",), out[k]) for k in _NETWORK_VARS},
+            **{k: (dims3 + ("trial",), out[k]) for k in _TRIAL_VARS},
+            "theory_pattern": (("energy", "N"), out["theory_pattern"]),
+            "theory_all": (("energy", "N"), out["theory_all"]),
         },
         coords={
             "energy": names,
             "N": all_N,
-            "factor": np.arange(F),
-            "network": np.arange(networks),
-            "trial": np.arange(trials),
-            "P": (dims3, P_grid),
-            "P_factor": (dims3, factor_grid),
+            "factor": np.arange(out["P"].shape[2]),
+            "network": np.arange(p.networks),
+            "trial": np.arange(p.trials),
+            "P": (dims3, out["P"]),
+            "P_factor": (dims3, out["P_factor"]),
         },
     )
     ds["exact"] = (ds.overlap == 1).where(ds.overlap.notnull())
     ds["capacity_pattern"] = crossing(ds.fixed_fraction.mean("network"), ds.P)
     ds["capacity_all"] = crossing(ds.all_fixed.mean("network"), ds.P)
-    _attrs(ds, noise, checks, update, tie, p.beta)
+    _attrs(ds, p.noise, p.checks, p.update, p.tie, p.beta)
     return ds
 
 

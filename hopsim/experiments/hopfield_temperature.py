@@ -265,3 +265,7 @@ def summary(ds: xr.Dataset) -> str:
         f"hopfield_temperature: N in {[int(x) for x in ds.N.values]}, {ds.alpha.size} loads, "
         f"{T.size} temperatures, {ds.trial.size} trials; largest N={N}: " + "; ".join(parts) + "."
     )
+
+
+#: Its figures are the retrieval phase diagram (:mod:`hopsim.figures.phase_diagram`).
+FIGURE = "phase_diagram"

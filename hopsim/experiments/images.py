@@ -267,19 +267,9 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
     kinds, updates = list(params.corruptions), list(params.updates)
     K, side = pictures.shape[0], pictures.shape[1]
     C, U, N = len(kinds), len(updates), side * side
-    max_sweeps = params.max_sweeps
     xi = pictures.reshape(K, N).astype(np.float64)
-    ends = [_valid_frames(t, max_sweeps) for t in results]
-    T = int(max(e.max() for e in ends)) + 1  # frames kept: up to the last trial's end
-    state = np.empty((K * C, U, T, N), dtype=np.int8)
-    energy = np.full((K * C, U, T), np.nan)
-    for u, (traj, end) in enumerate(zip(results, ends, strict=True)):
-        for b in range(K * C):
-            e = int(end[b])
-            state[b, u, : e + 1] = traj.states[b, : e + 1]
-            state[b, u, e + 1 :] = traj.final[b]  # repeat the final state after the end
-        width = min(T, traj.energy.shape[1])  # traces end with the last sweep run
-        energy[:, u, :width] = traj.energy[:, :width]
+    state, energy = _frames(results, params.max_sweeps, K * C, N)
+    T = state.shape[2]
     finals = np.stack([t.final for t in results], axis=1)  # (K*C, U, N)
     final_overlap = finals.astype(np.float64) @ xi.T / N  # (K*C, U, K)
     trace = np.einsum("butn,bn->but", state.astype(np.float64), np.repeat(xi, C, axis=0)) / N
@@ -287,12 +277,6 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
         np.einsum("bn,bn->b", cues.reshape(K * C, N).astype(np.float64), np.repeat(xi, C, axis=0))
         / N
     )
-    per_trial = {}
-    for name in ("sweeps", "outcome", "cycle_length"):
-        per_trial[name] = np.stack([getattr(t, name) for t in results], axis=1)
-    rel = [discrete.recall_relation(t.final, pictures.reshape(K, N)) for t in results]
-    per_trial["recalled"] = np.stack([r[0] for r in rel], axis=1)
-    per_trial["relation"] = np.stack([r[1] for r in rel], axis=1)
 
     def grid(a):  # (K*C, U, ...) -> (K, C, U, ...)
         return a.reshape((K, C) + a.shape[1:])
@@ -310,7 +294,7 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
         "image_overlap": (("image", "stored_image"), xi @ xi.T / N),
         "source": ("image", np.array(sources, dtype=object)),
     }
-    for name, array in per_trial.items():
+    for name, array in _per_trial(results, pictures.reshape(K, N)).items():
         data[name] = (dims3, grid(array))
     ds = xr.Dataset(
         data,
@@ -330,10 +314,46 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
         long_name = ds[name].attrs["long_name"]
         ds[name].attrs.update(flag_attrs(long_name, flags))
     ds["state"].encoding.update(zlib=True, complevel=4)
+    ds = _scalar_coords(ds, params, net, side)
+    ds.attrs.update(network_mode=net.mode, max_sweeps=params.max_sweeps)
+    return ds
+
+
+def _frames(results, max_sweeps: int, B: int, N: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every trial's states and energies per sweep, (B, U, T, N) and (B, U, T), up to the
+    last trial's end (a finished trial repeats its final state)."""
+    ends = [_valid_frames(t, max_sweeps) for t in results]
+    T = int(max(e.max() for e in ends)) + 1  # frames kept: up to the last trial's end
+    state = np.empty((B, len(results), T, N), dtype=np.int8)
+    energy = np.full((B, len(results), T), np.nan)
+    for u, (traj, end) in enumerate(zip(results, ends, strict=True)):
+        for b in range(B):
+            e = int(end[b])
+            state[b, u, : e + 1] = traj.states[b, : e + 1]
+            state[b, u, e + 1 :] = traj.final[b]  # repeat the final state after the end
+        width = min(T, traj.energy.shape[1])  # traces end with the last sweep run
+        energy[:, u, :width] = traj.energy[:, :width]
+    return state, energy
+
+
+def _per_trial(results, patterns: np.ndarray) -> dict[str, np.ndarray]:
+    """How each restoration ended, (B, U) per variable: sweeps, outcome, cycle length, the
+    picture recalled and the final state's relation to the stored pictures."""
+    per_trial = {}
+    for name in ("sweeps", "outcome", "cycle_length"):
+        per_trial[name] = np.stack([getattr(t, name) for t in results], axis=1)
+    rel = [discrete.recall_relation(t.final, patterns) for t in results]
+    per_trial["recalled"] = np.stack([r[0] for r in rel], axis=1)
+    per_trial["relation"] = np.stack([r[1] for r in rel], axis=1)
+    return per_trial
+
+
+def _scalar_coords(ds: xr.Dataset, params: ImagesParams, net, side: int) -> xr.Dataset:
+    """The run's settings as labelled scalar coordinates."""
     theta = np.asarray(net.thresholds)
     scalar = {
         "side": (side, "image side", "pixel"),
-        "N": (N, "number of neurons", "1"),
+        "N": (side * side, "number of neurons", "1"),
         "noise_level": (
             params.noise_level,
             "noise level (flipped fraction)",
@@ -356,7 +376,6 @@ def _dataset(params: ImagesParams, pictures, cues, results, net):
     for name, (value, long_name, units) in scalar.items():
         ds = ds.assign_coords({name: value})
         ds[name].attrs.update(long_name=long_name, units=units)
-    ds.attrs.update(network_mode=net.mode, max_sweeps=max_sweeps)
     return ds
 
 

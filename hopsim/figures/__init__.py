@@ -3,7 +3,9 @@
 One module per experiment family, each with ``figure(ds, **options) -> Figure`` (the main
 figure; a ``kind=`` option picks the others) and ``figures(ds, **options) -> {stem: Figure}``
 (every figure the family draws, keyed by the file stem ``analysis/<name>.py`` and
-``hopsim-plot`` write). Importing :mod:`hopsim` registers the dataset accessor::
+``hopsim-plot`` write). An experiment's module is found, not listed (:func:`module_for`):
+``hopsim.figures.<experiment>``, or the ``FIGURE`` its experiment module names. Importing
+:mod:`hopsim` registers the dataset accessor::
 
     ds = hopsim.io.load_dataset("runs/recall/.../result.nc")
     fig = ds.hopsim.plot()            # the figure that fits ds.attrs["experiment"]
@@ -15,8 +17,10 @@ accessor itself lives in :mod:`hopsim._accessor` and imports this package when u
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -25,28 +29,43 @@ import xarray as xr
 from hopsim._accessor import HopsimAccessor, register
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
-#: experiment attr -> module of hopsim.figures
-REGISTRY: dict[str, str] = {
-    "recall": "recall",
-    "capacity": "capacity",
-    "hopfield_temperature": "phase_diagram",
-    "bifurcation": "bifurcation",
-    "phase_portrait": "phase_portrait",
-    "stimulus": "stimulus",
-    "network_ode": "network_ode",
-    "ising": "ising",
-    "state_graph": "state_graph",
-    "images": "images",
-    "rules": "rules",
-    "dense_capacity": "dense_capacity",
-    "modern": "modern",
-    "sequence_memory": "sequence_memory",
-    "completion": "completion",
-    "gradients": "gradients",
-    "mixtures": "mixtures",
-    "online": "online",
-    "optimize": "optimize",
-}
+
+def figure_module_name(experiment: str) -> str:
+    """The module of :mod:`hopsim.figures` that draws ``experiment``.
+
+    By convention the module has the experiment's name; an experiment module whose figures
+    live elsewhere says so in a top-level ``FIGURE = "module"`` (``hopfield_temperature``:
+    ``FIGURE = "phase_diagram"``). The experiment module is read, not imported (no numba or
+    torch to draw a figure).
+    """
+    spec = importlib.util.find_spec(f"hopsim.experiments.{experiment}")
+    if spec is None or not spec.origin:
+        return experiment
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return experiment
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and target.id == "FIGURE":
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+    return experiment
+
+
+def registry() -> dict[str, str]:
+    """``{experiment: figure module name}`` for every experiment
+    (:func:`hopsim.experiments.available`), found afresh (:func:`figure_module_name`)."""
+    from hopsim import experiments
+
+    return {name: figure_module_name(name) for name in experiments.available()}
+
+
+def __getattr__(name: str):
+    if name == "REGISTRY":  # the registry is discovered: see registry()
+        return registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def experiment_of(ds: xr.Dataset) -> str:
@@ -57,12 +76,15 @@ def experiment_of(ds: xr.Dataset) -> str:
 
 
 def module_for(experiment: str):
-    """The figure module of one experiment."""
-    target = REGISTRY.get(experiment)
-    if target is None:
-        known = ", ".join(sorted(REGISTRY))
-        raise FigureError(f"no figure for experiment {experiment!r} (figures exist for: {known})")
-    return importlib.import_module(f"hopsim.figures.{target}")
+    """The figure module of one experiment (:func:`figure_module_name`)."""
+    from hopsim import experiments
+
+    known = experiments.available()
+    if experiment not in known:
+        raise FigureError(
+            f"no figure for experiment {experiment!r} (figures exist for: {', '.join(known)})"
+        )
+    return importlib.import_module(f"hopsim.figures.{figure_module_name(experiment)}")
 
 
 def select_sweep(module, ds: xr.Dataset, options: dict) -> tuple[xr.Dataset, dict]:
@@ -193,8 +215,10 @@ __all__ = [
     "FigureError",
     "HopsimAccessor",
     "figure",
+    "figure_module_name",
     "figures",
     "module_for",
+    "registry",
     "save",
     "tables",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import OKABE_ITO, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory.continuous import fold_points_tanh, small_amplitude_branch
 
 STEMS = ("bifurcation",)
@@ -74,11 +75,23 @@ def branch_lines(ax, x, v, stable, color, label=None, start=None):
 
 def figure(ds: xr.Dataset, **_) -> plt.Figure:
     fig, axes = plt.subplots(1, 3, figsize=(16, 6), constrained_layout=True)
+    _pitchfork_panel(axes[0], ds)
+    _loops_panel(axes[1], ds)
+    _window_panel(axes[2], ds)
+    fig.suptitle(
+        f"single neuron tau dv/dt = -v + F(h + lambda v), F = "
+        f"{ds.attrs.get('activation_formula', '?')}: solid stable, dashed unstable",
+        fontsize=10,
+    )
+    return fig
+
+
+def _pitchfork_panel(ax, ds: xr.Dataset) -> None:
+    """(a) the single neuron's fixed points against lambda, the small-amplitude law, and
+    the network's overlap against beta."""
     pal = OKABE_ITO
     gain = float(ds.gain)
     h0 = float(ds.h0)
-
-    ax = axes[0]
     lam = ds["lambda"].values
     lc = float(ds.lambda_c)
     branch_lines(
@@ -107,11 +120,20 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         amp = small_amplitude_branch(near, gain)
         ax.plot(near, amp, ":", color="k", lw=1.5, label=LAW_LABEL, zorder=5)
         ax.plot(near, -amp, ":", color="k", lw=1.5, zorder=5)
+    _network_branches(ax, ds)
+    ax.set_xlabel(f"{axis_label(ds['lambda'])}  /  {axis_label(ds.beta)}")
+    ax.set_ylabel("fixed point v*  /  overlap m")
+    panel(ax, "a", f"pitchfork at h = {h0:g}")
+    legend_below(ax, ncol=1)
+
+
+def _network_branches(ax, ds: xr.Dataset) -> None:
+    """The network's overlap m(beta), stable filled and unstable open, and its beta_c."""
     # at most ~17 network markers per branch, so the single-neuron lines stay visible
     step = max(1, int(np.ceil(ds.sizes["beta"] / 17)))
     beta = ds.beta.values[::step]
     m, st = ds.network_m.values[::step], ds.network_stable.values.astype(bool)[::step]
-    net = pal[1]
+    net = OKABE_ITO[1]
     label = f"network overlap m(beta), N={int(ds.N)}, P={int(ds.P)}: stable"
     for b in range(m.shape[1]):
         ax.plot(
@@ -144,12 +166,10 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         ls=":",
         label=f"network beta_c = 1/lambda_max(W) = {float(ds.network_beta_c):.4g}",
     )
-    ax.set_xlabel(f"{axis_label(ds['lambda'])}  /  {axis_label(ds.beta)}")
-    ax.set_ylabel("fixed point v*  /  overlap m")
-    panel(ax, "a", f"pitchfork at h = {h0:g}")
-    legend_below(ax, ncol=1)
 
-    ax = axes[1]
+
+def _loops_panel(ax, ds: xr.Dataset) -> None:
+    """(b) the hysteresis loops v*(h), one per lambda, with their fold points."""
     hs = ds.h.values
     loop_colors = colors(ds.loop_lambda.size)
     for q, lq in enumerate(ds.loop_lambda.values):
@@ -168,7 +188,12 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     panel(ax, "b", "hysteresis loops v*(h)")
     legend_below(ax, ncol=2)
 
-    ax = axes[2]
+
+def _window_panel(ax, ds: xr.Dataset) -> None:
+    """(c) the bistable window |h| < h_fold(lambda), against the tanh closed form."""
+    pal = OKABE_ITO
+    gain = float(ds.gain)
+    lam = ds["lambda"].values
     ax.plot(lam, ds.h_fold.values, "-", color=pal[0], lw=2, label="h_fold (fold points)")
     ax.plot(lam, -ds.h_fold.values, "-", color=pal[0], lw=2)
     if ds.attrs.get("activation_formula", "").startswith("tanh"):
@@ -187,13 +212,21 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     ax.set_ylabel(axis_label(ds.h))
     panel(ax, "c", "bistable window |h| < h_fold(lambda)")
     legend_below(ax, ncol=1)
-    fig.suptitle(
-        f"single neuron tau dv/dt = -v + F(h + lambda v), F = "
-        f"{ds.attrs.get('activation_formula', '?')}: solid stable, dashed unstable",
-        fontsize=10,
-    )
-    return fig
 
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"bifurcation": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 80
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "bifurcation",
+        title="Single-neuron pitchfork",
+        why="Fixed points of tau dv/dt = -v + tanh(h + lambda v) against lambda, the fold "
+        "points of the hysteresis loops, and the network's own pitchfork.",
+        overrides=("experiment=bifurcation",),
+    ),
+)

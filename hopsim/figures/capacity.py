@@ -34,6 +34,7 @@ from scipy.special import expit
 from hopsim.analysis import capacity as cap
 from hopsim.analysis import fits
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory.capacity import ags_critical, ags_overlap, one_step_error
 
 STEMS = ("capacity", "capacity_dynamics", "capacity_histograms")
@@ -506,3 +507,24 @@ def figures(ds: xr.Dataset, threshold: float = 0.9, **_) -> dict[str, plt.Figure
 
 def tables(ds: xr.Dataset, threshold: float = 0.9, **_) -> dict[str, pd.DataFrame]:
     return {CSV: pd.concat([e.table() for e in estimates(ds, threshold)], ignore_index=True)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 20
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "capacity",
+        title="Capacity against theory",
+        why="Final overlap against the load P/N for five sizes, with the AGS curve and the "
+        "finite-size estimate of alpha_c; N = 200 with 100 patterns is the first source "
+        "document's error-rate case.",
+        overrides=("experiment=capacity",),
+        quick=(
+            "experiment=capacity",
+            "network.N=[200,400]",
+            "patterns.alpha=[0.04,0.08,0.1,0.12,0.13,0.14,0.15,0.16,0.18,0.2,0.3,0.5]",
+            "trials=40",
+        ),
+    ),
+)

@@ -19,6 +19,7 @@ import xarray as xr
 from matplotlib.patches import Patch
 
 from hopsim.figures._common import OKABE_ITO, FigureError, legend_below, setting
+from hopsim.gallery.plan import Entry
 
 STEMS = ("completion",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -91,13 +92,30 @@ def edge_level(ds: xr.Dataset) -> float:
 def figure(ds: xr.Dataset, **_) -> plt.Figure:
     """Draw the four panels of the module docstring."""
     N = int(setting(ds, "N"))
-    train_noise = float(setting(ds, "train_noise"))
-    level = edge_level(ds)
-    P0 = ds.P.values[0]
     fig = plt.figure(figsize=(11, 10), layout="constrained")
     upper, lower = fig.subfigures(2, 1, height_ratios=(1.15, 1))
     ax_a, ax_b = upper.subplots(1, 2)
     ax_c, ax_d = lower.subplots(1, 2)
+    has_rnn = bool(ds.sizes.get("kind", 0) and ds.sizes.get("size", 0))
+    _overlap_panels(upper, ax_a, ax_b, ds, has_rnn)
+    _quantisation_panel(ax_c, ds, has_rnn)
+    _bytes_panel(ax_d, ds)
+    fig.suptitle(
+        f"Completion from corrupted cues: Hopfield against trained RNNs (N = {N}, "
+        f"{ds.sizes['trial']} cues per point, {setting(ds, 'update')} Hopfield updates, "
+        f"RNNs read the cue for {setting(ds, 'read_steps')} steps)",
+        fontsize=10,
+    )
+    return fig
+
+
+def _overlap_panels(upper, ax_a, ax_b, ds: xr.Dataset, has_rnn: bool) -> None:
+    """(a) overlap against load at the edge noise level, (b) against cue noise at the
+    smallest P (shared y axis), and their legend below both."""
+    N = int(setting(ds, "N"))
+    train_noise = float(setting(ds, "train_noise"))
+    level = edge_level(ds)
+    P0 = ds.P.values[0]
     entries = models(ds)
     for m in entries:
         style = dict(ls=m["ls"], color=m["color"], marker=m["marker"], ms=4, label=m["label"])
@@ -119,7 +137,6 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     ax_a.set_title(
         f"(a) N = {N}, cue noise {level:g} (RNN training noise up to {train_noise:g})", loc="left"
     )
-    has_rnn = bool(ds.sizes.get("kind", 0) and ds.sizes.get("size", 0))
     if has_rnn:
         span = ax_b.axvspan(0, train_noise, color=OKABE_ITO[5], alpha=0.15, lw=0, gid="training")
     ax_b.set(
@@ -141,6 +158,9 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         title_fontsize=8,
     )
 
+
+def _quantisation_panel(ax_c, ds: xr.Dataset, has_rnn: bool) -> None:
+    """(c) int8 against float32 RNNs, every (P, cue noise)."""
     if has_rnn:
         for color, kind in zip(KIND_COLOURS, ds.kind.values, strict=False):
             for size, marker in (("N2", "o"), ("NP", "s")):
@@ -168,6 +188,10 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     )
     ax_c.set_title("(c) quantisation: every (P, cue noise)", loc="left")
 
+
+def _bytes_panel(ax_d, ds: xr.Dataset) -> None:
+    """(d) the weight bytes of the Hopfield rules and of every RNN, float32 and int8."""
+    N = int(setting(ds, "N"))
     names = [f"Hopfield rules (N^2 = {N * N} couplings)"]
     f32, i8 = [float(ds.hop_bytes_float32)], [float(ds.hop_bytes_int8)]
     for kind in ds.kind.values:
@@ -186,14 +210,31 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     ax_d.set_xlabel("weight bytes [B]")
     ax_d.set_title("(d) memory of the weights", loc="left")
     legend_below(ax_d, ncol=2)
-    fig.suptitle(
-        f"Completion from corrupted cues: Hopfield against trained RNNs (N = {N}, "
-        f"{ds.sizes['trial']} cues per point, {setting(ds, 'update')} Hopfield updates, "
-        f"RNNs read the cue for {setting(ds, 'read_steps')} steps)",
-        fontsize=10,
-    )
-    return fig
 
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"completion": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 170
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "completion",
+        title="Pattern completion: Hopfield against RNNs",
+        why="Recall from corrupted cues by Hopfield rules and by GRUs/SimpleRNNs at equal "
+        "parameter counts, with int8 quantisation.",
+        overrides=("experiment=completion",),
+        quick=(
+            "experiment=completion",
+            "completion.N=32",
+            "completion.P=[2,4,8]",
+            "completion.noise=[0,0.2,0.4]",
+            "completion.trials=20",
+            "rnn.kinds=[gru]",
+            "train.steps=200",
+        ),
+        needs=("torch",),
+    ),
+)

@@ -35,6 +35,7 @@ import xarray as xr
 
 from hopsim.analysis.dense import capacity_growth, degree
 from hopsim.figures._common import colors, legend_below, plain_ticks, setting
+from hopsim.gallery.plan import Entry
 from hopsim.theory import dense as theory
 
 STEMS = ("dense_capacity", "dense_capacity_growth")
@@ -366,3 +367,17 @@ def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
 
 def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:
     return {CSV: table(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 40
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "dense_capacity",
+        title="Dense associative memories",
+        why="Capacity of F(x) = x^n (n = 2, 3, 4) and F = exp against N, with the "
+        "Krotov-Hopfield and Demircigil predictions.",
+        overrides=("experiment=dense_capacity",),
+    ),
+)

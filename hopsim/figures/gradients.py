@@ -41,6 +41,7 @@ from hopsim.figures._common import (
     panel,
     setting,
 )
+from hopsim.gallery.plan import Entry
 
 STEMS = ("gating", "gradients")
 #: dimensions these figures draw themselves; any other swept one needs --fix
@@ -363,3 +364,28 @@ def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:
     frame = table.to_dataframe()[["solved", "seeds", "fraction", "lower", "upper"]]
     frame = frame.join(longest.to_dataframe()["longest_lag_half"], on=["variant", "budget"])
     return {"gating.csv": frame.reset_index()}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 190
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "gradients",
+        title="Which RNNs learn long lags; vanishing and exploding gradients",
+        why="Copy-task success against the lag for SimpleRNN, GRU and LSTM (forget-gate bias "
+        "0 and 1) at one training budget, over seeds, with intervals; ||dL_T/dh_t|| against "
+        "the lag; clip_grad_norm where unclipped training explodes.",
+        overrides=("experiment=gradients",),
+        quick=(
+            "experiment=gradients",
+            "task.lags=[5,20]",
+            "task.seeds=3",
+            "train.budgets=[100,200]",
+            "gradients.length=31",
+            "explode.steps=60",
+            "explode.seeds=6",
+        ),
+        needs=("torch",),
+    ),
+)

@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import panel
+from hopsim.gallery.plan import Entry
 
 MAX_FRAMES = 8
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -252,3 +253,75 @@ def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
         out[f"images_frames_{image}"] = frames_figure(ds, str(image))
     out["images_weights"] = weights_figure(ds)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 130
+#: The gallery's runs that this module draws.
+# recall_clamping runs the recall experiment (its figure is recall's clamping figure),
+# listed here beside the clamped pictures: both are issue 19's occlusion runs.
+GALLERY = (
+    Entry(
+        "images",
+        title="One picture",
+        why="The source report's section 4.1: one 128 x 128 picture restored from noise, "
+        "occlusion, full and half inversion.",
+        overrides=("experiment=images",),
+    ),
+    Entry(
+        "images_two",
+        title="Two pictures",
+        why="The source report's section 4.2: two 64 x 64 pictures; heavy occlusion of the "
+        "second recalls the first.",
+        overrides=(
+            "experiment=images",
+            "images.paths=[house,letter]",
+            "images.side=64",
+            "images.occlude_fraction=0.7",
+        ),
+    ),
+    Entry(
+        "images_clamped",
+        title="Occluded pictures: unknown against clamped",
+        why="Issue 19: five pictures, the bottom half painted black; restored with the black "
+        "rows free to change (occlude) and with the visible rows clamped (occlude_clamped).",
+        overrides=(
+            "experiment=images",
+            "images.paths=[smiley,house,moon,letter,sphere]",
+            "images.side=64",
+            "images.corruptions=[occlude,occlude_clamped]",
+            "images.occlude_fraction=0.5",
+        ),
+        quick=(
+            "experiment=images",
+            "images.paths=[smiley,house,moon,letter,sphere]",
+            "images.side=32",
+            "images.corruptions=[occlude,occlude_clamped]",
+            "images.occlude_fraction=0.5",
+            "images.updates=[async]",
+        ),
+    ),
+    Entry(
+        "recall_clamping",
+        title="The basin gain of clamping against load",
+        why="Issue 19: the occluded fraction half the cues are completed from, with the occluded "
+        "block unknown and with the visible part clamped, on the same cues, at five loads.",
+        overrides=(
+            "experiment=recall",
+            "network.N=500",
+            "patterns.alpha=0.02,0.05,0.08,0.11,0.14",
+            "corruption.kind=occlude,occlude_clamped",
+            "corruption.level=0.3,0.4,0.5,0.6,0.7,0.8,0.9",
+            "trials=4",
+        ),
+        quick=(
+            "experiment=recall",
+            "network.N=200",
+            "patterns.alpha=0.05,0.14",
+            "corruption.kind=occlude,occlude_clamped",
+            "corruption.level=0.3,0.5,0.7,0.9",
+            "trials=2",
+        ),
+        multirun=True,
+    ),
+)

@@ -26,8 +26,9 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import LINESTYLES, MARKERS, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory import ising as th
-from hopsim.theory.ising import chain_abs_magnetization  # noqa: F401 (also used as fig.chain_...)
+from hopsim.theory.ising import chain_abs_magnetization
 
 PANELS = ("abs_magnetization", "energy", "specific_heat", "susceptibility", "binder")
 STEMS = ("ising_observables", "ising_binder", "ising_autocorrelation")
@@ -291,3 +292,39 @@ def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
         "ising_binder": binder_figure(ds),
         "ising_autocorrelation": autocorrelation_figure(ds),
     }
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 70
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "ising",
+        title="Square-lattice Ising model",
+        why="Metropolis Monte Carlo of the 2D Ising model against Onsager's exact solution.",
+        overrides=("experiment=ising",),
+    ),
+    Entry(
+        "ising_chain",
+        title="Ising chain in a field",
+        why="The 1D chain, which has an exact solution at every size (transfer matrix) and no "
+        "phase transition.",
+        overrides=(
+            "experiment=ising",
+            "lattice.kind=chain",
+            "lattice.L=[16,64]",
+            "lattice.h=0.2",
+            "mc.temperatures=[0.5,1,1.5,2,3]",
+        ),
+        quick=(
+            "experiment=ising",
+            "lattice.kind=chain",
+            "lattice.L=[16,64]",
+            "lattice.h=0.2",
+            "mc.temperatures=[0.5,1,1.5,2,3]",
+            "mc.sweeps=4000",
+            "mc.thermalize=400",
+            "mc.blocks=10",
+        ),
+    ),
+)

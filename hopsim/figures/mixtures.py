@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 
 from hopsim.analysis.mixtures import STAY, stability_limits, state_energies, stay_fraction
 from hopsim.figures._common import LINESTYLES, OKABE_ITO, axis_label, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory.capacity import ags_critical
 
 OWN_DIMS = ("N", "alpha", "start", "trial")
@@ -191,3 +192,24 @@ def figures(ds: xr.Dataset, **options) -> dict[str, plt.Figure]:
 def tables(ds: xr.Dataset, **_) -> dict[str, pd.DataFrame]:
     """The stability limits (``mixtures_stability.csv``)."""
     return {"mixtures_stability.csv": stability_limits(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 140
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "mixtures",
+        title="Patterns, mixtures and spurious states against load",
+        why="AGS (1985): symmetric 3- and 5-mixtures have overlaps 1/2 and 3/8 and energies -3/8 "
+        "and -45/128 per neuron above the patterns' -1/2, and 3-mixtures are stable up to "
+        "alpha ~ 0.03; measured at three sizes from every kind of start.",
+        overrides=("experiment=mixtures", "network.N=[500,1000,2000]", "trials=100"),
+        quick=(
+            "experiment=mixtures",
+            "network.N=[300]",
+            "patterns.alpha=[0.01,0.02,0.03,0.04,0.06,0.1,0.2]",
+            "trials=20",
+        ),
+    ),
+)

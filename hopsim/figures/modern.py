@@ -37,6 +37,7 @@ from hopsim.figures._common import (
     legend_below,
     setting,
 )
+from hopsim.gallery.plan import Entry
 from hopsim.modern import REGIMES
 
 STEMS = ("modern", "modern_pictures")
@@ -94,86 +95,112 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     letters = "abcdefgh"
     ncol = len(kinds) + 1
     fig, axes = plt.subplots(3, ncol, figsize=(4.6 * ncol, 11.5), squeeze=False)
-    beta = ds.beta.values
-    mass = float(setting(ds, "mass"))
     for j, kind in enumerate(kinds):
         sel = ds.sel(kind=kind)
-        L = letters[j]
-        ax = axes[0, j]
-        for code, regime in enumerate(REGIMES):
-            for style, P in zip(LINESTYLES, Ps, strict=False):
-                frac = (sel.regime.sel(P=P) == code).mean("query")
-                ax.plot(
-                    beta,
-                    frac.values,
-                    ls=style,
-                    color=REGIME_COLOURS[regime],
-                    lw=1.5,
-                    gid=f"regime:{regime}:{P}",
-                )
-        _beta_lines(ax, ds, kind, label=True)
-        ax.set(
-            xscale="log",
-            ylim=(-0.03, 1.03),
-            xlabel="inverse temperature beta",
-            ylabel="fraction of queries",
-        )
-        ax.set_title(f"({L}1) {kind} patterns: kind of fixed point\n", loc="left")
-        ax = axes[1, j]
-        for style, mk, P in zip(LINESTYLES, MARKERS, Ps, strict=False):
-            k = sel.mixture.sel(P=P).median("query")
-            ax.plot(beta, k.values, ls=style, marker=mk, ms=4, color=FIXED, gid=f"k:{P}")
-        if kind == "clustered":
-            members = int(setting(ds, "members"))
-            ax.axhline(members, color="gray", lw=0.8)
-            ax.text(
-                float(beta.min()),
-                members * 1.15,
-                f"cluster size {members}",
-                fontsize=7,
-                color="gray",
-            )
-        _beta_lines(ax, ds, kind)
-        ax.set(
-            xscale="log",
-            yscale="log",
-            xlabel="inverse temperature beta",
-            ylabel=f"patterns holding {mass:g} of the\nsoftmax weight (median query)",
-        )
-        ax.set_title(f"({L}2) {kind}: patterns in the fixed point", loc="left")
-        ax = axes[2, j]
-        for style, P in zip(LINESTYLES, Ps, strict=False):
-            cell = sel.sel(P=P)
-            ax.plot(
-                beta,
-                _floor(cell.one_step_error.median("query")),
-                ls=style,
-                color=ONE_STEP,
-                gid=f"one_step:{P}",
-            )
-            ax.plot(
-                beta, _floor(cell.error.median("query")), ls=style, color=FIXED, gid=f"error:{P}"
-            )
-            ax.plot(
-                beta,
-                _floor(cell.bound.median("query")),
-                ls=style,
-                color=BOUND,
-                lw=0.9,
-                gid=f"bound:{P}",
-            )
-        _beta_lines(ax, ds, kind)
-        ax.set(
-            xscale="log",
-            yscale="log",
-            ylim=(FLOOR / 3, 5),
-            xlabel="inverse temperature beta",
-            ylabel="distance to the cued pattern\n(median query; 0 drawn at 1e-16)",
-        )
-        ax.set_title(f"({L}3) {kind}: retrieval error", loc="left")
-
+        _regime_panel(axes[0, j], ds, sel, kind, Ps, letters[j])
+        _mixture_panel(axes[1, j], ds, sel, kind, Ps, letters[j])
+        _error_panel(axes[2, j], ds, sel, kind, Ps, letters[j])
     # key and the bound check in the last column
-    key = axes[0, -1]
+    _key_panel(axes[0, -1], ds, Ps)
+    _note_panel(axes[1, -1], ds)
+    _bound_check_panel(axes[2, -1], ds, kinds, letters[len(kinds)])
+    fig.suptitle(
+        f"Modern Hopfield network: d = {setting(ds, 'd')}, query noise "
+        f"{float(setting(ds, 'query_noise')):g}, {ds.sizes['query']} queries per point; "
+        f"clustered: {setting(ds, 'members')} members at cosine "
+        f"{float(setting(ds, 'cosine')):g} to their centre",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _regime_panel(ax, ds: xr.Dataset, sel: xr.Dataset, kind: str, Ps: list, L: str) -> None:
+    """(L1): the fraction of queries in each kind of fixed point against beta, per P."""
+    beta = ds.beta.values
+    for code, regime in enumerate(REGIMES):
+        for style, P in zip(LINESTYLES, Ps, strict=False):
+            frac = (sel.regime.sel(P=P) == code).mean("query")
+            ax.plot(
+                beta,
+                frac.values,
+                ls=style,
+                color=REGIME_COLOURS[regime],
+                lw=1.5,
+                gid=f"regime:{regime}:{P}",
+            )
+    _beta_lines(ax, ds, kind, label=True)
+    ax.set(
+        xscale="log",
+        ylim=(-0.03, 1.03),
+        xlabel="inverse temperature beta",
+        ylabel="fraction of queries",
+    )
+    ax.set_title(f"({L}1) {kind} patterns: kind of fixed point\n", loc="left")
+
+
+def _mixture_panel(ax, ds: xr.Dataset, sel: xr.Dataset, kind: str, Ps: list, L: str) -> None:
+    """(L2): the patterns holding the softmax weight at the fixed point (median query)."""
+    beta = ds.beta.values
+    mass = float(setting(ds, "mass"))
+    for style, mk, P in zip(LINESTYLES, MARKERS, Ps, strict=False):
+        k = sel.mixture.sel(P=P).median("query")
+        ax.plot(beta, k.values, ls=style, marker=mk, ms=4, color=FIXED, gid=f"k:{P}")
+    if kind == "clustered":
+        members = int(setting(ds, "members"))
+        ax.axhline(members, color="gray", lw=0.8)
+        ax.text(
+            float(beta.min()),
+            members * 1.15,
+            f"cluster size {members}",
+            fontsize=7,
+            color="gray",
+        )
+    _beta_lines(ax, ds, kind)
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="inverse temperature beta",
+        ylabel=f"patterns holding {mass:g} of the\nsoftmax weight (median query)",
+    )
+    ax.set_title(f"({L}2) {kind}: patterns in the fixed point", loc="left")
+
+
+def _error_panel(ax, ds: xr.Dataset, sel: xr.Dataset, kind: str, Ps: list, L: str) -> None:
+    """(L3): the distance to the cued pattern after one update, at the fixed point, and the
+    one-step bound (median query)."""
+    beta = ds.beta.values
+    for style, P in zip(LINESTYLES, Ps, strict=False):
+        cell = sel.sel(P=P)
+        ax.plot(
+            beta,
+            _floor(cell.one_step_error.median("query")),
+            ls=style,
+            color=ONE_STEP,
+            gid=f"one_step:{P}",
+        )
+        ax.plot(beta, _floor(cell.error.median("query")), ls=style, color=FIXED, gid=f"error:{P}")
+        ax.plot(
+            beta,
+            _floor(cell.bound.median("query")),
+            ls=style,
+            color=BOUND,
+            lw=0.9,
+            gid=f"bound:{P}",
+        )
+    _beta_lines(ax, ds, kind)
+    ax.set(
+        xscale="log",
+        yscale="log",
+        ylim=(FLOOR / 3, 5),
+        xlabel="inverse temperature beta",
+        ylabel="distance to the cued pattern\n(median query; 0 drawn at 1e-16)",
+    )
+    ax.set_title(f"({L}3) {kind}: retrieval error", loc="left")
+
+
+def _key_panel(key, ds: xr.Dataset, Ps: list) -> None:
+    """The legend of every column's lines, on an empty axes."""
     key.set_axis_off()
     for regime, colour in REGIME_COLOURS.items():
         key.plot([], [], color=colour, lw=2, label=f"(1) {regime}")
@@ -186,7 +213,11 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     key.plot([], [], color=FIXED, label="(2), (3) at the fixed point")
     key.plot([], [], color=BOUND, lw=0.9, label="(3) Ramsauer et al. one-step bound")
     key.legend(loc="upper left", fontsize=8, title="lines of every column", title_fontsize=8)
-    note = axes[1, -1]
+
+
+def _note_panel(note, ds: xr.Dataset) -> None:
+    """How the kind of fixed point is decided, and the theory's lines, as text."""
+    mass = float(setting(ds, "mass"))
     note.set_axis_off()
     note.text(
         0.0,
@@ -203,8 +234,10 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         fontsize=9,
         va="top",
     )
-    ax = axes[2, -1]
-    last = letters[len(kinds)]
+
+
+def _bound_check_panel(ax, ds: xr.Dataset, kinds: list, last: str) -> None:
+    """(last): every query's one-step distance against Ramsauer et al.'s bound."""
     for kind in kinds:
         sel = ds.sel(kind=kind)
         b = sel.bound.values.ravel()
@@ -229,15 +262,6 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
     )
     ax.set_title(f"({last}) one-step distance and its bound,\nevery query, beta and P", loc="left")
     legend_below(ax, ncol=3)
-    fig.suptitle(
-        f"Modern Hopfield network: d = {setting(ds, 'd')}, query noise "
-        f"{float(setting(ds, 'query_noise')):g}, {ds.sizes['query']} queries per point; "
-        f"clustered: {setting(ds, 'members')} members at cosine "
-        f"{float(setting(ds, 'cosine')):g} to their centre",
-        fontsize=10,
-    )
-    fig.tight_layout()
-    return fig
 
 
 def _distance(value: float) -> str:
@@ -293,3 +317,17 @@ def picture_figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"modern": figure(ds), "modern_pictures": picture_figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 50
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "modern",
+        title="Modern continuous Hopfield network",
+        why="The softmax update: its three fixed-point regimes against beta, the one-step "
+        "error against Ramsauer et al.'s bound, and grey-level pictures.",
+        overrides=("experiment=modern",),
+    ),
+)

@@ -20,6 +20,7 @@ import xarray as xr
 
 from hopsim.analysis.continuous import largest_energy_rise
 from hopsim.figures._common import LINESTYLES, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 
 STEMS = ("network_ode",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -122,3 +123,16 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"network_ode": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 110
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "network_ode",
+        title="Continuous N-neuron network",
+        why="The report's N-neuron ODE recalling stored patterns, with its Lyapunov energy.",
+        overrides=("experiment=network_ode",),
+    ),
+)

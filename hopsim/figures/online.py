@@ -43,6 +43,7 @@ from hopsim.analysis.online import (
     theory_retrievable,
 )
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, legend_below, panel
+from hopsim.gallery.plan import Entry
 
 STEMS = ("online", "online_rnn")
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -448,3 +449,84 @@ def figures(ds: xr.Dataset, **options) -> dict[str, plt.Figure]:
     if "rnn" in [str(f) for f in ds.family.values]:
         out["online_rnn"] = rnn_figure(ds, **options)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 180
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "online",
+        title="Memory over time: the blackout and the palimpsests",
+        why="Patterns streamed one at a time: Hebb's network retrieves nothing past 0.138 N, "
+        "exponential decay and learning within bounds keep the most recent ~0.05 N, against "
+        "their theory over the forgetting rate.",
+        overrides=("experiment=online", "online.streams=3"),
+        quick=(
+            "experiment=online",
+            "online.N=[100,200]",
+            "online.options.hebb_decay.epsilon=[3.0,4.108,6.0]",
+            "online.options.hebb_bounded.bound=[0.25,0.355,0.5]",
+            "online.checkpoints=[0.1,0.3,1.0]",
+            "online.ages=40",
+        ),
+    ),
+    Entry(
+        "online_optimum",
+        title="Palimpsests at their best against theory, N = 200 to 2000",
+        why="The capacity at the theory's best decay rate and bound, extrapolated in 1/sqrt(N) "
+        "to compare with the mean-field 0.049 N and 0.040 N.",
+        overrides=(
+            "experiment=online",
+            "online.N=[200,500,1000,2000]",
+            "online.rules=[hebb_decay,hebb_bounded]",
+            "online.options.hebb_decay.epsilon=[4.108]",
+            "online.options.hebb_bounded.bound=[0.355]",
+            "online.checkpoints=[1.0]",
+            "online.max_age=0.12",
+            "online.ages=240",
+            "online.streams=6",
+        ),
+        quick=(
+            "experiment=online",
+            "online.N=[100,200,400]",
+            "online.rules=[hebb_decay,hebb_bounded]",
+            "online.options.hebb_decay.epsilon=[4.108]",
+            "online.options.hebb_bounded.bound=[0.355]",
+            "online.checkpoints=[1.0]",
+            "online.max_age=0.15",
+            "online.streams=4",
+        ),
+    ),
+    Entry(
+        "online_rnn",
+        title="Online learning: Hopfield palimpsests against a GRU",
+        why="The first source document (3.2) recommends RNNs for online learning: the same "
+        "stream learnt by the palimpsests and by a GRU of the completion run's size (~N^2 "
+        "parameters), fine-tuned on each new pattern; retrieval of old and new patterns.",
+        overrides=(
+            "experiment=online",
+            "online.N=[64]",
+            "online.options.hebb_decay.epsilon=[4.108]",
+            "online.options.hebb_bounded.bound=[0.355]",
+            "online.checkpoints=[0.25,0.5,1.0]",
+            "online.max_age=1.0",
+            "online.noise=[0,0.1,0.2]",
+            "online.streams=3",
+            "rnn.kinds=[gru]",
+        ),
+        quick=(
+            "experiment=online",
+            "online.N=[24]",
+            "online.options.hebb_decay.epsilon=[4.108]",
+            "online.options.hebb_bounded.bound=[0.355]",
+            "online.checkpoints=[0.5,1.0]",
+            "online.max_age=1.0",
+            "online.noise=[0,0.1]",
+            "online.streams=2",
+            "rnn.kinds=[gru]",
+            "train.steps=10",
+        ),
+        needs=("torch",),
+    ),
+)

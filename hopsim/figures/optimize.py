@@ -40,6 +40,7 @@ from hopsim.figures._common import (
     panel,
     plain_ticks,
 )
+from hopsim.gallery.plan import Entry
 from hopsim.optimize import analysis
 
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -493,3 +494,86 @@ def tables(ds: xr.Dataset, **_) -> dict:
 
 
 __all__ = ["LINESTYLES", "figure", "figures", "tables"]
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 150
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "optimize",
+        title="The network as an optimiser: exact SK ground states",
+        why="The network's energy is an Ising Hamiltonian (the second source document): "
+        "annealing, the network's own zero-temperature descent and mean-field annealing "
+        "against the enumerated ground states of SK instances, N = 8 to 24.",
+        overrides=("experiment=optimize",),
+        quick=("experiment=optimize", "problem.N=[8,12,16]", "problem.instances=4", "reads=16"),
+    ),
+    Entry(
+        "optimize_parisi",
+        title="SK ground-state energy against N: Parisi's -0.7632",
+        why="Annealed ground-state energies per spin of SK instances from N = 16 to 1024, the "
+        "finite-size fit e_N = e_inf + a N^-omega (omega fitted) against Parisi's solution, "
+        "and the check that doubling the budget changes nothing.",
+        overrides=(
+            "experiment=optimize",
+            "problem.N=[16,24,32,48,64,96,128,192,256,384,512,768,1024]",
+            "problem.instances=32",
+            "solvers=[anneal]",
+            "reads=8",
+            "schedule.sweeps=[4000,8000]",
+        ),
+        quick=(
+            "experiment=optimize",
+            "problem.N=[16,24,32,48,64,96,128]",
+            "problem.instances=8",
+            "solvers=[anneal]",
+            "reads=8",
+            "schedule.sweeps=[500,1000]",
+        ),
+    ),
+    Entry(
+        "optimize_tsp",
+        title="Hopfield and Tank's travelling salesman against Wilson and Pawley",
+        why="The first source document's optimisation use: Hopfield and Tank's 10-city "
+        "network with their parameters and with tuned ones, the analogue circuit against "
+        "annealing, descent and mean field on the same energy, tours against Held-Karp.",
+        overrides=(
+            "experiment=optimize",
+            "problem.kind=tsp",
+            "problem.N=[10]",
+            "problem.instances=20",
+            "solvers=[hopfield_tank,anneal,descent,mean_field]",
+            "schedule.sweeps=[1000,10000]",
+        ),
+        quick=(
+            "experiment=optimize",
+            "problem.kind=tsp",
+            "problem.N=[10]",
+            "problem.instances=4",
+            "reads=16",
+            "solvers=[hopfield_tank,anneal,descent,mean_field]",
+            "schedule.sweeps=[2000]",
+        ),
+    ),
+    Entry(
+        "optimize_maxcut",
+        title="Max-Cut on random 3-regular graphs with +/-1 weights",
+        why="Sparse couplings: the solvers against enumerated maximum cuts up to N = 24, and "
+        "their residuals at N = 200 and 2000.",
+        overrides=(
+            "experiment=optimize",
+            "problem.kind=maxcut",
+            "problem.weights=pm1",
+            "problem.N=[12,16,20,24,200,2000]",
+        ),
+        quick=(
+            "experiment=optimize",
+            "problem.kind=maxcut",
+            "problem.weights=pm1",
+            "problem.N=[12,16,200]",
+            "problem.instances=4",
+            "reads=16",
+        ),
+    ),
+)

@@ -22,6 +22,7 @@ from matplotlib import patheffects
 from scipy.optimize import brentq
 
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 from hopsim.theory import ising as th
 
 STEMS = ("phase_diagram",)
@@ -158,91 +159,15 @@ def thermodynamic_boundary(n: int = 12) -> tuple[np.ndarray, np.ndarray]:
 
 
 def figure(ds: xr.Dataset, **_) -> plt.Figure:
-    mean = ds.overlap.mean("trial")
     n = ds.N.size
     fig, axes = plt.subplots(2, n, figsize=(7 * n, 10.5), constrained_layout=True, squeeze=False)
-    alpha_line, t_line = boundary()
     a_max = float(_edges(ds.alpha.values)[-1])
-    a_fine = np.linspace(0.0, a_max, 100)
     t_edges = _edges(ds.temperature.values)
     t_top = max(float(t_edges[-1]), float(th.spin_glass_temperature(a_max))) * 1.04
     t_bottom = min(0.0, float(t_edges[0]))
     for col, N in enumerate(ds.N.values):
-        ax = axes[0, col]
-        ax.set_facecolor("0.85")  # outside the simulated grid
-        grid = mean.sel(N=N).transpose("temperature", "alpha")
-        mesh = ax.pcolormesh(
-            _edges(ds.alpha.values),
-            t_edges,
-            grid.values,
-            cmap="cividis",
-            vmin=0,
-            vmax=1,
-            shading="flat",
-        )
-        ax.plot(
-            alpha_line,
-            t_line,
-            "-",
-            color="#E69F00",
-            lw=2.5,
-            label="AGS retrieval boundary T_M(alpha)",
-            gid="T_M",
-        )
-        a_tc, t_tc = thermodynamic_boundary()
-        ax.plot(
-            a_tc,
-            t_tc,
-            "-.",
-            color="w",
-            lw=2,
-            path_effects=[patheffects.withStroke(linewidth=3.5, foreground="k")],
-            gid="T_c",
-            label="thermodynamic transition T_c(alpha): retrieval states global minima below",
-        )
-        ax.plot(
-            a_fine,
-            th.spin_glass_temperature(a_fine),
-            "--",
-            color="#56B4E9",
-            lw=2,
-            label="spin-glass line T_g = 1 + sqrt(alpha)",
-            gid="T_g",
-        )
-        ax.set_xlim(0.0, a_max)
-        ax.set_ylim(t_bottom, t_top)
-        _phase_labels(ax, a_max, t_top)
-        ax.set_xlabel(axis_label(ds.alpha))
-        ax.set_ylabel(axis_label(ds.temperature))
-        panel(ax, "a", f"N = {int(N)}, {ds.trial.size} trials, {ds.attrs.get('rule')} dynamics")
-        legend_below(ax, ncol=1)
-        fig.colorbar(mesh, ax=ax, label="mean " + axis_label(ds.overlap))
-
-        ax = axes[1, col]
-        loads = shown_loads(ds.alpha.values)
-        palette = colors(loads.size)
-        T = ds.temperature.values
-        Tf = np.linspace(T.min(), T.max(), 60)
-        for k, (color, alpha) in enumerate(zip(palette, loads, strict=True)):
-            sub = ds.overlap.sel(N=N, alpha=alpha)
-            err = sub.std("trial") / np.sqrt(ds.trial.size)
-            ax.errorbar(
-                T,
-                sub.mean("trial"),
-                yerr=err,
-                fmt=MARKERS[k % len(MARKERS)],
-                ms=4,
-                capsize=2,
-                color=color,
-                label=f"alpha = {alpha:g}",
-            )
-            ax.plot(Tf, ags_overlap(float(alpha), Tf), "-", lw=1.2, color=color)
-        ax.plot([], [], "-", color="0.3", label="AGS theory: line in its load's colour")
-        ax.set_xlabel(axis_label(ds.temperature))
-        ax.set_ylabel(axis_label(ds.overlap))
-        shown = "" if loads.size == ds.alpha.size else f" ({loads.size} of {ds.alpha.size} loads)"
-        panel(ax, "b", f"overlap against T{shown}", fontsize=10)
-        legend_below(ax, ncol=4)
+        _map_panel(fig, axes[0, col], ds, N, a_max, (t_bottom, t_top))
+        _curves_panel(axes[1, col], ds, N)
     fig.suptitle(
         "Hopfield network at temperature T: (a) mean overlap with the cued pattern, "
         "(b) the same against T\nF: retrieval states are the global minima (below T_c), "
@@ -251,6 +176,90 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
         fontsize=10,
     )
     return fig
+
+
+def _map_panel(fig, ax, ds: xr.Dataset, N, a_max: float, t_range: tuple) -> None:
+    """(a) the mean overlap over (alpha, T) at one N, with the AGS lines and phase names."""
+    mean = ds.overlap.mean("trial")
+    alpha_line, t_line = boundary()
+    a_fine = np.linspace(0.0, a_max, 100)
+    t_edges = _edges(ds.temperature.values)
+    ax.set_facecolor("0.85")  # outside the simulated grid
+    grid = mean.sel(N=N).transpose("temperature", "alpha")
+    mesh = ax.pcolormesh(
+        _edges(ds.alpha.values),
+        t_edges,
+        grid.values,
+        cmap="cividis",
+        vmin=0,
+        vmax=1,
+        shading="flat",
+    )
+    ax.plot(
+        alpha_line,
+        t_line,
+        "-",
+        color="#E69F00",
+        lw=2.5,
+        label="AGS retrieval boundary T_M(alpha)",
+        gid="T_M",
+    )
+    a_tc, t_tc = thermodynamic_boundary()
+    ax.plot(
+        a_tc,
+        t_tc,
+        "-.",
+        color="w",
+        lw=2,
+        path_effects=[patheffects.withStroke(linewidth=3.5, foreground="k")],
+        gid="T_c",
+        label="thermodynamic transition T_c(alpha): retrieval states global minima below",
+    )
+    ax.plot(
+        a_fine,
+        th.spin_glass_temperature(a_fine),
+        "--",
+        color="#56B4E9",
+        lw=2,
+        label="spin-glass line T_g = 1 + sqrt(alpha)",
+        gid="T_g",
+    )
+    ax.set_xlim(0.0, a_max)
+    ax.set_ylim(*t_range)
+    _phase_labels(ax, a_max, t_range[1])
+    ax.set_xlabel(axis_label(ds.alpha))
+    ax.set_ylabel(axis_label(ds.temperature))
+    panel(ax, "a", f"N = {int(N)}, {ds.trial.size} trials, {ds.attrs.get('rule')} dynamics")
+    legend_below(ax, ncol=1)
+    fig.colorbar(mesh, ax=ax, label="mean " + axis_label(ds.overlap))
+
+
+def _curves_panel(ax, ds: xr.Dataset, N) -> None:
+    """(b) the overlap against T for the shown loads, against the AGS overlap."""
+    loads = shown_loads(ds.alpha.values)
+    palette = colors(loads.size)
+    T = ds.temperature.values
+    Tf = np.linspace(T.min(), T.max(), 60)
+    for k, (color, alpha) in enumerate(zip(palette, loads, strict=True)):
+        sub = ds.overlap.sel(N=N, alpha=alpha)
+        err = sub.std("trial") / np.sqrt(ds.trial.size)
+        ax.errorbar(
+            T,
+            sub.mean("trial"),
+            yerr=err,
+            fmt=MARKERS[k % len(MARKERS)],
+            ms=4,
+            capsize=2,
+            color=color,
+            label=f"alpha = {alpha:g}",
+        )
+        ax.plot(Tf, ags_overlap(float(alpha), Tf), "-", lw=1.2, color=color)
+    ax.plot([], [], "-", color="0.3", label="AGS theory: line in its load's colour")
+    ax.set_xlabel(axis_label(ds.temperature))
+    ax.set_ylabel(axis_label(ds.overlap))
+    shown = "" if loads.size == ds.alpha.size else f" ({loads.size} of {ds.alpha.size} loads)"
+    panel(ax, "b", f"overlap against T{shown}", fontsize=10)
+    legend_below(ax, ncol=4)
 
 
 def _phase_labels(ax, a_max: float, t_top: float) -> None:
@@ -275,3 +284,16 @@ def _phase_labels(ax, a_max: float, t_top: float) -> None:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"phase_diagram": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 60
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "hopfield_temperature",
+        title="Retrieval at finite temperature",
+        why="Glauber dynamics at temperature T: the Amit-Gutfreund-Sompolinsky phase diagram.",
+        overrides=("experiment=hopfield_temperature",),
+    ),
+)

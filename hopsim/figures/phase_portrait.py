@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import MARKERS, axis_label, colors, legend_below, panel
+from hopsim.gallery.plan import Entry
 
 STEMS = ("phase_portrait",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -163,3 +164,16 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"phase_portrait": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 90
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "phase_portrait",
+        title="Single-neuron phase lines",
+        why="dv/dt against v for five self-couplings (the source report's figure 2).",
+        overrides=("experiment=phase_portrait",),
+    ),
+)

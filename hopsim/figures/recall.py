@@ -31,6 +31,7 @@ from hopsim.figures._common import (
     mean_ci,
     select_fixed,
 )
+from hopsim.gallery.plan import Entry
 
 TRIAL_DIMS = ("pattern", "trial", "sweep")
 #: keys that change the energy function itself: energies of different values are different
@@ -125,11 +126,6 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
     col_dims, row_dims = roles.get("col", []), roles["row"]
     cols = facet_grid(col_dims, ds)
     rows = facet_grid(row_dims, ds)
-    hue = roles.get("hue", [])
-    style = roles.get("style", [])
-    hue_vals = range(ds.sizes[hue[0]]) if hue else [None]
-    style_vals = range(ds.sizes[style[0]]) if style else [None]
-    palette = colors(len(hue_vals))
     fig, axes = plt.subplots(
         len(rows),
         len(cols),
@@ -143,40 +139,65 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
     for r, row in enumerate(rows):
         for c, col in enumerate(cols):
             ax = axes[r, c]
-            for h, hv in enumerate(hue_vals):
-                for s, sv in enumerate(style_vals):
-                    sel = dict(row, **col)
-                    if hue:
-                        sel[hue[0]] = hv
-                    if style:
-                        sel[style[0]] = sv
-                    cell = ds.isel(sel)
-                    label = (
-                        ", ".join(
-                            t
-                            for t in (
-                                f"{hue[0]}={fmt(ds[hue[0]].values[hv])}" if hue else "",
-                                f"{style[0]}={fmt(ds[style[0]].values[sv])}" if style else "",
-                            )
-                            if t
-                        )
-                        or "mean"
-                    )
-                    line_kw = dict(
-                        color=palette[h],
-                        ls=LINESTYLES[s % len(LINESTYLES)],
-                        marker=MARKERS[s % len(MARKERS)],
-                        ms=4,
-                        lw=1.5,
-                        label=label,
-                    )
-                    if kind == "overlap":
-                        lows.append(_draw_overlap(ax, ds, cell, roles, line_kw))
-                    else:
-                        _draw_energy(ax, cell, line_kw)
+            lows += _draw_panel(ax, ds, kind, roles, dict(row, **col))
             heading = _label(ds, col_dims + row_dims, dict(row, **col))
             ax.set_title(heading, fontsize=8)
             ax.grid(True, color="0.9")
+    _label_axes(fig, axes, ds, kind, roles, own_y, lows)
+    fig.suptitle(f"{_title(ds, fixed)}\n{_what(kind, roles)}", fontsize=9)
+    return fig
+
+
+def _hue_and_style(ds: xr.Dataset, roles: dict) -> tuple[list, list, range | list, range | list]:
+    """The dims drawn as colour and as line style, and the index values of each."""
+    hue = roles.get("hue", [])
+    style = roles.get("style", [])
+    hue_vals = range(ds.sizes[hue[0]]) if hue else [None]
+    style_vals = range(ds.sizes[style[0]]) if style else [None]
+    return hue, style, hue_vals, style_vals
+
+
+def _draw_panel(ax, ds: xr.Dataset, kind: str, roles: dict, where: dict) -> list[float]:
+    """One line per (colour, line style) of the panel at ``where``; the overlaps' lows."""
+    hue, style, hue_vals, style_vals = _hue_and_style(ds, roles)
+    palette = colors(len(hue_vals))
+    lows = []
+    for h, hv in enumerate(hue_vals):
+        for s, sv in enumerate(style_vals):
+            sel = dict(where)
+            if hue:
+                sel[hue[0]] = hv
+            if style:
+                sel[style[0]] = sv
+            cell = ds.isel(sel)
+            label = (
+                ", ".join(
+                    t
+                    for t in (
+                        f"{hue[0]}={fmt(ds[hue[0]].values[hv])}" if hue else "",
+                        f"{style[0]}={fmt(ds[style[0]].values[sv])}" if style else "",
+                    )
+                    if t
+                )
+                or "mean"
+            )
+            line_kw = dict(
+                color=palette[h],
+                ls=LINESTYLES[s % len(LINESTYLES)],
+                marker=MARKERS[s % len(MARKERS)],
+                ms=4,
+                lw=1.5,
+                label=label,
+            )
+            if kind == "overlap":
+                lows.append(_draw_overlap(ax, ds, cell, roles, line_kw))
+            else:
+                _draw_energy(ax, cell, line_kw)
+    return lows
+
+
+def _label_axes(fig, axes, ds: xr.Dataset, kind: str, roles: dict, own_y: bool, lows) -> None:
+    """Axis labels, the overlap's y range (from the lowest value drawn) and the legend."""
     for ax in axes[-1, :]:
         if kind == "overlap" and "x" in roles:
             ax.set_xlabel(axis_label(ds[roles["x"][0]]))
@@ -187,6 +208,7 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
     if kind == "overlap":
         low = float(np.nanmin(lows)) if lows else 0.0
         axes[0, 0].set_ylim(max(-1.02, low - 0.05 * (1.02 - low) - 0.02), 1.02)
+    _, _, hue_vals, style_vals = _hue_and_style(ds, roles)
     if len(hue_vals) * len(style_vals) > 1:
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(
@@ -197,8 +219,12 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
             frameon=False,
             ncol=min(4, len(labels)),
         )
+
+
+def _what(kind: str, roles: dict) -> str:
+    """The second line of the title: what the lines are."""
     single = kind == "overlap" and "x" not in roles
-    what = (
+    return (
         "final overlap of every cue (dots) and their mean with its 95% interval (black)"
         if single
         else "mean final overlap with 95% intervals over cued patterns and trials"
@@ -206,8 +232,6 @@ def figure(ds: xr.Dataset, kind: str = "overlap", fix=None, **_) -> plt.Figure:
         else "energy per neuron after each sweep (a finished trial keeps its final value); "
         "mean over patterns and trials, band: 1 SD"
     )
-    fig.suptitle(f"{_title(ds, fixed)}\n{what}", fontsize=9)
-    return fig
 
 
 def _draw_overlap(ax, ds, cell, roles, line_kw) -> float:
@@ -280,3 +304,58 @@ def figures(ds: xr.Dataset, fix=None, **_) -> dict[str, plt.Figure]:
 
         out["recall_clamping"] = clamping.figure(chosen)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 10
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "recall",
+        title="Recall (the default run)",
+        why="The quick start's command: 10 patterns in 200 neurons, cues with 10% flipped bits.",
+    ),
+    Entry(
+        "recall_energy",
+        title="The energy after every single-neuron update",
+        why="The source report's Lyapunov argument checked update by update: a loaded network "
+        "(alpha = 0.12, 30% of the bits flipped) whose first 8 cues are replayed one neuron "
+        "at a time, the energy computed from scratch after each update.",
+        overrides=(
+            "experiment=recall",
+            "network.N=200",
+            "patterns.P=24",
+            "corruption.level=0.3",
+            "trials=2",
+            "record.update_energy=8",
+        ),
+    ),
+    Entry(
+        "recall_updates",
+        title="Synchronous against asynchronous recall",
+        why="The source report (section 2): asynchronous updates give stronger attractors, "
+        "synchronous ones oscillate.",
+        overrides=(
+            "experiment=recall",
+            "dynamics.update=sync,async",
+            "patterns.P=24",
+            "corruption.level=0.2",
+            "trials=20",
+        ),
+        multirun=True,
+    ),
+    Entry(
+        "recall_biased",
+        title="Biased patterns: Hebb against covariance",
+        why="Patterns with P(+1) = 0.8: Hebb collapses onto the mean pattern, the covariance "
+        "rule (with its threshold) recalls them.",
+        overrides=(
+            "experiment=recall",
+            "network.learning=hebb,covariance",
+            "patterns.bias=0.6",
+            "network.N=400",
+            "patterns.P=20",
+        ),
+        multirun=True,
+    ),
+)

@@ -33,6 +33,7 @@ import xarray as xr
 from matplotlib.lines import Line2D
 
 from hopsim.figures._common import LINE_COLORS, FigureError, axis_label, fmt
+from hopsim.gallery.plan import Entry
 
 STEMS = ("rules", "rules_budget")
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -281,3 +282,52 @@ def budget_figure(ds: xr.Dataset) -> plt.Figure:
         fontsize=9,
     )
     return fig
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 30
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "rules",
+        title="Learning rules compared",
+        why="Hebb, Storkey, pseudo-inverse, covariance and Krauth-Mezard on the same pattern "
+        "sets: exact storage and basins against each rule's theory.",
+        overrides=("experiment=rules",),
+        quick=(
+            "experiment=rules",
+            "network.N=[100]",
+            "patterns.alpha=[0.04,0.08,0.1,0.14,0.2,0.25,0.3,0.4,0.6,0.9,0.95,1.0,1.2,1.6,2.0]",
+            "corruption.level=[0,0.1,0.2]",
+            "trials=2",
+        ),
+    ),
+    Entry(
+        "rules_budget",
+        title="Krauth-Mezard storage against the learning budget",
+        why="Gardner's alpha_c = 2 is reached only as the learning time diverges: the load "
+        "where half the neurons store every bit, for AdaTron budgets of 10, 100 and 1000 "
+        "sweeps, against Cover's exact count at finite N.",
+        overrides=(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[100,200]",
+            "patterns.alpha=[1.0,1.4,1.6,1.8,1.9,2.0,2.2]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=3",
+            "network.learning_options.budget=10,100,1000",
+        ),
+        quick=(
+            "experiment=rules",
+            "rules.names=[krauth_mezard]",
+            "network.N=[100]",
+            "patterns.alpha=[1.0,1.4,1.6,1.8,1.9,2.0]",
+            "corruption.level=[0]",
+            "rules.cues=1",
+            "trials=3",
+            "network.learning_options.budget=10,100,1000",
+        ),
+        multirun=True,
+    ),
+)

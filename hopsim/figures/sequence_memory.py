@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 
 from hopsim.experiments.sequence_memory import longest
 from hopsim.figures._common import LINE_COLORS, LINESTYLES, FigureError, fmt, plain_ticks
+from hopsim.gallery.plan import Entry
 
 STEMS = ("sequence_memory",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -228,3 +229,28 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"sequence_memory": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 160
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "sequence_memory",
+        title="Sequences: Hopfield against RNNs",
+        why="The first source document's claim that RNNs model sequences: the longest sequence "
+        "replayed exactly by the temporal-association rule and by trained RNNs.",
+        overrides=("experiment=sequence_memory",),
+        quick=(
+            "experiment=sequence_memory",
+            "sequence.N=[32]",
+            "sequence.lengths=[2,4,8,16,32]",
+            "hopfield.trials=10",
+            "hopfield.slow_synapse.trials=4",
+            "rnn.kinds=[gru]",
+            "rnn.hidden=[32]",
+            "train.steps=150",
+        ),
+        needs=("torch",),
+    ),
+)

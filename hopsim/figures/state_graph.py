@@ -32,6 +32,7 @@ from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
 
 from hopsim.figures._common import OKABE_ITO, axis_label, panel
+from hopsim.gallery.plan import Entry
 
 MAX_GRAPH_N = 8
 HYPERCUBE_N = 4
@@ -215,122 +216,126 @@ def draw_graph(ax: plt.Axes, ds: xr.Dataset, kind: str) -> dict:
     cycle = ds.on_sync_cycle.values.astype(bool) & ~fixed
     pos = sync_layout(ds) if kind == "sync" else async_layout(ds)
     pairs = edges(ds, kind)
-    if kind == "sync" or small:
-        radius = 0.2 if kind == "sync" else 0.22
-        lines = edge_polylines(pos, pairs, bulge=0.3)
-        if kind == "sync":  # stretch the rows until every edge clears every other node
-            for _ in range(6):
-                if edge_clearance(pos, lines) > 1.5 * radius:
-                    break
-                pos[:, 1] *= 1.3
-                lines = edge_polylines(pos, pairs, bulge=0.3)
-        for _a, _b, line in lines:
-            seg = _trim(line, radius * 1.15)
-            ax.plot(seg[:, 0], seg[:, 1], "-", color=EDGE_COLOR, lw=1.2, zorder=1, gid="edge")
-            ax.annotate(
-                "",
-                xy=seg[-1],
-                xytext=seg[-2] + 0.001 * (seg[-2] - seg[-1]),
-                arrowprops=dict(
-                    arrowstyle="-|>",
-                    color=EDGE_COLOR,
-                    lw=1.2,
-                    mutation_scale=13,
-                    shrinkA=0,
-                    shrinkB=0,
-                ),
-                zorder=1,
-            )
-        loops = []
-        if kind == "sync":
-            for c in np.flatnonzero(fixed):  # a fixed point maps onto itself: a small loop
-                centre = pos[c] + np.array([0.0, radius * 1.55])
-                t = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 40)
-                loop = centre + 0.55 * radius * np.column_stack([np.cos(t), np.sin(t)])
-                loops.append((c, c, loop))
-                ax.plot(
-                    loop[:, 0], loop[:, 1], "-", color=EDGE_COLOR, lw=1.2, zorder=1, gid="self_loop"
-                )
-                ax.annotate(
-                    "",
-                    xy=loop[-1],
-                    xytext=loop[-3],
-                    arrowprops=dict(
-                        arrowstyle="-|>",
-                        color=EDGE_COLOR,
-                        lw=1.2,
-                        mutation_scale=10,
-                        shrinkA=0,
-                        shrinkB=0,
-                    ),
-                )
-        for c in range(pos.shape[0]):
-            face = FIXED_COLOR if fixed[c] else PLAIN_COLOR
-            on = cycle[c] and kind == "sync"
-            ax.add_patch(
-                Circle(
-                    pos[c],
-                    radius,
-                    fc=face,
-                    ec=CYCLE_EDGE if on else "#333333",
-                    lw=3 if on else 1.2,
-                    zorder=2,
-                    gid="node",
-                )
-            )
-        ax.set_aspect("equal")
-        pad = 0.9
-        ax.set_xlim(pos[:, 0].min() - pad, pos[:, 0].max() + pad)
-        ax.set_ylim(pos[:, 1].min() - pad, pos[:, 1].max() + pad)
-        ax.set_axis_off()
-        if small:
-            _labels(ax, ds, pos, radius, lines + loops)
-    else:
-        radius = None
-        lines = []
-        for a, b in pairs:
-            ax.annotate(
-                "",
-                xy=pos[b],
-                xytext=pos[a],
-                arrowprops=dict(
-                    arrowstyle="-|>",
-                    color="#888888",
-                    lw=0.4,
-                    alpha=0.5,
-                    shrinkA=4,
-                    shrinkB=4,
-                    mutation_scale=5,
-                    connectionstyle="arc3,rad=0.18",
-                ),
-                zorder=1,
-            )
-        ax.scatter(
-            pos[:, 0],
-            pos[:, 1],
-            s=60,
-            c=np.where(fixed, FIXED_COLOR, PLAIN_COLOR),
-            edgecolors="#333333",
-            linewidths=1.0,
-            zorder=2,
-        )
-        for c in np.flatnonzero(fixed):
-            ax.annotate(
-                spin_label(ds.spins.values[c]).replace(",", " "),
-                pos[c],
-                xytext=(0, -6),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=6,
-                color=FIXED_COLOR,
-                zorder=3,
-            )
-        ax.set_ylabel(axis_label(ds.energy))
-        ax.set_xticks([])
-        for side in ("top", "right", "bottom"):
-            ax.spines[side].set_visible(False)
+    if not (kind == "sync" or small):
+        _draw_energy_graph(ax, ds, pos, pairs, fixed)
+        return {"pos": pos, "radius": None, "lines": []}
+    radius = 0.2 if kind == "sync" else 0.22
+    lines = edge_polylines(pos, pairs, bulge=0.3)
+    if kind == "sync":  # stretch the rows until every edge clears every other node
+        for _ in range(6):
+            if edge_clearance(pos, lines) > 1.5 * radius:
+                break
+            pos[:, 1] *= 1.3
+            lines = edge_polylines(pos, pairs, bulge=0.3)
+    _draw_edges(ax, lines, radius)
+    loops = _draw_self_loops(ax, pos, fixed, radius) if kind == "sync" else []
+    _draw_nodes(ax, pos, fixed, cycle & (kind == "sync"), radius)
+    ax.set_aspect("equal")
+    pad = 0.9
+    ax.set_xlim(pos[:, 0].min() - pad, pos[:, 0].max() + pad)
+    ax.set_ylim(pos[:, 1].min() - pad, pos[:, 1].max() + pad)
+    ax.set_axis_off()
+    if small:
+        _labels(ax, ds, pos, radius, lines + loops)
     return {"pos": pos, "radius": radius, "lines": lines}
+
+
+def _arrow(color: str, lw: float, scale: float) -> dict:
+    """An arrow head with no shrinking, for the drawn edges and loops."""
+    return dict(arrowstyle="-|>", color=color, lw=lw, mutation_scale=scale, shrinkA=0, shrinkB=0)
+
+
+def _draw_edges(ax, lines, radius: float) -> None:
+    """Each edge as its polyline, trimmed at the nodes, with an arrow head at its end."""
+    for _a, _b, line in lines:
+        seg = _trim(line, radius * 1.15)
+        ax.plot(seg[:, 0], seg[:, 1], "-", color=EDGE_COLOR, lw=1.2, zorder=1, gid="edge")
+        ax.annotate(
+            "",
+            xy=seg[-1],
+            xytext=seg[-2] + 0.001 * (seg[-2] - seg[-1]),
+            arrowprops=_arrow(EDGE_COLOR, 1.2, 13),
+            zorder=1,
+        )
+
+
+def _draw_self_loops(ax, pos: np.ndarray, fixed: np.ndarray, radius: float) -> list:
+    """A fixed point maps onto itself under synchronous updates: a small loop above it.
+    Returns the loops as ``(node, node, polyline)``."""
+    loops = []
+    for c in np.flatnonzero(fixed):
+        centre = pos[c] + np.array([0.0, radius * 1.55])
+        t = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 40)
+        loop = centre + 0.55 * radius * np.column_stack([np.cos(t), np.sin(t)])
+        loops.append((c, c, loop))
+        ax.plot(loop[:, 0], loop[:, 1], "-", color=EDGE_COLOR, lw=1.2, zorder=1, gid="self_loop")
+        ax.annotate("", xy=loop[-1], xytext=loop[-3], arrowprops=_arrow(EDGE_COLOR, 1.2, 10))
+    return loops
+
+
+def _draw_nodes(ax, pos, fixed, on_cycle, radius: float) -> None:
+    """One circle per state: fixed points filled, states on a cycle with a thick rim."""
+    for c in range(pos.shape[0]):
+        face = FIXED_COLOR if fixed[c] else PLAIN_COLOR
+        on = on_cycle[c]
+        ax.add_patch(
+            Circle(
+                pos[c],
+                radius,
+                fc=face,
+                ec=CYCLE_EDGE if on else "#333333",
+                lw=3 if on else 1.2,
+                zorder=2,
+                gid="node",
+            )
+        )
+
+
+def _draw_energy_graph(ax, ds: xr.Dataset, pos, pairs, fixed) -> None:
+    """A large asynchronous graph: states as dots at their energy, thin curved arrows, the
+    fixed points labelled."""
+    for a, b in pairs:
+        ax.annotate(
+            "",
+            xy=pos[b],
+            xytext=pos[a],
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color="#888888",
+                lw=0.4,
+                alpha=0.5,
+                shrinkA=4,
+                shrinkB=4,
+                mutation_scale=5,
+                connectionstyle="arc3,rad=0.18",
+            ),
+            zorder=1,
+        )
+    ax.scatter(
+        pos[:, 0],
+        pos[:, 1],
+        s=60,
+        c=np.where(fixed, FIXED_COLOR, PLAIN_COLOR),
+        edgecolors="#333333",
+        linewidths=1.0,
+        zorder=2,
+    )
+    for c in np.flatnonzero(fixed):
+        ax.annotate(
+            spin_label(ds.spins.values[c]).replace(",", " "),
+            pos[c],
+            xytext=(0, -6),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=6,
+            color=FIXED_COLOR,
+            zorder=3,
+        )
+    ax.set_ylabel(axis_label(ds.energy))
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
 
 
 def _labels(ax, ds, pos, radius, lines) -> None:
@@ -594,3 +599,47 @@ def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
         out["state_graph"] = graph_figure(ds)
     out["state_graph_basins"] = basin_figure(ds)
     return out
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 120
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "state_graph_2",
+        title="2 neurons storing [-1, 1]",
+        why="The source report's figure 7: every state and its successors.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1]]"),
+    ),
+    Entry(
+        "state_graph_2b",
+        title="2 neurons storing [1, 1]",
+        why="The source report's figure 8.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1]]"),
+    ),
+    Entry(
+        "state_graph_3",
+        title="3 neurons storing [-1, 1, 1]",
+        why="The source report's figure 9.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[-1,1,1]]"),
+    ),
+    Entry(
+        "state_graph_3b",
+        title="3 neurons storing [1, 1, 1] and [1, 1, -1]",
+        why="The source report's figure 10: the tie rule breaks the pairing of a pattern and "
+        "its inverse.",
+        overrides=("experiment=state_graph", "patterns.explicit=[[1,1,1],[1,1,-1]]"),
+    ),
+    Entry(
+        "state_graph_16",
+        title="16 neurons, 3 random patterns",
+        why="All 65536 states: the fixed points include mixtures and spurious states "
+        "(the source report's figure 5).",
+        overrides=(
+            "experiment=state_graph",
+            "patterns.explicit=null",
+            "network.N=16",
+            "patterns.P=3",
+        ),
+    ),
+)

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from hopsim.figures._common import OKABE_ITO, axis_label, panel
+from hopsim.gallery.plan import Entry
 
 STEMS = ("stimulus",)
 #: dimensions this figure draws itself; any other swept one needs --fix
@@ -76,3 +77,16 @@ def figure(ds: xr.Dataset, **_) -> plt.Figure:
 
 def figures(ds: xr.Dataset, **_) -> dict[str, plt.Figure]:
     return {"stimulus": figure(ds)}
+
+
+#: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).
+GALLERY_ORDER = 100
+#: The gallery's runs that this module draws.
+GALLERY = (
+    Entry(
+        "stimulus",
+        title="One-bit memory under pulses",
+        why="Input pulses flip the stored bit, which holds at rest (the source report's figure 3).",
+        overrides=("experiment=stimulus",),
+    ),
+)

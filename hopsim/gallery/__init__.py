@@ -10,7 +10,26 @@ drawing), :mod:`~hopsim.gallery.claims` (the claims and their checks),
 :mod:`~hopsim.gallery.report` (the page and the table), :mod:`~hopsim.gallery.cli`.
 """
 
-from hopsim.gallery.claims import CLAIMS, VERDICTS, Claim, Result, evaluate
-from hopsim.gallery.plan import ENTRIES, Entry
+import importlib
+
+#: Where each name of the package lives. Imported on first use: the figure modules import
+#: :mod:`hopsim.gallery.plan` for ``Entry``, and drawing a figure must not load the claims
+#: (scipy.stats) or collect the plan.
+_NAMES = {
+    "CLAIMS": "claims",
+    "VERDICTS": "claims",
+    "Claim": "claims",
+    "Result": "claims",
+    "evaluate": "claims",
+    "ENTRIES": "plan",
+    "Entry": "plan",
+}
+
+
+def __getattr__(name: str):
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["CLAIMS", "ENTRIES", "VERDICTS", "Claim", "Entry", "Result", "evaluate"]

@@ -1,5 +1,4 @@
 """Regenerate hebb_regression.npz (run from the repo root; only with the code of commit 22bd190)."""
-# ruff: noqa: E501  (a one-off script kept as it generated the fixture)
 
 import numpy as np
 from hydra import compose, initialize_config_module
