@@ -256,6 +256,14 @@ def test_rules_capacity_draws_the_measured_capacity_and_each_rules_law():
     assert hebb.get_linestyle() == "-" and cov.get_linestyle() != "-"
     assert "finite:hebb" in lines
     assert_legends_clear(fig)
+    # one rule alone sits on its N; one cue noise level has no basin radius to draw
+    one = fig_rules.figures(ds.sel(rule=["storkey"]).isel(noise=[0]))
+    assert set(one) == {"rules", "rules_capacity"}
+    (points,) = [
+        ln for ln in one["rules_capacity"].axes[0].get_lines() if ln.get_gid() == "capacity:storkey"
+    ]
+    finite = np.isfinite(cap.patterns.sel(rule="storkey").values)
+    np.testing.assert_allclose(np.asarray(points.get_xdata(), float), ds.N.values[finite])
 
 
 # --- dense_capacity -----------------------------------------------------------------------

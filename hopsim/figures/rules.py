@@ -222,12 +222,14 @@ def _legend_entries(ds: xr.Dataset, axes):
 
 def figures(ds: xr.Dataset, noise: float | None = None, **_) -> dict[str, plt.Figure]:
     """``rules``; with a sweep over ``network.learning_options.budget`` also
-    ``rules_budget`` (:func:`budget_figure`); ``rules_basins`` (:func:`basins_figure`) and
-    ``rules_capacity`` (:func:`capacity_figure`)."""
+    ``rules_budget`` (:func:`budget_figure`); ``rules_basins`` (:func:`basins_figure`, when
+    the run has more than one cue noise level) and ``rules_capacity``
+    (:func:`capacity_figure`)."""
     out = {"rules": figure(ds, noise)}
     if "budget" in ds.dims:
         out["rules_budget"] = budget_figure(ds)
-    out["rules_basins"] = basins_figure(ds)
+    if ds.sizes.get("noise", 1) > 1:  # one cue noise level: no radius to measure
+        out["rules_basins"] = basins_figure(ds)
     out["rules_capacity"] = capacity_figure(ds)
     return out
 
@@ -325,7 +327,7 @@ def basins_figure(ds: xr.Dataset) -> plt.Figure:
     fig, axes = plt.subplots(
         nrow,
         ncol,
-        figsize=(4.4 * ncol, 3.7 * nrow + 1.0),
+        figsize=(max(4.4 * ncol, 10.0), 3.7 * nrow + 1.0),  # room for the title
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -424,7 +426,10 @@ def capacity_figure(ds: xr.Dataset) -> plt.Figure:
         rule = str(rule)
         share = laws.setdefault(round(float(capacity_law(rule, [100.0])[0]), 6), [])
         share.append(rule)
-        handles.append(_capacity_rule(ax, cap.sel(rule=rule), rule, styles[rule], r, span, share))
+        offset = 1.0 + 0.025 * (r - (ds.sizes["rule"] - 1) / 2)  # rules side by side at one N
+        handles.append(
+            _capacity_rule(ax, cap.sel(rule=rule), rule, styles[rule], (r, offset), span, share)
+        )
         labels.append(f"{rule.replace('_', ' ')}: measured, law")
     handles += _finite_hebb(ax, ds.rule.values, span)
     labels += ["Hebb, every pattern stable, at\nfinite N (binomial crosstalk)"] * (
@@ -461,13 +466,14 @@ def capacity_figure(ds: xr.Dataset) -> plt.Figure:
     return fig
 
 
-def _capacity_rule(ax, cap: xr.Dataset, rule: str, style, r: int, span, share) -> tuple:
+def _capacity_rule(ax, cap: xr.Dataset, rule: str, style, place, span, share) -> tuple:
     """One rule of ``rules_capacity``: measured points with their grid bars, and its law;
     returns its legend handle (marker, law line). ``share``: the rules drawn so far with the
-    same law (this one last), whose dashes this law interleaves."""
+    same law (this one last), whose dashes this law interleaves; ``place``: the rule's index
+    and its horizontal offset factor."""
     colour, marker = style
+    r, offset = place
     Ns = cap.N.values.astype(float)
-    offset = 1.0 + 0.025 * (r - 2)  # side by side, up to 5 rules
     low, high = cap.patterns.values, cap.patterns_next.values
     ok = np.isfinite(low)
     hollow = r % 2 == 1
