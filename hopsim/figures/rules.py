@@ -342,8 +342,9 @@ def basins_figure(ds: xr.Dataset) -> plt.Figure:
     _basin_axes(ds, axes, len(rules), ncol)
     fig.suptitle(
         f"Basin radius against the load, every rule ({ds.sizes['trial']} pattern sets per "
-        f"point, cue noise levels {', '.join(fmt(v) for v in ds.noise.values)}); sizes N "
-        "nest their markers where their curves coincide\ngrey: the rule's exact-storage load "
+        f"point, cue noise levels {', '.join(fmt(v) for v in ds.noise.values)}; recalled: mean "
+        f"final overlap >= {float(ds.attrs['recall_overlap']):g}, median network)\nsizes N nest "
+        "their markers where their curves coincide; grey: the rule's exact-storage load "
         f"(dashed) and retrieval load (dotted) from theory at N = {int(Ns.max())}" + budget_text,
         fontsize=11,
     )
@@ -393,10 +394,7 @@ def _basin_axes(ds: xr.Dataset, axes, n_rules: int, ncol: int) -> None:
         ax.set_xticks([], minor=True)
         ax.set_ylim(-0.015, top * 1.12 + 0.015)  # room above the top level for the legend
     for ax in axes[:, 0]:
-        ax.set_ylabel(
-            "basin radius: largest cue noise recalled\n[fraction of bits flipped] "
-            f"(median network, m >= {float(ds.attrs['recall_overlap']):g})"
-        )
+        ax.set_ylabel("basin radius [fraction of bits flipped]\nlargest cue noise recalled")
 
 
 def capacity_figure(ds: xr.Dataset) -> plt.Figure:
