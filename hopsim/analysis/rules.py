@@ -96,9 +96,13 @@ def _patterns(ds: xr.Dataset, loads: xr.DataArray) -> xr.DataArray:
     grid; NaN and inf pass through."""
     out = np.array(loads.values, dtype=float)
     for idx, a in np.ndenumerate(loads.values):
-        if np.isfinite(a):
-            N = loads.N.values[idx[loads.dims.index("N")]]
+        if not np.isfinite(a):
+            continue
+        N = loads.N.values[idx[loads.dims.index("N")]]
+        if "P" in ds.coords:
             out[idx] = float(ds.P.sel(N=N).sel(alpha=a, method="nearest"))
+        else:  # a dataset without its P coordinate: the experiment's rule, P = round(alpha N)
+            out[idx] = float(round(a * N))
     return loads.copy(data=out)
 
 
