@@ -42,8 +42,9 @@ from hopsim.figures._common import LINE_COLORS, FigureError, axis_label, fmt
 STEMS = ("rules", "rules_budget", "rules_basins", "rules_capacity")
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = ("rule", "N", "alpha", "noise", "budget")
-#: own dimensions --fix may choose: the cue noise of row (b), the learning budget
-FIX_DIMS = ("noise", "budget")
+#: own dimensions --fix may choose: the cue noise of row (b), the learning budget, the sizes
+#: (``rules_basins`` tells apart up to six on a panel)
+FIX_DIMS = ("noise", "budget", "N")
 
 #: colours and markers for rules that do not declare their own (Rule.color, Rule.marker)
 EXTRA = (LINE_COLORS[5], LINE_COLORS[4])
@@ -301,6 +302,8 @@ SIZE_STYLES = (
     dict(ls="--", lw=1.6, marker="s", ms=6, filled=False),
     dict(ls=":", lw=1.2, marker="^", ms=4, filled=True),
     dict(ls="-.", lw=0.9, marker="D", ms=3, filled=True),
+    dict(ls=(0, (5, 1, 1, 1, 1, 1)), lw=0.8, marker="v", ms=3, filled=True),
+    dict(ls=(0, (1, 3)), lw=0.8, marker="P", ms=3, filled=True),
 )
 
 
