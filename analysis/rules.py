@@ -8,8 +8,9 @@ Writes ``rules.{png,pdf}`` next to the dataset: one column per N; rows (a) the f
 stored patterns that are fixed points with each rule's exact-storage load from theory,
 (b) the mean final overlap from cues with one noise level (``--noise``, the same as
 ``--fix noise=0.1``; default the level nearest 0.1, never an average) with the retrieval
-loads from theory, (c) the basin size. Without a path it uses the newest ``runs/rules``
-result.
+loads from theory, (c) the basin size; ``rules_basins.{png,pdf}`` (each rule's basin radius
+against the load, every N) and ``rules_capacity.{png,pdf}`` (every rule's exact-storage
+capacity against N with its law). Without a path it uses the newest ``runs/rules`` result.
 
 The figure is drawn by :mod:`hopsim.figures.rules` (also ``ds.hopsim.plot()`` and
 ``hopsim-plot PATH``); its docstring explains the panels. Options: ``--out DIR``,

@@ -48,7 +48,7 @@ def sequence_ds(kinds=("rnn", "gru"), hidden=(8, 16)) -> xr.Dataset:
     Ns, lengths, noise = [16, 32], [2, 4, 8], [0.0, 0.1]
     hop = (rng.random((2, 3, 2, 6)) < [[[[0.9]], [[0.5]], [[0.1]]]]).astype(np.int8)
     slow = (rng.random((2, 3, 2, 3)) < 0.6).astype(np.int8)
-    rnn = (rng.random((len(kinds), len(hidden), 2, 3, 1, 2, 4)) < 0.7).astype(np.int8)
+    rnn = (rng.random((len(kinds), len(hidden), 2, 3, 3, 2, 4)) < 0.7).astype(np.int8)
     hop[:, 0], slow[:, 0] = 1, 1  # Hopfield always replays the shortest sequence
     rnn[0, 0, :, :, :, 0, :] = 0  # one model never replays from a clean cue: longest 0
     ds = xr.Dataset(
@@ -71,7 +71,7 @@ def sequence_ds(kinds=("rnn", "gru"), hidden=(8, 16)) -> xr.Dataset:
             "async_trial": np.arange(3),
             "kind": list(kinds),
             "hidden": list(hidden),
-            "seed": [0],
+            "seed": [0, 1, 2],
             "cue": np.arange(4),
         },
         attrs={"experiment": "sequence_memory", "train_noise": 0.1},
@@ -225,7 +225,7 @@ def test_sequence_memory_replay_panels_and_longest_are_the_dataset():
 
 
 def test_sequence_memory_too_many_models_ask_for_fix_and_fix_keeps_the_level():
-    ds = sequence_ds(kinds=("rnn", "lstm", "gru"), hidden=(8, 16, 32))
+    ds = sequence_ds(kinds=("rnn", "lstm", "gru"), hidden=(8, 16, 32, 48, 64, 96, 128, 256))
     with pytest.raises(figures.FigureError, match="--fix kind=.* or --fix hidden="):
         ds.hopsim.plot()
     fig = ds.hopsim.plot(fix={"hidden": 16})
@@ -235,6 +235,62 @@ def test_sequence_memory_too_many_models_ask_for_fix_and_fix_keeps_the_level():
     gids = {str(ln.get_gid()) for ln in fig.axes[0].get_lines()}
     assert "hop:0.1" in gids and "hop:0" not in gids
     assert "cue noise 0.1" in _title(fig.axes[-1])
+    assert "theory" not in gids  # the theory is for the clean cue only
+
+
+def test_sequence_memory_coinciding_models_are_told_apart():
+    """Issue 18: six RNN curves lay on top of each other at 1.0, blue beside sky blue and
+    vermillion beside orange. Now one well-separated colour per kind, one marker per hidden
+    size, every model at its own horizontal offset, every other one hollow."""
+    ds = sequence_ds(kinds=("rnn", "lstm", "gru"), hidden=(8, 16))
+    ds["rnn_exact"][:] = 1  # every model replays everything: the curves coincide
+    fig = fig_sequence.figure(ds)
+    ax = fig.axes[0]
+    looks, xs = set(), set()
+    for kind in ds.kind.values:
+        for H in ds.hidden.values:
+            (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == f"rnn:{kind}:{H}:0"]
+            looks.add((line.get_color(), line.get_marker(), str(line.get_mfc())))
+            xs.add(round(float(line.get_xdata()[0]), 6))
+            assert line.get_color() == fig_sequence.KIND_COLOURS[kind]
+            # the offset is small: the point stays within 10% of its length
+            np.testing.assert_allclose(line.get_xdata(), ds.length.values, rtol=0.1)
+    assert len(looks) == len(xs) == 6  # every model its own look and its own place
+    colours = set(fig_sequence.KIND_COLOURS.values())
+    confusable = [{"#0072B2", "#56B4E9"}, {"#D55E00", "#E69F00"}]
+    assert not any(pair <= colours for pair in confusable)
+    assert "side by side" in fig._suptitle.get_text()
+
+
+def test_sequence_memory_seed_ranges_and_theory_are_drawn():
+    from hopsim.theory.sequence import exact_replay, longest_exact
+
+    ds = sequence_ds()
+    fig = fig_sequence.figure(ds)
+    for ax, N in zip(fig.axes[:2], ds.N.values, strict=True):
+        (theory,) = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
+        np.testing.assert_allclose(
+            theory.get_ydata(), [exact_replay(int(N), int(P)) for P in ds.length.values]
+        )
+        for kind in ds.kind.values:
+            for H in ds.hidden.values:
+                gid = f"range:rnn:{kind}:{H}:0"
+                (bars,) = [c for c in ax.collections if c.get_gid() == gid]
+                per_seed = ds.rnn_exact.sel(kind=kind, hidden=H, N=N, noise=0.0).mean("cue")
+                segments = bars.get_segments()
+                np.testing.assert_allclose([s[0][1] for s in segments], per_seed.min("seed"))
+                np.testing.assert_allclose([s[1][1] for s in segments], per_seed.max("seed"))
+    ax = fig.axes[-1]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == "longest:theory"]
+    expected = [longest_exact(int(N), ds.length.values) for N in ds.N.values]
+    np.testing.assert_allclose(line.get_ydata(), np.where(np.array(expected) > 0, expected, np.nan))
+    # every Hopfield and RNN point of (c) carries its N
+    labels = [t for t in ax.texts if t.get_gid() == "N-label"]
+    n_models = 1 + ds.sizes["kind"] * ds.sizes["hidden"]
+    assert len(labels) == n_models * ds.sizes["N"]
+    assert {t.get_text() for t in labels} == {str(int(N)) for N in ds.N.values}
+    assert "3 seeds" in fig._suptitle.get_text()
+    assert_legends_clear(fig)
 
 
 # --- completion ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from figure_runs import (
 
 import hopsim  # noqa: F401  (registers ds.hopsim)
 from hopsim import figures
+from hopsim.analysis.rules import basin_radius, capacity_law, exact_capacity
 from hopsim.figures import dense_capacity as fig_dense
 from hopsim.figures import modern as fig_modern
 from hopsim.figures import rules as fig_rules
@@ -81,7 +82,7 @@ def test_rules_rows_are_the_dataset_at_one_noise_level_with_theory_lines():
         expected = (
             ds.stable_fraction.mean("trial"),
             ds.overlap.sel(noise=level).mean("trial"),
-            ds.basin_noise.median("trial"),
+            basin_radius(ds),
             ds.margin.mean("trial"),
         )
         for row in range(4):
@@ -162,6 +163,107 @@ def test_rules_noise_is_chosen_by_option_fix_or_wrapper_and_a_missing_level_is_r
         text=True,
     )
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_basin_radius_counts_a_network_that_recalls_nothing_as_the_worst():
+    """The median network is one network's value (the lower median), NaN (recalls not even
+    the stored pattern) ranked below every radius, not skipped."""
+    import xarray as xr
+
+    trials = [[np.nan, 0.1, 0.2], [np.nan, np.nan, 0.2], [0.3, 0.1, 0.2]]
+    ds = xr.Dataset(
+        {"basin_noise": (("alpha", "trial"), np.array(trials))},
+        coords={"alpha": [0.1, 0.2, 0.3], "trial": [0, 1, 2]},
+    )
+    np.testing.assert_array_equal(basin_radius(ds).values, [0.1, np.nan, 0.2])
+    even = ds.isel(trial=[1, 2], alpha=[2])  # two networks: 0.1 and 0.2, the lower one
+    np.testing.assert_array_equal(basin_radius(even).values, [0.1])
+
+
+def test_exact_capacity_is_bracketed_by_the_load_grid_and_the_claims_read_it():
+    from hopsim.gallery.claims.rules import _rule_capacity
+
+    ds = dataset(*RULES)
+    cap = exact_capacity(ds)
+    grid = np.sort(ds.alpha.values)  # 0.05, 0.2, 0.6, 1.2
+    for rule in ds.rule.values:
+        for N in ds.N.values:
+            c = cap.sel(rule=rule, N=N)
+            a = float(ds.exact_capacity.sel(rule=rule, N=N))
+            if np.isfinite(a):
+                k = int(np.flatnonzero(np.isclose(grid, a))[0])
+                assert float(c.alpha_next) == (grid[k + 1] if k + 1 < grid.size else np.inf)
+                assert float(c.alpha_prev) == (grid[k - 1] if k else 0.0)
+                assert float(c.patterns) == float(ds.P.sel(N=N, alpha=a))
+            else:
+                assert float(c.alpha_next) == grid[0]
+        rows = _rule_capacity(ds, str(rule))  # the claims read the same numbers
+        assert [r[1] for r in rows] == pytest.approx(cap.alpha.sel(rule=rule).values, nan_ok=True)
+        assert [r[3] for r in rows] == list(cap.alpha_next.sel(rule=rule).values)
+
+
+def test_rules_basins_draws_every_size_of_every_rule_told_apart():
+    ds = dataset(*RULES)
+    fig = fig_rules.figures(ds)["rules_basins"]
+    basin = basin_radius(ds)
+    styles = fig_rules.rule_styles(ds.rule.values)
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert len(panels) == ds.sizes["rule"]
+    for k, (ax, rule) in enumerate(zip(panels, ds.rule.values, strict=True)):
+        assert _title(ax).startswith(f"({'abcde'[k]}) {str(rule).replace('_', ' ')}")
+        lines = {ln.get_gid(): ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("b")}
+        assert set(lines) == {f"basin:{rule}:{int(N)}" for N in ds.N.values}
+        looks = set()
+        for N in ds.N.values:
+            line = lines[f"basin:{rule}:{int(N)}"]
+            np.testing.assert_array_equal(line.get_ydata(), basin.sel(rule=rule, N=N).values)
+            assert line.get_color() == styles[str(rule)][0]  # the rule's colour, as in rules
+            looks.add((line.get_linestyle(), line.get_marker(), line.get_markersize()))
+        assert len(looks) == ds.sizes["N"]  # coinciding sizes stay told apart
+        exact = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_gid() == "exact"]
+        assert exact == [float(ds.alpha_exact_theory.sel(rule=rule, N=ds.N.max()))]
+    assert "load P/N" in panels[-1].get_xlabel()
+    assert "[fraction of bits flipped]" in panels[0].get_ylabel()
+    assert_legends_clear(fig)
+
+
+def test_rules_capacity_draws_the_measured_capacity_and_each_rules_law():
+    ds = dataset(*RULES)
+    fig = fig_rules.figures(ds)["rules_capacity"]
+    (ax,) = fig.axes
+    cap = exact_capacity(ds)
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "N [neurons]" and "[patterns]" in ax.get_ylabel()
+    lines = {ln.get_gid(): ln for ln in ax.get_lines()}
+    looks = set()
+    for rule in ds.rule.values:
+        measured = cap.patterns.sel(rule=rule).values
+        points = lines.get(f"capacity:{rule}")
+        drawn = np.asarray(points.get_ydata() if points is not None else [], dtype=float)
+        np.testing.assert_allclose(drawn, measured[np.isfinite(measured)])
+        law = lines[f"law:{rule}"]
+        np.testing.assert_allclose(law.get_ydata(), capacity_law(str(rule), law.get_xdata()))
+        # the law is the rule's: at the run's N it is the dataset's theory load times N
+        np.testing.assert_allclose(
+            capacity_law(str(rule), ds.N.values),
+            ds.alpha_exact_theory.sel(rule=rule).values * ds.N.values,
+        )
+        if points is not None:
+            looks.add((points.get_color(), points.get_marker(), str(points.get_mfc())))
+    assert len(looks) == len([r for r in ds.rule.values if f"capacity:{r}" in lines])
+    # Hebb and covariance share N/(4 ln N): their laws interleave dashes, neither hides
+    hebb, cov = lines["law:hebb"], lines["law:covariance"]
+    assert hebb.get_linestyle() == "-" and cov.get_linestyle() != "-"
+    assert "finite:hebb" in lines
+    assert_legends_clear(fig)
+    # one rule alone sits on its N; one cue noise level has no basin radius to draw
+    one = fig_rules.figures(ds.sel(rule=["storkey"]).isel(noise=[0]))
+    assert set(one) == {"rules", "rules_capacity"}
+    (points,) = [
+        ln for ln in one["rules_capacity"].axes[0].get_lines() if ln.get_gid() == "capacity:storkey"
+    ]
+    finite = np.isfinite(cap.patterns.sel(rule="storkey").values)
+    np.testing.assert_allclose(np.asarray(points.get_xdata(), float), ds.N.values[finite])
 
 
 # --- dense_capacity -----------------------------------------------------------------------
@@ -371,7 +473,7 @@ def test_modern_pictures_name_each_distance():
 @pytest.mark.parametrize(
     ("overrides", "stems"),
     [
-        (RULES, {"rules"}),
+        (RULES, {"rules", "rules_basins", "rules_capacity"}),
         (DENSE, {"dense_capacity", "dense_capacity_growth"}),
         (MODERN, {"modern", "modern_pictures"}),
     ],

@@ -76,6 +76,7 @@ def test_sequence_memory_rnn_replays_a_short_sequence():
         "hopfield.trials=10",
         "rnn.kinds=[gru]",
         "rnn.hidden=32",
+        "rnn.seeds=1",
         "rnn.cues=5",
     )
     ds = sequence_memory.run(sequence_memory.parameters(cfg), SeedTree(0))

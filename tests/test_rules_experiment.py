@@ -156,7 +156,7 @@ def test_budget_sweep_draws_storage_per_budget_against_cover():
     ds = xr.concat(runs, "budget")
     ds.attrs.update(runs[0].attrs, sweep_dims="budget", experiment="rules")
     figs = figures.figures(ds)
-    assert set(figs) == {"rules", "rules_budget"}
+    assert set(figs) == {"rules", "rules_budget", "rules_capacity"}  # one cue noise: no basins
     (ax,) = figs["rules_budget"].axes
     lines = {ln.get_gid(): ln.get_ydata() for ln in ax.get_lines()}
     km = ds.neuron_stable_fraction.sel(rule="krauth_mezard", N=40).mean("trial")

@@ -20,6 +20,10 @@ margins) against the load P/N (log axis), one colour and marker per rule:
     margin kappa_max(P / (N - 1)) as a grey curve (up to alpha = 2): the bound every rule
     stays under, and that Krauth-Mezard's maximal stability reaches.
 
+``rules_basins``: each rule's basin radius against the load, all sizes N on its panel
+(:func:`basins_figure`). ``rules_capacity``: every rule's exact-storage capacity against N on
+one log-log plot with its law (:func:`capacity_figure`).
+
 Rules whose curves coincide (covariance is Hebb at bias 0) alternate solid and dashed,
 filled and hollow, so neither hides the other; rules sharing a theory load interleave the
 dashes of their lines.
@@ -32,14 +36,16 @@ import numpy as np
 import xarray as xr
 from matplotlib.lines import Line2D
 
+from hopsim.analysis.rules import basin_radius, capacity_law, exact_capacity
 from hopsim.figures._common import LINE_COLORS, FigureError, axis_label, fmt
 from hopsim.gallery.plan import Entry
 
-STEMS = ("rules", "rules_budget")
+STEMS = ("rules", "rules_budget", "rules_basins", "rules_capacity")
 #: dimensions this figure draws itself; any other swept one needs --fix
 OWN_DIMS = ("rule", "N", "alpha", "noise", "budget")
-#: own dimensions --fix may choose: the cue noise of row (b), the learning budget
-FIX_DIMS = ("noise", "budget")
+#: own dimensions --fix may choose: the cue noise of row (b), the learning budget, the sizes
+#: (``rules_basins`` tells apart up to six on a panel)
+FIX_DIMS = ("noise", "budget", "N")
 
 #: colours and markers for rules that do not declare their own (Rule.color, Rule.marker)
 EXTRA = (LINE_COLORS[5], LINE_COLORS[4])
@@ -102,7 +108,7 @@ def figure(ds: xr.Dataset, noise: float | None = None, **_) -> plt.Figure:
     panels = [
         ds.stable_fraction.mean("trial"),
         ds.overlap.sel(noise=level).mean("trial"),
-        ds.basin_noise.median("trial"),
+        basin_radius(ds),
     ]
     rows = ["fixed points", f"recall, cue noise {fmt(level)}", "basin size"]
     if "margin" in ds:
@@ -218,10 +224,15 @@ def _legend_entries(ds: xr.Dataset, axes):
 
 def figures(ds: xr.Dataset, noise: float | None = None, **_) -> dict[str, plt.Figure]:
     """``rules``; with a sweep over ``network.learning_options.budget`` also
-    ``rules_budget`` (:func:`budget_figure`)."""
+    ``rules_budget`` (:func:`budget_figure`); ``rules_basins`` (:func:`basins_figure`, when
+    the run has more than one cue noise level) and ``rules_capacity``
+    (:func:`capacity_figure`)."""
     out = {"rules": figure(ds, noise)}
     if "budget" in ds.dims:
         out["rules_budget"] = budget_figure(ds)
+    if ds.sizes.get("noise", 1) > 1:  # one cue noise level: no radius to measure
+        out["rules_basins"] = basins_figure(ds)
+    out["rules_capacity"] = capacity_figure(ds)
     return out
 
 
@@ -282,6 +293,235 @@ def budget_figure(ds: xr.Dataset) -> plt.Figure:
         fontsize=9,
     )
     return fig
+
+
+#: how each size N is drawn in ``rules_basins`` (the colour stays the rule's): line style and
+#: width, marker, its size and fill. Markers nest (large hollow, smaller hollow, small filled)
+#: and widths fall, so sizes whose curves coincide stay told apart.
+SIZE_STYLES = (
+    dict(ls="-", lw=2.6, marker="o", ms=9, filled=False),
+    dict(ls="--", lw=1.6, marker="s", ms=6, filled=False),
+    dict(ls=":", lw=1.2, marker="^", ms=4, filled=True),
+    dict(ls="-.", lw=0.9, marker="D", ms=3, filled=True),
+    dict(ls=(0, (5, 1, 1, 1, 1, 1)), lw=0.8, marker="v", ms=3, filled=True),
+    dict(ls=(0, (1, 3)), lw=0.8, marker="P", ms=3, filled=True),
+)
+
+
+def basins_figure(ds: xr.Dataset) -> plt.Figure:
+    """``rules_basins``: each rule's basin radius against the load, every N on its panel.
+
+    One panel per rule (its colour as in ``rules``), the sizes N as nested markers and line
+    styles (:data:`SIZE_STYLES`): :func:`hopsim.analysis.rules.basin_radius`, the largest cue
+    noise up to which every level is recalled (mean overlap >= the run's ``recall_overlap``),
+    median network, against P/N (log axis). Grey vertical lines: the rule's exact-storage
+    load (dashed) and retrieval load (dotted) from theory at the largest N; a gap where the
+    median network does not recall even the stored pattern.
+    """
+    ds, budget_text = largest_budget(ds)
+    rules = [str(r) for r in ds.rule.values]
+    Ns = ds.N.values
+    if len(Ns) > len(SIZE_STYLES):
+        raise FigureError(
+            f"rules_basins figure: {len(Ns)} sizes N, but only {len(SIZE_STYLES)} line styles; "
+            "draw fewer sizes with --fix N=..."
+        )
+    ncol = min(len(rules), 3)
+    nrow = -(-len(rules) // ncol)
+    fig, axes = plt.subplots(
+        nrow,
+        ncol,
+        figsize=(max(4.4 * ncol, 10.0), 3.7 * nrow + 1.0),  # room for the title
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    basin = basin_radius(ds)
+    styles = rule_styles(rules)
+    for k, (ax, rule) in enumerate(zip(axes.flat, rules, strict=False)):
+        _basin_panel(ax, ds, basin.sel(rule=rule), rule, styles[rule][0], "abcdefghij"[k])
+    for ax in list(axes.flat)[len(rules) :]:
+        ax.set_axis_off()
+    _basin_axes(ds, axes, len(rules), ncol)
+    fig.suptitle(
+        f"Basin radius against the load, every rule ({ds.sizes['trial']} pattern sets per "
+        f"point, cue noise levels {', '.join(fmt(v) for v in ds.noise.values)}; recalled: mean "
+        f"final overlap >= {float(ds.attrs['recall_overlap']):g}, median network)\nsizes N nest "
+        "their markers where their curves coincide; grey: the rule's exact-storage load "
+        f"(dashed) and retrieval load (dotted) from theory at N = {int(Ns.max())}" + budget_text,
+        fontsize=11,
+    )
+    return fig
+
+
+def _basin_panel(ax, ds: xr.Dataset, basin: xr.DataArray, rule: str, colour, letter) -> None:
+    """One rule's panel of ``rules_basins``: every N, the rule's theory loads."""
+    x = ds.alpha.values
+    for j, N in enumerate(ds.N.values):
+        st = SIZE_STYLES[j]
+        ax.plot(
+            x,
+            basin.sel(N=N).values,
+            ls=st["ls"],
+            lw=st["lw"],
+            marker=st["marker"],
+            ms=st["ms"],
+            mfc=colour if st["filled"] else "none",
+            mew=1.3,
+            color=colour,
+            label=f"N = {int(N)}",
+            gid=f"basin:{rule}:{int(N)}",
+        )
+    big = ds.N.values.max()
+    exact = float(ds.alpha_exact_theory.sel(rule=rule, N=big))
+    retrieval = float(ds.alpha_retrieval_theory.sel(rule=rule, N=big))
+    ax.axvline(exact, color="0.45", ls="--", lw=1, gid="exact")
+    if np.isfinite(retrieval):
+        ax.axvline(retrieval, color="0.45", ls=":", lw=1.4, gid="retrieval")
+    ax.set_xscale("log")
+    ax.grid(alpha=0.3, which="both")
+    ax.set_title(f"({letter}) {rule.replace('_', ' ')}", loc="left", color=colour)
+    ax.legend(fontsize=8, loc="upper right", frameon=False)
+
+
+def _basin_axes(ds: xr.Dataset, axes, n_rules: int, ncol: int) -> None:
+    """Shared limits, load ticks and axis labels of ``rules_basins``."""
+    x = ds.alpha.values
+    top = float(np.nanmax(ds.noise.values))
+    ticks = [t for t in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0) if x.min() <= t <= x.max()]
+    for k, ax in enumerate(list(axes.flat)[:n_rules]):
+        if k + ncol >= n_rules:  # nothing drawn below it: its own load axis
+            ax.tick_params(labelbottom=True)
+            ax.set_xlabel(axis_label(ds.alpha))
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.set_xticks([], minor=True)
+        ax.set_ylim(-0.015, top * 1.12 + 0.015)  # room above the top level for the legend
+    for ax in axes[:, 0]:
+        ax.set_ylabel("basin radius [fraction of bits flipped]\nlargest cue noise recalled")
+
+
+def capacity_figure(ds: xr.Dataset) -> plt.Figure:
+    """``rules_capacity``: every rule's exact-storage capacity against N, log-log, with its law.
+
+    Points: the measured capacity in patterns (:func:`hopsim.analysis.rules.exact_capacity`:
+    the largest load of the grid with every pattern stable in at least half the networks,
+    times N); the bar reaches up to the next load of the grid (the capacity lies in
+    between); a downward arrow at the grid's smallest load where even that failed.
+    Lines: the rule's law for the same quantity (:func:`hopsim.analysis.rules.capacity_law`:
+    Hebb and covariance N/(4 ln N), Storkey N/sqrt(2 ln N), pseudo-inverse N, Krauth-Mezard
+    2N), over the sizes run; rules sharing a law (Hebb, covariance) interleave its dashes.
+    With Hebb or covariance run, a grey dotted line: the same criterion at finite N
+    (:func:`hopsim.theory.capacity.all_patterns_load`), which N/(4 ln N) approaches only like
+    1/ln N. Rules whose points share an N sit side by side.
+    """
+    from matplotlib.legend_handler import HandlerTuple
+
+    ds, budget_text = largest_budget(ds)
+    styles = rule_styles(ds.rule.values)
+    cap = exact_capacity(ds)
+    Ns = ds.N.values.astype(float)
+    fig, ax = plt.subplots(figsize=(8.6, 5.6), layout="constrained")
+    span = np.geomspace(Ns.min() / 1.3, Ns.max() * 1.3, 60)
+    handles, labels, laws = [], [], {}
+    for r, rule in enumerate(ds.rule.values):
+        rule = str(rule)
+        share = laws.setdefault(round(float(capacity_law(rule, [100.0])[0]), 6), [])
+        share.append(rule)
+        offset = 1.0 + 0.025 * (r - (ds.sizes["rule"] - 1) / 2)  # rules side by side at one N
+        handles.append(
+            _capacity_rule(ax, cap.sel(rule=rule), rule, styles[rule], (r, offset), span, share)
+        )
+        labels.append(f"{rule.replace('_', ' ')}: measured, law")
+    handles += _finite_hebb(ax, ds.rule.values, span)
+    labels += ["Hebb, every pattern stable, at\nfinite N (binomial crosstalk)"] * (
+        len(handles) - len(labels)
+    )
+    if np.isnan(cap.alpha.values).any():
+        handles.append(Line2D([], [], ls="none", marker=r"$\downarrow$", color="0.3", ms=10))
+        labels.append("below the grid's smallest load")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(Ns, [str(int(n)) for n in Ns])
+    ax.minorticks_off()
+    ax.set_xlabel("N [neurons]")
+    ax.set_ylabel(
+        "patterns stored with every one stable [patterns]\n"
+        "(half the networks; bar: up to the next load)"
+    )
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(
+        handles,
+        labels,
+        handler_map={tuple: HandlerTuple(ndivide=None)},
+        fontsize=8.5,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
+    ax.set_title(
+        f"Exact-storage capacity against N, every rule ({ds.sizes['trial']} pattern sets per "
+        f"load)\npoints: measured; lines: each rule's law in its colour{budget_text}",
+        fontsize=11,
+        loc="left",
+    )
+    return fig
+
+
+def _capacity_rule(ax, cap: xr.Dataset, rule: str, style, place, span, share) -> tuple:
+    """One rule of ``rules_capacity``: measured points with their grid bars, and its law;
+    returns its legend handle (marker, law line). ``share``: the rules drawn so far with the
+    same law (this one last), whose dashes this law interleaves; ``place``: the rule's index
+    and its horizontal offset factor."""
+    colour, marker = style
+    r, offset = place
+    Ns = cap.N.values.astype(float)
+    low, high = cap.patterns.values, cap.patterns_next.values
+    ok = np.isfinite(low)
+    hollow = r % 2 == 1
+    bars = ax.errorbar(
+        Ns[ok] * offset,
+        low[ok],
+        yerr=[np.zeros(int(ok.sum())), np.where(np.isfinite(high[ok]), high[ok] - low[ok], 0.0)],
+        fmt=marker,
+        ms=6,
+        capsize=3,
+        color=colour,
+        mfc="none" if hollow else colour,
+    )
+    bars.lines[0].set_gid(f"capacity:{rule}")  # the points (not their caps)
+    if (~ok).any():  # even the smallest load failed: below the grid
+        ax.plot(
+            Ns[~ok] * offset,
+            high[~ok],
+            ls="none",
+            marker=r"$\downarrow$",
+            ms=10,
+            color=colour,
+            gid=f"below:{rule}",
+        )
+    k = len(share) - 1
+    ls = "-" if k == 0 else (3 * k, (3, 3 * len(share) - 3))
+    (law,) = ax.plot(span, capacity_law(rule, span), color=colour, lw=1.4, ls=ls, gid=f"law:{rule}")
+    return (bars.lines[0], law)
+
+
+def _finite_hebb(ax, rules, span) -> list:
+    """Hebb's every-pattern criterion at finite N (grey dotted), when Hebb or covariance ran."""
+    from hopsim.theory.capacity import all_patterns_load
+
+    if not {"hebb", "covariance"} & {str(r) for r in rules}:
+        return []
+    sizes = np.unique(np.round(span).astype(int))
+    (line,) = ax.plot(
+        sizes,
+        [all_patterns_load(int(n)) * n for n in sizes],
+        color="0.45",
+        ls=":",
+        lw=1.6,
+        gid="finite:hebb",
+    )
+    return [line]
 
 
 #: Where this family's runs go on the gallery page (:mod:`hopsim.gallery.plan`).

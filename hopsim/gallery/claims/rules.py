@@ -23,15 +23,20 @@ from hopsim.gallery.claims._base import (
 
 
 def _rule_capacity(ds, rule):
-    """(measured, theory, next grid load) per N for one rule."""
-    rows = []
-    grid = np.sort(ds.alpha.values)
-    for N in ds.N.values:
-        a = float(ds.exact_capacity.sel(rule=rule, N=N))
-        t = float(ds.alpha_exact_theory.sel(rule=rule, N=N))
-        above = grid[grid > a + 1e-12]
-        rows.append((int(N), a, t, float(above[0]) if above.size else math.inf))
-    return rows
+    """(N, measured, theory, next grid load) per N for one rule
+    (:func:`hopsim.analysis.rules.exact_capacity`, which the ``rules_capacity`` figure draws)."""
+    from hopsim.analysis.rules import exact_capacity
+
+    cap = exact_capacity(ds).sel(rule=rule)
+    return [
+        (
+            int(N),
+            float(cap.alpha.sel(N=N)),
+            float(cap.theory.sel(N=N)),
+            float(cap.alpha_next.sel(N=N)),
+        )
+        for N in cap.N.values
+    ]
 
 
 def _rule_claim(rule: str, theory: str, statement: str):
