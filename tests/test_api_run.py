@@ -88,6 +88,12 @@ SMALL = {
         "mixtures.starts": ["pattern", "mixture3"],
         "trials": 3,
     },
+    "optimize": {
+        "problem.N": [6, 8],
+        "problem.instances": 2,
+        "reads": 4,
+        "schedule.sweeps": [20],
+    },
     "gradients": {
         "task.lags": [5],
         "task.seeds": 1,
