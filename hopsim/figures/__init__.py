@@ -26,7 +26,6 @@ from pathlib import Path
 
 import xarray as xr
 
-from hopsim._accessor import HopsimAccessor, register
 from hopsim.figures._common import OKABE_ITO, FigureError, fmt, select_fixed
 
 
@@ -206,14 +205,11 @@ def save(
     return paths
 
 
-register()  # importing the figure code registers ds.hopsim too
-
 
 __all__ = [
     "OKABE_ITO",
     "REGISTRY",
     "FigureError",
-    "HopsimAccessor",
     "figure",
     "figure_module_name",
     "figures",
