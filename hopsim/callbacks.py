@@ -135,7 +135,7 @@ def _start_progress(config: DictConfig, sweep_dir: Path) -> SweepProgress | None
         to_stderr = shown == "on" or (shown not in ("on", "off") and sys.stderr.isatty())
         in_process = "BasicLauncher" in str(OmegaConf.select(hydra, "launcher._target_"))
         return SweepProgress(sweep_dir, total, to_stderr=to_stderr, poll=not in_process)
-    except Exception:  # noqa: BLE001 - progress never changes the sweep's outcome
+    except Exception:
         return None
 
 
@@ -181,7 +181,7 @@ class MergeResults(Callback):
             progress = current().progress
             if progress is not None and progress.pid == os.getpid():
                 progress.update()  # jobs in this process (basic launcher): report it now
-        except Exception:  # noqa: BLE001 - progress never changes a job's outcome
+        except Exception:
             pass
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
@@ -195,7 +195,7 @@ class MergeResults(Callback):
             fail(str(exc))
         except OSError as exc:
             fail(f"cannot write the merged result: {exc.filename or ''} {exc.strerror or exc}")
-        except Exception as exc:  # noqa: BLE001 - Hydra would only warn; this must exit 1
+        except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else ""
             fail(f"the merge failed: {type(exc).__name__}: {first}")
 

@@ -147,7 +147,7 @@ def _hydra_app(cfg: DictConfig) -> None:
         if problem:
             raise ResultWriteError(f"cannot write its folder: {problem}")
         run_job(cfg, output_dir, overrides)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none is hidden
+    except Exception as exc:
         try:
             (output_dir / ERROR_NAME).write_text(traceback.format_exc())
         except OSError:

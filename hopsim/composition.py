@@ -73,7 +73,7 @@ def unknown_key(override: str, full_key: str, context: list[str]) -> str:
     hydra_node = full_key.split(".")[0] == "hydra"
     try:
         base = compose(context, hydra_config=hydra_node)
-    except Exception:  # noqa: BLE001 - the suggestion is a courtesy
+    except Exception:
         base = None
     parent = full_key.rsplit(".", 1)[0] if "." in full_key else ""
     while parent and not isinstance(OmegaConf.select(base, parent) if base else None, DictConfig):
@@ -123,7 +123,7 @@ def find_culprit(overrides: list[str]) -> str | None:
     for override in group_choices(overrides):
         try:
             compose([*context, override], hydra_config=True)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return override
         context.append(override)
     for override in overrides:
@@ -131,7 +131,7 @@ def find_culprit(overrides: list[str]) -> str | None:
             continue
         try:
             compose([*context, override], hydra_config=True)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return override
     return None
 
@@ -206,7 +206,7 @@ class JobConfigs:
         cfg = copy.deepcopy(base)
         try:
             self._apply([o for o in values if o not in on_hydra], cfg)
-        except Exception:  # noqa: BLE001 - composed instead, for the message
+        except Exception:
             return None
         return cfg
 
@@ -215,7 +215,7 @@ class JobConfigs:
         if structural not in self._bases:
             try:
                 full = compose(list(structural), hydra_config=True)
-            except Exception:  # noqa: BLE001 - composed again with the values, for the message
+            except Exception:
                 self._bases[structural] = None
             else:
                 self._full[structural] = full
@@ -245,7 +245,7 @@ class JobConfigs:
                     self._hydra[key] = None
             except ConfigError as exc:
                 self._hydra[key] = str(exc)
-            except Exception:  # noqa: BLE001 - composed instead, for the message
+            except Exception:
                 self._hydra[key] = "compose"
         problem = self._hydra[key]
         if problem not in (None, "compose"):
@@ -268,7 +268,7 @@ def composed(job: list[str], changed: str | None) -> DictConfig:
     composition error is refused naming the override that causes it."""
     try:
         cfg = compose(job, hydra_config=True)
-    except Exception as exc:  # noqa: BLE001 - Hydra's and omegaconf's errors alike
+    except Exception as exc:
         culprit = find_culprit(job) or changed
         raise Refused(explain_composition_error(exc, culprit, group_choices(job))) from None
     try:

@@ -224,7 +224,7 @@ def check_job(cfg: DictConfig, job: list[str]) -> tuple[Estimate, bool, str | No
             return experiments.estimate(module, params), estimated, str(exc)
     except ConfigError as exc:
         raise Refused(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - e.g. an interpolation that cannot resolve
+    except Exception as exc:
         raise Refused(one_line(f"{type(exc).__name__}: {exc}")) from None
 
 
@@ -315,7 +315,7 @@ def _launcher_overrides(overrides: list[str], checked: Checked) -> list[str]:
         return []
     try:
         cfg = compose(group_choices(overrides), hydra_config=True)
-    except Exception:  # noqa: BLE001 - composed and checked with every job above
+    except Exception:
         return []
     launcher = OmegaConf.select(cfg, "hydra.launcher")
     if not isinstance(launcher, DictConfig) or "mem_gb" not in launcher:

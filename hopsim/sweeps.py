@@ -31,7 +31,7 @@ def sweep_values(overrides: list[str]) -> list[list[str]]:
         if ov.is_sweep_override():
             try:
                 values = [f"{prefix}={v}" for v in ov.sweep_string_iterator()]
-            except Exception:  # noqa: BLE001 - a glob over a group: expand it on its options
+            except Exception:
                 values = [f"{prefix}={v}" for v in glob_options(text, ov)] or [text]
             choices.append(values)
         else:
@@ -47,7 +47,7 @@ def sweep_size(overrides: list[str]) -> int | None:
     """
     try:
         choices = sweep_values(overrides)
-    except Exception:  # noqa: BLE001 - the progress display only goes without its total
+    except Exception:
         return None
     keys = [text.split("=", 1)[0] for text in overrides]
     counts = {key: len(values) for key, values in zip(keys, choices, strict=True)}
@@ -100,5 +100,5 @@ def glob_options(text: str, override) -> list[str]:
     try:
         names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
         return list(override.value().filter(names))
-    except Exception:  # noqa: BLE001 - not a hopsim group (e.g. hydra/...): compose as given
+    except Exception:
         return []
