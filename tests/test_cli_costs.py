@@ -20,8 +20,8 @@ from hopsim import cli, composition, experiments, plan, preflight
 from hopsim.resources import ResourceError
 
 ONLINE = "experiment=online"
-#: ~1.2 days on one core (hopsim experiment=online online.streams=1000 plan=true)
-TOO_LONG = (ONLINE, "online.streams=1000")
+#: ~3.4 days on one core (hopsim experiment=online online.streams=3000 plan=true)
+TOO_LONG = (ONLINE, "online.streams=3000")
 TWO_JOBS = ("-m", ONLINE, "online.N=20,30", "online.streams=1", "online.ages=2")
 
 
@@ -53,7 +53,7 @@ def assert_refused(result, tmp_path: Path, *words: str) -> str:
 
 def test_a_run_past_a_day_is_refused_naming_the_key_given(monkeypatch, capsys, tmp_path):
     line = assert_refused(
-        run_main(monkeypatch, capsys, tmp_path, *TOO_LONG), tmp_path, "online.streams=1000"
+        run_main(monkeypatch, capsys, tmp_path, *TOO_LONG), tmp_path, "online.streams=3000"
     )
     assert "allow_long=true" in line and "days" in line
 
@@ -120,7 +120,7 @@ def test_plan_totals_are_the_jobs_estimates(monkeypatch, capsys, tmp_path):
 def test_plan_shows_a_refused_job_then_refuses(monkeypatch, capsys, tmp_path):
     code, out, err, started = run_main(monkeypatch, capsys, tmp_path, *TOO_LONG, "plan=true")
     assert code == 2 and not started
-    assert out.startswith("job 0: ") and "[refused: online.streams=1000" in out
+    assert out.startswith("job 0: ") and "[refused: online.streams=3000" in out
     assert err.strip().splitlines() == [
         f"hopsim: error: {out.split('[refused: ', 1)[1].split(']')[0]}"
     ]
@@ -143,7 +143,7 @@ def test_the_job_refuses_with_the_preflights_line(tmp_path):
     with pytest.raises(ResourceError) as pre:
         preflight.check_cost(module, params, cfg, list(TOO_LONG))
     assert str(job.value) == str(pre.value)
-    assert str(job.value).startswith("online.streams=1000 would run for")
+    assert str(job.value).startswith("online.streams=3000 would run for")
     assert not (tmp_path / "job").exists()
 
 
@@ -185,9 +185,11 @@ def test_main_hands_mem_gb_to_hydra_and_keeps_the_users(monkeypatch, capsys, tmp
     assert code == 0 and started == [[*SLURM_SWEEP, "hydra.launcher.mem_gb=3"]]
 
 
-def test_no_mem_gb_without_an_estimate_or_a_memory_launcher():
+def test_no_mem_gb_without_a_memory_launcher():
     recall = ["-m", "hydra/launcher=slurm", "experiment=recall", "network.N=20,30"]
-    assert preflight.preflight(recall).hydra_overrides == []  # no estimate yet: the preset's
+    assert any(
+        o.startswith("hydra.launcher.mem_gb=") for o in preflight.preflight(recall).hydra_overrides
+    )
     joblib = ["-m", "hydra/launcher=joblib", ONLINE, "online.N=20,30"]
     assert preflight.preflight(joblib).hydra_overrides == []
 
@@ -195,6 +197,6 @@ def test_no_mem_gb_without_an_estimate_or_a_memory_launcher():
 def test_the_python_api_refuses_as_the_command_does():
     import hopsim
 
-    with pytest.raises(ResourceError, match=r"^online\.streams=1000 would run for") as exc:
-        hopsim.run("online", {"online.streams": 1000})
+    with pytest.raises(ResourceError, match=r"^online\.streams=3000 would run for") as exc:
+        hopsim.run("online", {"online.streams": 3000})
     assert isinstance(exc.value, ValueError) and exc.value.parameter == "online.streams"

@@ -251,12 +251,15 @@ def test_bad_options_get_one_line_errors(key, bad):
 
 
 def test_hours_of_learning_are_refused_before_any_work():
+    from hopsim import experiments
     from hopsim.resources import ResourceError
 
+    given = ["network.learning", "network.N", "patterns.alpha"]
     cfg = compose_config(
         "network.learning=krauth_mezard", "network.N=4000", "patterns.alpha=2.2"
     )  # 4000 x 1000 sweeps x 8800^2: days
-    with pytest.raises(ResourceError, match="network.learning_options.budget"):
-        recall.parameters(cfg)
+    with pytest.raises(ResourceError, match=r"^network\.N=4000 would run for ~4"):
+        experiments.check_estimate(recall, experiments.prepare(recall, cfg), given)
     ok = compose_config("network.learning=krauth_mezard", "network.N=2000", "patterns.alpha=1.5")
-    recall.parameters(ok)  # 1.8e13 at the default budget: allowed
+    cost = experiments.check_estimate(recall, experiments.prepare(recall, ok), given)
+    assert cost.seconds < 86_400  # the default budget at alpha = 1.5: allowed
