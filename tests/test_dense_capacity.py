@@ -76,6 +76,7 @@ def test_theory_constants():
         ("dense_capacity.factors=[1]", "dense_capacity.factors"),
         ("dense_capacity.noise=2", "dense_capacity.noise"),
         ("dense_capacity.N=[100000]", "dense_capacity.N"),
+        ("dense_capacity.energies=[poly1000]", "dense_capacity.energies"),  # F overflows
     ],
 )
 def test_config_errors_are_one_line(override, key):
@@ -112,6 +113,8 @@ def test_figure_script(polynomial_run, tmp_path):
     assert {p.name for p in paths} == {
         "dense_capacity.png",
         "dense_capacity.pdf",
+        "dense_capacity_growth.png",  # the capacity laws, a figure of their own
+        "dense_capacity_growth.pdf",
         "dense_capacity.csv",
     }
     table = pd.read_csv(tmp_path / "dense_capacity.csv")

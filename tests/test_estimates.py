@@ -97,6 +97,12 @@ BOMBS = [
     ("optimize", ["reads=1000000"], "reads"),
     ("optimize", ["problem.N=[2048]", "schedule.sweeps=[100000000]"], "schedule.sweeps"),
     ("gradients", ["train.budgets=[1000000]"], "train.budgets"),
+    ("dense_capacity", ["dense_capacity.trials=1000000000"], "dense_capacity.trials"),
+    (
+        "state_graph",
+        ["patterns.explicit=null", "network.N=16", "patterns.P=1000000000"],
+        "patterns.P",
+    ),
 ]
 
 

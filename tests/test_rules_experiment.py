@@ -77,13 +77,18 @@ def test_bad_values_get_one_line_errors():
         rules.parameters(compose_config(*SMALL, "+network.learning_options.nosuch=0.1"))
     with pytest.raises(ConfigError, match="network.learning_options.kappa"):
         rules.parameters(compose_config(*SMALL, "network.learning_options.kappa=-1"))
-    for bad in ("rules.cues=0", "rules.cues=1e12", "rules.recall_overlap=nan", "rules.names=[2]"):
+    # rules.cues=1e12 is a work bomb: refused by the estimate (tests/test_estimates.py)
+    for bad in ("rules.cues=0", "rules.recall_overlap=nan", "rules.names=[2]"):
         with pytest.raises(ConfigError, match=bad.split("=")[0]):
             rules.parameters(compose_config(*SMALL, bad))
-    with pytest.raises(ConfigError, match="network.learning_options.budget"):  # hours of AdaTron
-        rules.parameters(
-            compose_config(*SMALL, "network.N=[2000]", "network.learning_options.budget=1e5")
-        )
+    from hopsim import experiments
+
+    # past alpha = 2 AdaTron spends its whole budget: days
+    over = ("network.N=[2000]", "patterns.alpha=[2.2]", "network.learning_options.budget=1e5")
+    cfg = compose_config(*SMALL, *over)
+    given = ["network.N", "patterns.alpha", "network.learning_options.budget"]
+    with pytest.raises(ConfigError, match=r"^network\.N=\[2000\] would run for"):
+        experiments.check_estimate(rules, rules.parameters(cfg), given)
 
 
 def test_figure_shows_every_rule_each_theory_mark_and_the_chosen_noise(small_run):

@@ -41,7 +41,6 @@ from hopsim.dynamics import dense as dense_dynamics
 from hopsim.dynamics import discrete
 from hopsim.network import TIE_RULES
 from hopsim.patterns import corrupt_one, random_patterns
-from hopsim.resources import check_memory
 from hopsim.rng import SeedTree
 from hopsim.theory import dense as theory
 
@@ -85,8 +84,8 @@ def prediction(energy, N: int) -> tuple[float, float]:
 def grid(energy, N: int, factors: list[float]) -> np.ndarray:
     """P for each factor: round(factor * prediction), at least 2, at most 2^(N-1)."""
     anchor, _ = prediction(energy, N)
-    cap = 2.0 ** (N - 1)
-    return np.array([int(min(cap, max(2, round(f * anchor)))) for f in factors], dtype=np.int64)
+    cap = min(2.0 ** (N - 1), 2.0**62)  # 2^(N-1) distinct patterns; int64 holds the rest
+    return np.array([int(round(min(cap, max(2, f * anchor)))) for f in factors], dtype=np.int64)
 
 
 def _plan(cfg: DictConfig):
@@ -101,6 +100,15 @@ def _plan(cfg: DictConfig):
         energy = parse_energy(name, beta)
         is_exp = isinstance(energy, Exponential)
         sizes, fac = (Ns_exp, factors_exp) if is_exp else (Ns, factors)
+        for N in sizes:  # the model's own size limit (a polynomial's F overflows float64)
+            try:
+                energy.check_size(N)
+            except ValueError as exc:
+                raise ConfigError(
+                    "dense_capacity.energies",
+                    get(cfg, "dense_capacity.energies"),
+                    f"{_ALLOWED}, each usable at every N of its sizes ({name}: {exc})",
+                ) from None
         plan.append((name, energy, sizes, fac, {N: grid(energy, N, fac) for N in sizes}))
     return plan
 
@@ -133,21 +141,7 @@ def parameters(cfg: DictConfig) -> DenseCapacityParams:
     for key in ("dense_capacity.factors", "dense_capacity.factors_exp"):
         if len(get_list(cfg, key, lo=0.0, lo_open=True)) < 2:
             raise ConfigError(key, get(cfg, key), "at least 2 numbers > 0")
-    plan = _plan(cfg)
-    biggest, worst = 0.0, (0, 0)
-    for _, _, sizes, _, grids in plan:
-        for N in sizes:
-            P = float(grids[N].max())
-            # patterns (int8 + float32 + float64 copies), overlaps and terms of one block
-            need = P * N * 13 + 3 * 8 * P * max(_BLOCK, trials)
-            if need > biggest:
-                biggest, worst = need, (N, P)
-    check_memory(
-        "dense_capacity.factors",
-        get(cfg, "dense_capacity.factors"),
-        biggest,
-        f"N={worst[0]}, P={int(worst[1])} patterns and their overlaps",
-    )
+    plan = _plan(cfg)  # its memory and time: estimate(params), checked by the preflight
     return DenseCapacityParams(
         tuple(plan), networks, checks, trials, noise, tie, update, max_sweeps, beta
     )

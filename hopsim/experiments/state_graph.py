@@ -70,14 +70,20 @@ def estimate(params: StateGraphParams):
     """The job's :class:`hopsim.resources.Estimate`: every one of the 2^N states, its
     successors and its reachable fixed points."""
     from hopsim.experiments import _costs
+    from hopsim.experiments._discrete_config import network_bytes
     from hopsim.resources import Estimate
 
     N, P = params.patterns.N, params.patterns.P
     states = 2.0**N
-    memory = states * (BYTES_PER_STATE_N * N + 64.0) + 16.0 * N * N + 80e3
+    state_bytes = states * (BYTES_PER_STATE_N * N + 64.0) + 16.0 * N * N + 80e3
+    # random patterns are drawn as float64 before they become int8, then learned
+    pattern_bytes = 9.0 * P * N + network_bytes(params.network, N, P)
     seconds = _costs.SECONDS_PER_JOB + _costs.network_seconds(params.network, N, P)
     seconds += states * (SECONDS_PER_STATE_N2 * N * N + SECONDS_PER_STATE)
-    return Estimate(memory, seconds, {"network.N": N, "patterns.explicit": N, "patterns.P": P})
+    drivers = {"network.N": N, "patterns.explicit": N, "patterns.P": P, "patterns.alpha": P / N}
+    if pattern_bytes > state_bytes:  # the patterns, not the states, make the job big
+        drivers = {"patterns.P": P, "patterns.alpha": P / N, **drivers}
+    return Estimate(state_bytes + pattern_bytes, seconds, drivers)
 
 
 def validate(cfg: DictConfig) -> None:

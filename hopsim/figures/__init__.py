@@ -205,7 +205,6 @@ def save(
     return paths
 
 
-
 __all__ = [
     "OKABE_ITO",
     "REGISTRY",

@@ -69,7 +69,10 @@ def double_factorial(k: int) -> int:
 def krotov_hopfield(N: float | np.ndarray, n: int) -> np.ndarray:
     """Per-pattern capacity ``N^(n-1) / (2 (2n-3)!! ln N)`` of ``F(x) = x^n``."""
     N = np.asarray(N, dtype=np.float64)
-    return N ** (n - 1) / (2 * double_factorial(2 * n - 3) * np.log(N))
+    # in logs: (2n-3)!! = (2n-2)! / (2^(n-1) (n-1)!), and N^(n-1) overflows long before n = 1000
+    log_df = math.lgamma(2 * n - 1) - (n - 1) * math.log(2.0) - math.lgamma(n)
+    with np.errstate(over="ignore"):
+        return np.exp((n - 1) * np.log(N) - math.log(2.0) - log_df - np.log(np.log(N)))
 
 
 def all_patterns_fixed(N: float | np.ndarray, n: int) -> np.ndarray:
