@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig
 
-from hopsim.config import ConfigError, get, get_choice, get_float, get_int, keys_for
+from hopsim.config import ConfigError, get, get_choice, get_float, get_int, get_list, keys_for
 from hopsim.dynamics import discrete
 from hopsim.learning import Rule, get_rule
 from hopsim.learning.memory import learning_bytes
@@ -493,6 +493,23 @@ def pattern_spec(cfg: DictConfig) -> PatternSpec:
         alpha = get_float(cfg, "patterns.alpha", lo=0.0, hi=float(MAX_UNITS))
         return PatternSpec(N, int(round(alpha * N)), alpha, bias)
     return PatternSpec(N, P_given, P_given / N, bias)
+
+
+def load_grid(cfg: DictConfig, experiment: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """``network.N`` and ``patterns.alpha`` as lists of a load sweep run inside one job
+    (capacity, mixtures): random patterns only, ``patterns.P`` checked though alpha sets P."""
+    Ns = tuple(get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS))
+    if get(cfg, "patterns.alpha", None) is None:
+        raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
+    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6))
+    if get(cfg, "patterns.explicit", None) is not None:
+        raise ConfigError(
+            "patterns.explicit",
+            get(cfg, "patterns.explicit"),
+            f"null ({experiment} stores random patterns)",
+        )
+    get_int(cfg, "patterns.P", lo=0)  # unused here (alpha sets P), but never silently wrong
+    return Ns, alphas
 
 
 # ----------------------------------------------------------------------------- dynamics

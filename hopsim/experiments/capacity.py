@@ -20,17 +20,17 @@ import xarray as xr
 from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
-from hopsim.config import ConfigError, get, get_choice, get_int, get_list
+from hopsim.config import get_choice, get_int, get_list
 from hopsim.dynamics import discrete
 from hopsim.experiments._discrete_checks import check_loads
 from hopsim.experiments._discrete_config import (
-    MAX_UNITS,
     DynamicsSpec,
     NetworkSpec,
     batch_bytes,
     check_network_memory,
     check_saved_cell,
     dynamics_spec,
+    load_grid,
     network_bytes,
     network_spec,
     one_update,
@@ -67,18 +67,8 @@ class CapacityParams:
 
 def parameters(cfg: DictConfig) -> CapacityParams:
     """Read and check every key the capacity experiment uses (and its memory)."""
-    Ns = tuple(get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS))
-    if get(cfg, "patterns.alpha", None) is None:
-        raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
-    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6))
+    Ns, alphas = load_grid(cfg, "capacity")
     levels = tuple(get_list(cfg, "corruption.level", lo=0.0, hi=1.0))
-    if get(cfg, "patterns.explicit", None) is not None:
-        raise ConfigError(
-            "patterns.explicit",
-            get(cfg, "patterns.explicit"),
-            "null (capacity stores random patterns)",
-        )
-    get_int(cfg, "patterns.P", lo=0)  # unused here (alpha sets P), but never silently wrong
     params = CapacityParams(
         Ns=Ns,
         alphas=alphas,

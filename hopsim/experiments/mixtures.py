@@ -38,17 +38,17 @@ from omegaconf import DictConfig
 from tqdm.auto import tqdm
 
 from hopsim.analysis import states
-from hopsim.config import ConfigError, get, get_choices, get_int, get_list
+from hopsim.config import get_choices, get_int
 from hopsim.dynamics import discrete
 from hopsim.experiments._discrete_checks import check_loads
 from hopsim.experiments._discrete_config import (
-    MAX_UNITS,
     DynamicsSpec,
     NetworkSpec,
     batch_bytes,
     check_network_memory,
     check_saved_cell,
     dynamics_spec,
+    load_grid,
     network_bytes,
     network_spec,
     pattern_bias,
@@ -88,17 +88,7 @@ class MixturesParams:
 
 def parameters(cfg: DictConfig) -> MixturesParams:
     """Read and check every key the mixtures experiment uses (and its memory)."""
-    Ns = tuple(get_list(cfg, "network.N", kind="int", lo=1, hi=MAX_UNITS))
-    if get(cfg, "patterns.alpha", None) is None:
-        raise ConfigError("patterns.alpha", None, "a load or a list of loads (numbers >= 0)")
-    alphas = tuple(get_list(cfg, "patterns.alpha", lo=0.0, hi=1e6))
-    if get(cfg, "patterns.explicit", None) is not None:
-        raise ConfigError(
-            "patterns.explicit",
-            get(cfg, "patterns.explicit"),
-            "null (mixtures stores random patterns)",
-        )
-    get_int(cfg, "patterns.P", lo=0)  # unused here (alpha sets P), but never silently wrong
+    Ns, alphas = load_grid(cfg, "mixtures")
     params = MixturesParams(
         Ns=Ns,
         alphas=alphas,
